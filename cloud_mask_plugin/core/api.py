@@ -1,0 +1,117 @@
+"""The engine's one entry point: mask the clouds of one raster file.
+
+Every front end (CLI, Processing algorithm, dock widget task) builds a ``MaskOptions``
+and an ``OutputPaths`` and calls ``mask_file``. It never imports QGIS.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional
+
+from .errors import OutputError
+
+ProgressCallback = Callable[[float, str], None]   # (fraction 0..1, what is happening)
+CancelCheck = Callable[[], bool]                   # True when the user asked to stop
+
+
+@dataclass
+class MaskOptions:
+    """How to read the input and run the models. ``None`` means "work it out"."""
+
+    # One common name per raster band ("blue", "nir", ...; None skips a band).
+    bands: Optional[List[Optional[str]]] = None
+    # A sensor preset key of ``bands.SENSORS`` ("sentinel2", "landsat89", ...).
+    sensor: Optional[str] = None
+    # DN to reflectance for every band: reflectance = DN * scale + offset.
+    scale: Optional[float] = None
+    offset: Optional[float] = None
+    model: Optional[str] = None          # bundle folder; None = the bundled default
+    device: str = "auto"                 # auto | cpu | cuda
+    threshold: Optional[float] = None    # cloud probability threshold; None = the bundle's
+    overwrite: bool = False
+    # Cloud polygons: drop polygons smaller than this (map units squared) and grow the
+    # rest by this distance (map units) before writing.
+    min_polygon_area: float = 0.0
+    polygon_buffer: float = 0.0
+    # Fine-model patches per inference call; bounds memory together with the strip height.
+    batch_size: int = 16
+    # Write the mask as a Cloud Optimized GeoTIFF instead of a tiled GeoTIFF.
+    cog: bool = False
+
+
+@dataclass
+class OutputPaths:
+    """Where each product goes; ``None`` skips that product (the mask is always written)."""
+
+    mask: str
+    probability: Optional[str] = None
+    coarse_grid: Optional[str] = None
+    polygons: Optional[str] = None
+    report: Optional[str] = None
+
+    def all(self) -> List[str]:
+        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report) if p]
+
+
+@dataclass
+class MaskResult:
+    outputs: OutputPaths
+    report: dict = field(default_factory=dict)
+
+    @property
+    def cloud_cover_percent(self) -> float:
+        return float(self.report["cloud_cover_percent"])
+
+
+def default_outputs(input_path: str, output_dir: str, probability: bool = True, coarse_grid: bool = True,
+                    polygons: bool = True, report: bool = True) -> OutputPaths:
+    """``<stem>_cloudmask.tif``, ``<stem>_cloudprob.tif``, ``<stem>_coarsegrid.tif``,
+    ``<stem>_clouds.gpkg`` and ``<stem>_report.json`` in ``output_dir``."""
+    stem = os.path.splitext(os.path.basename(input_path.rstrip("/\\")))[0]
+    if stem.lower().endswith(".tar") or not stem:
+        raise OutputError(f"cannot derive an output name from '{input_path}'")
+
+    def path(suffix):
+        return os.path.join(output_dir, stem + suffix)
+
+    return OutputPaths(
+        mask=path("_cloudmask.tif"),
+        probability=path("_cloudprob.tif") if probability else None,
+        coarse_grid=path("_coarsegrid.tif") if coarse_grid else None,
+        polygons=path("_clouds.gpkg") if polygons else None,
+        report=path("_report.json") if report else None,
+    )
+
+
+def mask_file(input_path: str, outputs: OutputPaths, options: Optional[MaskOptions] = None,
+              progress: Optional[ProgressCallback] = None, is_cancelled: Optional[CancelCheck] = None) -> MaskResult:
+    """Mask the clouds of ``input_path`` and write the products named in ``outputs``.
+
+    Raises a ``CloudMaskError`` subclass with a one-line message on any user-facing
+    problem, ``Cancelled`` when ``is_cancelled()`` turns true. Either way no output file is
+    left behind and the input is never modified.
+    """
+    from .pipeline import run_pipeline  # heavy imports (GDAL, onnxruntime) only when used
+
+    return run_pipeline(input_path, outputs, options or MaskOptions(), progress, is_cancelled)
+
+
+def plan_input(input_path: str, options: Optional[MaskOptions] = None):
+    """How ``input_path`` would be read for the chosen model, without running anything:
+    an ``inputs.InputPlan`` (band mapping, scaling, where each came from). Raises
+    ``InputError`` naming what is missing when the bands cannot be mapped. Front ends use
+    it to show the detected band mapping before the user presses "Mask clouds"."""
+    from .bundle import load_bundle
+    from .inputs import plan_raster
+
+    options = options or MaskOptions()
+    return plan_raster(input_path, load_bundle(options.model), options)
+
+
+def describe_device(requested: str = "auto") -> str:
+    """Which device a run would really use and why, e.g. "GPU: CUDA via onnxruntime" or
+    "CPU: no CUDA provider found"."""
+    from .backend import resolve_device
+
+    return resolve_device(requested).description

@@ -1,0 +1,205 @@
+"""Model bundles: a folder with ``manifest.json``, ``coarse.onnx`` and ``fine.onnx``.
+
+The manifest says everything the engine needs, so nothing about a model is guessed:
+
+- ``inputs.bands``: the model's input channels in order, each a common name with its
+  centre wavelength and width (see ``bands.py``). Inputs are reflectance (0..1, float32);
+  any normalisation is inside the ONNX graph and recorded under ``inputs.normalization``.
+  ``inputs.sensor_independent`` true means the models take any subset of the bands in
+  any order, with a second ONNX input ``band_descriptors`` [C, 2] (wavelength and width
+  in micrometres), see ``ModelIO``.
+- ``coarse``: the coarse classifier. Its input is the scene downsampled ``downsample``
+  times; its output has one cell per ``cell_size`` full-resolution pixels
+  (``cell_size == downsample * stride``) and one probability per class in ``classes``.
+- ``fine``: the segmenter run on partly cloudy cells, on windows of
+  ``cell_size + 2 * halo`` pixels, giving a cloud probability per pixel; ``threshold``
+  turns it into a mask.
+- ``metrics``: what the model scored on validation data when it was exported.
+
+``format_version`` guards against bundles written by a newer product: a bundle whose
+format this code does not know is refused with a message saying to update the plugin.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from .bands import Band, COMMON_BANDS
+from .errors import ModelError
+
+BUNDLE_FORMAT = "cloud-mask-bundle"
+BUNDLE_FORMAT_VERSION = 1
+COARSE_CLASSES = ("cloudless", "overcast", "partly_cloudy", "nodata")
+DEFAULT_BUNDLE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "default")
+
+
+class BundleError(ModelError):
+    """A model bundle that cannot be used; the message says which file and why."""
+
+
+@dataclass
+class CoarseSpec:
+    file: str
+    downsample: int
+    stride: int
+    classes: List[str]
+    input_name: str = "image"
+    output_name: str = "class_prob"
+    # A cell is settled by the coarse model only when its top class has at least this
+    # probability; less sure cells go to the fine model. 1.0 sends every cell there.
+    min_confidence: float = 0.5
+
+    @property
+    def cell_size(self) -> int:
+        return self.downsample * self.stride
+
+
+@dataclass
+class FineSpec:
+    file: str
+    halo: int
+    threshold: float = 0.5
+    input_name: str = "image"
+    output_name: str = "cloud_prob"
+    # The fine model's spatial size must be a multiple of this (its total stride).
+    multiple: int = 16
+
+    def window_ok(self, cell_size: int) -> bool:
+        return (cell_size + 2 * self.halo) % self.multiple == 0
+
+
+@dataclass
+class Bundle:
+    path: str
+    name: str
+    version: str
+    bands: List[Band]
+    coarse: CoarseSpec
+    fine: FineSpec
+    sensor_independent: bool = False
+    license: str = ""
+    description: str = ""
+    metrics: Dict[str, dict] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def band_names(self) -> List[str]:
+        return [b.name for b in self.bands]
+
+    @property
+    def cell_size(self) -> int:
+        return self.coarse.cell_size
+
+    @property
+    def fine_window(self) -> int:
+        return self.cell_size + 2 * self.fine.halo
+
+    def file_path(self, name: str) -> str:
+        return os.path.join(self.path, name)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+def _require(manifest: dict, key: str, where: str):
+    if key not in manifest:
+        raise BundleError(f"{where}: the manifest has no '{key}'; re-export the bundle with training/ ")
+    return manifest[key]
+
+
+def load_bundle(path: Optional[str] = None) -> Bundle:
+    """Read and check a bundle folder (the bundled default when ``path`` is None)."""
+    path = os.path.abspath(path or DEFAULT_BUNDLE_DIR)
+    if os.path.isfile(path) and os.path.basename(path) == "manifest.json":
+        path = os.path.dirname(path)
+    manifest_path = os.path.join(path, "manifest.json")
+    if not os.path.isdir(path):
+        raise BundleError(f"model bundle folder '{path}' does not exist; choose a folder holding manifest.json, coarse.onnx and fine.onnx")
+    if not os.path.isfile(manifest_path):
+        raise BundleError(f"model bundle '{path}' has no manifest.json; choose a folder exported by training/")
+    try:
+        with open(manifest_path, encoding="utf-8") as f:
+            manifest = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise BundleError(f"model manifest '{manifest_path}' cannot be read: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise BundleError(f"model manifest '{manifest_path}' is not a JSON object")
+
+    where = manifest_path
+    if manifest.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f"{where} is not a cloud mask model manifest (format is {manifest.get('format')!r}, expected {BUNDLE_FORMAT!r})")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version < 1:
+        raise BundleError(f"{where}: format_version {version!r} is not valid")
+    if version > BUNDLE_FORMAT_VERSION:
+        raise BundleError(
+            f"{where} was written for bundle format {version}, newer than this plugin reads "
+            f"({BUNDLE_FORMAT_VERSION}); update the Cloud Mask plugin to use this model"
+        )
+
+    inputs = _require(manifest, "inputs", where)
+    band_entries = _require(inputs, "bands", where + " inputs")
+    if not isinstance(band_entries, list) or not band_entries:
+        raise BundleError(f"{where}: inputs.bands must list at least one band")
+    bands = []
+    for i, entry in enumerate(band_entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if name not in COMMON_BANDS:
+            raise BundleError(f"{where}: input band {i} has name {name!r}, which is not a known band common name")
+        wl = float(entry.get("wavelength_nm", COMMON_BANDS[name].wavelength_nm))
+        width = float(entry.get("width_nm", COMMON_BANDS[name].width_nm))
+        bands.append(Band(name, wl, width))
+
+    c = _require(manifest, "coarse", where)
+    f = _require(manifest, "fine", where)
+    try:
+        coarse = CoarseSpec(
+            file=str(c.get("file", "coarse.onnx")),
+            downsample=int(_require(c, "downsample", where + " coarse")),
+            stride=int(_require(c, "stride", where + " coarse")),
+            classes=list(c.get("classes", COARSE_CLASSES)),
+            input_name=str(c.get("input_name", "image")),
+            output_name=str(c.get("output_name", "class_prob")),
+            min_confidence=float(c.get("min_confidence", 0.5)),
+        )
+        fine = FineSpec(
+            file=str(f.get("file", "fine.onnx")),
+            halo=int(_require(f, "halo", where + " fine")),
+            threshold=float(f.get("threshold", 0.5)),
+            input_name=str(f.get("input_name", "image")),
+            output_name=str(f.get("output_name", "cloud_prob")),
+            multiple=int(f.get("multiple", 16)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise BundleError(f"{where}: a coarse or fine setting has the wrong type: {exc}") from None
+    if sorted(coarse.classes) != sorted(COARSE_CLASSES):
+        raise BundleError(f"{where}: coarse.classes must be {list(COARSE_CLASSES)} in some order, got {coarse.classes}")
+    if coarse.downsample < 1 or coarse.stride < 1 or fine.halo < 0:
+        raise BundleError(f"{where}: downsample and stride must be at least 1 and halo at least 0")
+    if not fine.window_ok(coarse.cell_size):
+        raise BundleError(f"{where}: cell size {coarse.cell_size} plus halo {fine.halo} is not a multiple of {fine.multiple}")
+    if not 0.0 < fine.threshold < 1.0:
+        raise BundleError(f"{where}: fine.threshold must be between 0 and 1, got {fine.threshold}")
+
+    bundle = Bundle(
+        path=path,
+        name=str(manifest.get("name", os.path.basename(path))),
+        version=str(manifest.get("version", "0")),
+        bands=bands,
+        coarse=coarse,
+        fine=fine,
+        sensor_independent=bool(inputs.get("sensor_independent", False)),
+        license=str(manifest.get("license", "")),
+        description=str(manifest.get("description", "")),
+        metrics=dict(manifest.get("metrics", {})),
+        manifest=manifest,
+    )
+    for spec in (coarse.file, fine.file):
+        full = bundle.file_path(spec)
+        if not os.path.isfile(full):
+            raise BundleError(f"model bundle '{path}' lacks {spec}; copy the whole bundle folder or re-export it")
+    return bundle
+

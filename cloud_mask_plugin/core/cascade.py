@@ -1,0 +1,219 @@
+"""The coarse/fine cascade of seed 001, on arrays (no files, no GDAL).
+
+1. The coarse model sees the whole scene downsampled ``downsample`` times and gives each
+   cell of ``cell_size`` x ``cell_size`` full-resolution pixels one of four classes:
+   cloudless, overcast, partly cloudy, no data.
+2. Cells it settles with confidence (cloudless or overcast, top probability at least
+   ``min_confidence``) are filled from that answer. Partly cloudy cells, and cells the
+   coarse model is unsure about, go to the fine model at full resolution on a window of
+   the cell plus a ``halo`` of context on each side.
+3. Fine windows of neighbouring cells overlap by twice the halo; their probabilities are
+   blended with weights that fall linearly to zero at each window's edge, so no seam
+   shows where two windows meet.
+
+``pipeline.py`` streams a file through these pieces; ``segment_array`` runs them on an
+in-memory scene (used by training's evaluation and by tests).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from .bundle import COARSE_CLASSES, Bundle
+from .backend import DeviceChoice, ModelSession
+
+# Codes written to the coarse-grid raster, in the manifest's canonical class order.
+GRID_CODES = {name: code for code, name in enumerate(COARSE_CLASSES)}
+CLOUDLESS, OVERCAST, PARTLY, NODATA = (GRID_CODES[n] for n in COARSE_CLASSES)
+
+# Coarse inference runs in tiles of this many cells (plus a margin of context cells) so
+# that its memory stays bounded on very large scenes.
+COARSE_TILE_CELLS = 64
+COARSE_TILE_MARGIN = 4
+
+
+def downsample_mean(reflectance: np.ndarray, valid: np.ndarray, factor: int) -> np.ndarray:
+    """Block mean of valid pixels over ``factor`` x ``factor`` blocks; 0 where none is valid.
+
+    The input's height and width must be multiples of ``factor`` (pad first). Training
+    builds the coarse model's inputs with this same function.
+    """
+    c, h, w = reflectance.shape
+    if h % factor or w % factor:
+        raise ValueError(f"size {h}x{w} is not a multiple of the downsampling factor {factor}")
+    weights = valid.astype(np.float32)
+    sums = (reflectance * weights).reshape(c, h // factor, factor, w // factor, factor).sum(axis=(2, 4))
+    counts = weights.reshape(h // factor, factor, w // factor, factor).sum(axis=(1, 3))
+    out = np.zeros_like(sums)
+    np.divide(sums, counts, out=out, where=counts > 0)
+    return out
+
+
+def blend_weights(window: int, halo: int) -> np.ndarray:
+    """Weights of a fine window: 1 in its middle, falling linearly to 0 over ``2 * halo``
+    pixels at each edge, so two windows overlapping by ``2 * halo`` share the seam evenly."""
+    if halo == 0:
+        return np.ones((window, window), dtype=np.float32)
+    ramp_len = min(2 * halo, window // 2)
+    ramp = np.ones(window, dtype=np.float32)
+    steps = (np.arange(ramp_len, dtype=np.float32) + 0.5) / ramp_len
+    ramp[:ramp_len] = steps
+    ramp[window - ramp_len:] = steps[::-1]
+    return np.outer(ramp, ramp)
+
+
+@dataclass
+class CellDecision:
+    classes: np.ndarray       # uint8 [gh, gw], GRID_CODES
+    needs_fine: np.ndarray    # bool [gh, gw]
+    cloud_prob: np.ndarray    # float32 [gh, gw], cloud probability given to settled cells
+
+
+class CascadeModels:
+    """The bundle's two models loaded on one device."""
+
+    def __init__(self, bundle: Bundle, device: DeviceChoice):
+        self.bundle = bundle
+        self.device = device
+        self.coarse = ModelSession(bundle.file_path(bundle.coarse.file), device,
+                                   bundle.coarse.input_name, bundle.coarse.output_name, "coarse")
+        self.fine = ModelSession(bundle.file_path(bundle.fine.file), device,
+                                 bundle.fine.input_name, bundle.fine.output_name, "fine")
+        self.class_index = [bundle.coarse.classes.index(name) for name in COARSE_CLASSES]
+
+    def coarse_probabilities(self, image: np.ndarray) -> np.ndarray:
+        """Class probabilities [4, gh, gw] in canonical order for a coarse image [C, gh*s, gw*s]."""
+        stride = self.bundle.coarse.stride
+        _, h, w = image.shape
+        gh, gw = h // stride, w // stride
+        out = np.empty((len(COARSE_CLASSES), gh, gw), dtype=np.float32)
+        step, margin = COARSE_TILE_CELLS, COARSE_TILE_MARGIN
+        for r0 in range(0, gh, step):
+            for c0 in range(0, gw, step):
+                r1, c1 = min(r0 + step, gh), min(c0 + step, gw)
+                # Context cells around the tile, dropped after inference.
+                rr0, cc0 = max(r0 - margin, 0), max(c0 - margin, 0)
+                rr1, cc1 = min(r1 + margin, gh), min(c1 + margin, gw)
+                tile = image[:, rr0 * stride:rr1 * stride, cc0 * stride:cc1 * stride]
+                probs = self.coarse.run(tile[None])[0][self.class_index]
+                if probs.shape[1:] != (rr1 - rr0, cc1 - cc0):
+                    raise_wrong_stride(self.bundle, probs.shape, (rr1 - rr0, cc1 - cc0))
+                out[:, r0:r1, c0:c1] = probs[:, r0 - rr0:r1 - rr0, c0 - cc0:c1 - cc0]
+        return out
+
+    def fine_probabilities(self, windows: np.ndarray) -> np.ndarray:
+        """Cloud probability [N, win, win] for fine windows [N, C, win, win]."""
+        out = self.fine.run(windows)
+        return out[:, 0] if out.ndim == 4 else out
+
+
+def raise_wrong_stride(bundle, got, expected):
+    from .errors import ModelError
+
+    raise ModelError(
+        f"the coarse model of '{bundle.label}' returned a grid of {tuple(got[1:])} cells where "
+        f"its manifest's stride {bundle.coarse.stride} implies {expected}; the manifest does not match the model"
+    )
+
+
+def decide_cells(probs: np.ndarray, valid_fraction: np.ndarray, min_confidence: float) -> CellDecision:
+    """Turn coarse probabilities into cell classes and the set of cells the fine model must see.
+
+    The model's own "no data" class is not trusted for deciding: whether a cell has data
+    is known exactly from the validity mask, so a cell is no data when none of its pixels
+    are valid, and otherwise takes the best of the three cloud classes. A cell only partly
+    covered by data (scene edges, swath borders) is never settled: the coarse model sees
+    it mostly as no-data zeros, so its answer there says little about the valid part.
+    """
+    cloud_classes = probs[[CLOUDLESS, OVERCAST, PARTLY]]
+    total = cloud_classes.sum(axis=0)
+    cloud_classes = cloud_classes / np.maximum(total, 1e-6)
+    best = np.argmax(cloud_classes, axis=0)               # 0 cloudless, 1 overcast, 2 partly
+    best_prob = np.take_along_axis(cloud_classes, best[None], axis=0)[0]
+    classes = np.choose(best, [CLOUDLESS, OVERCAST, PARTLY]).astype(np.uint8)
+    has_data = valid_fraction > 0
+    classes[~has_data] = NODATA
+    settled = (valid_fraction >= 1.0) & (classes != PARTLY) & (best_prob >= min_confidence)
+    needs_fine = has_data & ~settled
+    p_cloudless, p_overcast = cloud_classes[0], cloud_classes[1]
+    cloud_prob = p_overcast / np.maximum(p_overcast + p_cloudless, 1e-6)
+    # A settled cell's probability must agree with its class whatever the threshold.
+    cloud_prob = np.where(classes == OVERCAST, np.maximum(cloud_prob, 0.99), np.minimum(cloud_prob, 0.01))
+    return CellDecision(classes, needs_fine, cloud_prob.astype(np.float32))
+
+
+def pad_to_grid(reflectance: np.ndarray, valid: np.ndarray, cell: int):
+    """Pad [C, H, W] and [H, W] at the bottom/right to whole cells (padding is invalid)."""
+    _, h, w = reflectance.shape
+    gh, gw = -(-h // cell), -(-w // cell)
+    ph, pw = gh * cell - h, gw * cell - w
+    if ph or pw:
+        reflectance = np.pad(reflectance, ((0, 0), (0, ph), (0, pw)))
+        valid = np.pad(valid, ((0, ph), (0, pw)))
+    return reflectance, valid, gh, gw
+
+
+def cell_valid_fraction(valid_padded: np.ndarray, cell: int) -> np.ndarray:
+    h, w = valid_padded.shape
+    return valid_padded.reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3), dtype=np.float32)
+
+
+@dataclass
+class ArrayResult:
+    mask: np.ndarray          # uint8 [H, W]: 0 clear, 1 cloud, 255 no data
+    probability: np.ndarray   # float32 [H, W], cloud probability (0 where no data)
+    decision: CellDecision
+    fine_cells: int
+
+
+def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndarray,
+                  threshold: Optional[float] = None, batch_size: int = 16,
+                  fine_everywhere: bool = False,
+                  is_cancelled: Optional[Callable[[], bool]] = None) -> ArrayResult:
+    """Run the cascade on an in-memory scene [C, H, W] with validity [H, W].
+
+    ``fine_everywhere`` runs the fine model on every cell with data: seed 001's patch-wise
+    baseline, which the cascade must match in accuracy while skipping most of the work.
+    """
+    from .reader import pad_mirrored
+
+    bundle = models.bundle
+    cell, halo = bundle.cell_size, bundle.fine.halo
+    threshold = bundle.fine.threshold if threshold is None else threshold
+    _, h, w = reflectance.shape
+    padded, valid_padded, gh, gw = pad_to_grid(reflectance, valid, cell)
+    coarse_image = downsample_mean(padded, valid_padded, bundle.coarse.downsample)
+    decision = decide_cells(models.coarse_probabilities(coarse_image), cell_valid_fraction(valid_padded, cell),
+                            bundle.coarse.min_confidence)
+    if fine_everywhere:
+        decision.needs_fine = decision.classes != NODATA
+
+    probability = np.repeat(np.repeat(decision.cloud_prob, cell, axis=0), cell, axis=1)
+    numerator = np.zeros((gh * cell + 2 * halo, gw * cell + 2 * halo), dtype=np.float32)
+    denominator = np.zeros_like(numerator)
+    weights = blend_weights(cell + 2 * halo, halo)
+    # Mirror the real scene (not the grid padding) so edge windows see plausible context.
+    context = pad_mirrored(reflectance, ((0, 0), (halo, gh * cell - h + halo), (halo, gw * cell - w + halo)))
+    cells = np.argwhere(decision.needs_fine)
+    win = cell + 2 * halo
+    for start in range(0, len(cells), batch_size):
+        if is_cancelled is not None and is_cancelled():
+            from .errors import Cancelled
+
+            raise Cancelled()
+        chunk = cells[start:start + batch_size]
+        batch = np.stack([context[:, r * cell:r * cell + win, c * cell:c * cell + win] for r, c in chunk])
+        probs = models.fine_probabilities(batch)
+        for (r, c), p in zip(chunk, probs):
+            numerator[r * cell:r * cell + win, c * cell:c * cell + win] += p * weights
+            denominator[r * cell:r * cell + win, c * cell:c * cell + win] += weights
+    fine_area = np.repeat(np.repeat(decision.needs_fine, cell, axis=0), cell, axis=1)
+    core = (slice(halo, halo + gh * cell), slice(halo, halo + gw * cell))
+    blended = numerator[core] / np.maximum(denominator[core], 1e-6)
+    probability = np.where(fine_area, blended, probability)[:h, :w]
+    mask = (probability >= threshold).astype(np.uint8)
+    mask[~valid] = 255
+    probability[~valid] = 0.0
+    return ArrayResult(mask, probability.astype(np.float32), decision, int(len(cells)))

@@ -1,0 +1,258 @@
+"""Input planning: which raster band feeds which model input, and how DN becomes reflectance.
+
+Nothing here reads pixels; it looks at the raster's structure and metadata so that a
+front end can show the user what will happen before anything runs, and so that a raster
+that cannot be used is refused with a message saying what is missing.
+
+Band names come from, in order of precedence:
+1. the user's explicit list (``MaskOptions.bands``);
+2. a sensor preset (``MaskOptions.sensor``) applied to band ids in the band
+   descriptions ("B02", "SR_B4") or, when there are none, to the sensor's band order;
+3. the raster itself: band descriptions that are common names ("red", "NIR"), band
+   metadata (``eo:common_name``, ``wavelength``), or band ids of a sensor recognised
+   from the file name or metadata (Sentinel-2 "T33UUP_..._B04.jp2", Landsat "LC08_..._B4").
+
+Scaling comes from the user's scale/offset, else GDAL's per-band scale/offset, else the
+sensor preset when it has exactly one product level, else from the data type: floating
+point data is taken as reflectance, integer data as reflectance x 10000 (with a warning
+in the report, since Landsat Level-1 DN would need --scale 2e-5 --offset -0.1).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from .bands import (COMMON_BANDS, SENSORS, Sensor, common_name_from_text, names_match,
+                    normalise_band_id)
+from .errors import InputError
+from .gdal_util import open_raster
+
+
+@dataclass
+class InputPlan:
+    path: str
+    width: int
+    height: int
+    band_count: int
+    # The common name of each raster band (None when unknown), 1st raster band first.
+    raster_band_names: List[Optional[str]]
+    naming_source: str
+    sensor: Optional[str]
+    # For each model input, the 1-based raster band that feeds it.
+    model_band_names: List[str]
+    source_bands: List[int]
+    scales: List[float]
+    offsets: List[float]
+    scaling_source: str
+    nodata: List[Optional[float]]
+    data_types: List[str]
+    geotransform: Tuple[float, ...]
+    projection: str
+    warnings: List[str] = field(default_factory=list)
+
+    def describe(self) -> List[str]:
+        """Human-readable lines, one per model input: 'blue <- band 1 (x 0.0001 + 0)'."""
+        return [
+            f"{name} <- band {src} (reflectance = DN x {scale:g} {'+' if offset >= 0 else '-'} {abs(offset):g})"
+            for name, src, scale, offset in zip(self.model_band_names, self.source_bands, self.scales, self.offsets)
+        ]
+
+    def mapping_dict(self) -> dict:
+        return {name: src for name, src in zip(self.model_band_names, self.source_bands)}
+
+
+def plan_raster(path: str, bundle, options) -> InputPlan:
+    ds = open_raster(path)
+    count = ds.RasterCount
+    label = os.path.basename(path) or path
+    if count == 0:
+        raise InputError(f"'{label}' has no raster bands")
+    bands = [ds.GetRasterBand(i + 1) for i in range(count)]
+    descriptions = [b.GetDescription() or "" for b in bands]
+    warnings: List[str] = []
+
+    sensor = _sensor_from_options(options)
+    names, naming_source = _name_bands(ds, path, descriptions, bands, options, sensor)
+    if sensor is None and naming_source.startswith("band ids of"):
+        sensor = _detect_sensor(path, ds)
+
+    source_bands = _match_model_bands(bundle, names, label, descriptions)
+    scales, offsets, scaling_source = _scaling(bands, source_bands, options, sensor, warnings, label)
+
+    from osgeo import gdal
+
+    return InputPlan(
+        path=path,
+        width=ds.RasterXSize,
+        height=ds.RasterYSize,
+        band_count=count,
+        raster_band_names=names,
+        naming_source=naming_source,
+        sensor=sensor.key if sensor else None,
+        model_band_names=list(bundle.band_names),
+        source_bands=source_bands,
+        scales=scales,
+        offsets=offsets,
+        scaling_source=scaling_source,
+        nodata=[bands[i - 1].GetNoDataValue() for i in source_bands],
+        data_types=[gdal.GetDataTypeName(bands[i - 1].DataType) for i in source_bands],
+        geotransform=tuple(ds.GetGeoTransform(can_return_null=True) or (0.0, 1.0, 0.0, 0.0, 0.0, 1.0)),
+        projection=ds.GetProjection() or "",
+        warnings=warnings,
+    )
+
+
+def _sensor_from_options(options) -> Optional[Sensor]:
+    if not options.sensor or options.sensor == "auto":
+        return None
+    if options.sensor not in SENSORS:
+        raise InputError(f"unknown sensor '{options.sensor}'; use one of: {', '.join(SENSORS)}")
+    return SENSORS[options.sensor]
+
+
+def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Optional[str]], str]:
+    count = len(bands)
+    label = os.path.basename(path) or path
+    if options.bands:
+        if len(options.bands) > count:
+            raise InputError(
+                f"the band list names {len(options.bands)} bands but '{label}' has only {count}; "
+                f"give one name per raster band (use '-' to skip a band)"
+            )
+        return list(options.bands) + [None] * (count - len(options.bands)), "band list given by the user"
+
+    if sensor is not None:
+        by_id = [_band_id_name(sensor, d) for d in descriptions]
+        if any(by_id):
+            return by_id, f"band ids of the {sensor.title} preset"
+        order = sensor.default_band_order()
+        if count == len(order):
+            return [b.name for b in order], f"band order of the {sensor.title} preset"
+        raise InputError(
+            f"'{label}' has {count} bands without band ids, and the {sensor.title} preset has "
+            f"{len(order)}; name the bands with --bands (e.g. --bands blue,green,red,nir)"
+        )
+
+    from_text = [common_name_from_text(d) for d in descriptions]
+    from_metadata = [_name_from_band_metadata(b) for b in bands]
+    names = [t or m for t, m in zip(from_text, from_metadata)]
+    if any(names):
+        return names, "band descriptions and metadata"
+
+    detected = _detect_sensor(path, ds)
+    if detected is not None:
+        by_id = [_band_id_name(detected, d) for d in descriptions]
+        if not any(by_id) and count == 1:
+            by_id = [_band_id_name(detected, os.path.splitext(os.path.basename(path))[0])]
+        if any(by_id):
+            return by_id, f"band ids of {detected.title} (recognised from the file)"
+    return [None] * count, "nothing (no band descriptions, metadata or known file name)"
+
+
+def _band_id_name(sensor: Sensor, text: str) -> Optional[str]:
+    if not text:
+        return None
+    m = re.search(r"(?i)(?:^|[^a-z0-9])(?:sr_|toa_)?(b(?:and)?[ _]?\d{1,2}a?)$", text.strip())
+    if not m:
+        return None
+    band = sensor.band_for_id(normalise_band_id(m.group(1)))
+    return band.name if band else None
+
+
+def _name_from_band_metadata(band) -> Optional[str]:
+    md = band.GetMetadata() or {}
+    for key in ("eo:common_name", "common_name", "COMMON_NAME", "BANDNAME", "band_name"):
+        if md.get(key):
+            name = common_name_from_text(md[key])
+            if name:
+                return name
+    for key in ("wavelength", "WAVELENGTH", "CENTRAL_WAVELENGTH_UM", "central_wavelength"):
+        if md.get(key):
+            try:
+                value = float(re.findall(r"[0-9.]+", md[key])[0])
+            except (IndexError, ValueError):
+                continue
+            units = (md.get("wavelength_units") or md.get("WAVELENGTH_UNITS") or "").lower()
+            nm = value * 1000.0 if (value < 30 or units.startswith("micro") or units == "um") else value
+            return _nearest_common_name(nm)
+    return None
+
+
+def _nearest_common_name(wavelength_nm: float) -> Optional[str]:
+    best = min(
+        (b for b in COMMON_BANDS.values() if b.name not in ("pan",)),
+        key=lambda b: abs(b.wavelength_nm - wavelength_nm),
+    )
+    # Only accept a wavelength inside the band (plus a little slack for sensor differences).
+    return best.name if abs(best.wavelength_nm - wavelength_nm) <= best.width_nm / 2 + 15 else None
+
+
+def _detect_sensor(path: str, ds) -> Optional[Sensor]:
+    text = os.path.basename(path).upper() + " " + " ".join(f"{k}={v}" for k, v in (ds.GetMetadata() or {}).items()).upper()
+    if re.search(r"S2[ABC]_|SENTINEL-?2|_MSIL[12]", text):
+        return SENSORS["sentinel2"]
+    if re.search(r"\bL[CO]0[89]_|LANDSAT_[89]|LANDSAT-[89]|\bLC[89]\d", text):
+        return SENSORS["landsat89"]
+    if re.search(r"\bLE07_|LANDSAT_7|\bLE7\d", text):
+        return SENSORS["landsat7"]
+    if re.search(r"\bLT0[45]_|LANDSAT_[45]\b|\bLT[45]\d", text):
+        return SENSORS["landsat45"]
+    if re.search(r"CBERS_?4A.*WFI", text):
+        return SENSORS["cbers4a_wfi"]
+    if re.search(r"CBERS_?4A.*MUX", text):
+        return SENSORS["cbers4a_mux"]
+    return None
+
+
+def _match_model_bands(bundle, names: List[Optional[str]], label: str, descriptions: List[str]) -> List[int]:
+    sources: List[int] = []
+    missing: List[str] = []
+    for wanted in bundle.band_names:
+        found = [i + 1 for i, have in enumerate(names) if have and names_match(wanted, have)]
+        if found:
+            sources.append(found[0])
+        else:
+            missing.append(wanted)
+    if missing:
+        offered = ", ".join(
+            f"{i + 1}={names[i] or (repr(descriptions[i]) if descriptions[i] else '?')}" for i in range(len(names))
+        )
+        example = ",".join(bundle.band_names)
+        raise InputError(
+            f"'{label}' lacks the band(s) {', '.join(missing)} that model '{bundle.label}' needs "
+            f"(raster bands: {offered}); name the bands with --bands (e.g. --bands {example}) "
+            f"or choose a sensor preset"
+        )
+    return sources
+
+
+def _scaling(bands, source_bands, options, sensor, warnings, label) -> Tuple[List[float], List[float], str]:
+    n = len(source_bands)
+    if options.scale is not None or options.offset is not None:
+        scale = 1.0 if options.scale is None else float(options.scale)
+        offset = 0.0 if options.offset is None else float(options.offset)
+        return [scale] * n, [offset] * n, "given by the user"
+
+    gdal_scales = [bands[i - 1].GetScale() for i in source_bands]
+    gdal_offsets = [bands[i - 1].GetOffset() for i in source_bands]
+    if any((s not in (None, 1.0)) or (o not in (None, 0.0)) for s, o in zip(gdal_scales, gdal_offsets)):
+        return ([1.0 if s is None else float(s) for s in gdal_scales],
+                [0.0 if o is None else float(o) for o in gdal_offsets], "GDAL band scale/offset")
+
+    if sensor is not None and len(sensor.scalings) == 1:
+        (level, scaling), = sensor.scalings.items()
+        return [scaling.scale] * n, [scaling.offset] * n, f"{sensor.title} preset: {scaling.note}"
+
+    from osgeo import gdal
+
+    integer = any(gdal.GetDataTypeName(bands[i - 1].DataType).lower().startswith(("byte", "int", "uint"))
+                  for i in source_bands)
+    if integer:
+        warnings.append(
+            f"'{label}' has integer bands and no scale: assumed reflectance x 10000 "
+            f"(Sentinel-2 before 2022, most surface-reflectance products); set --scale/--offset if wrong"
+        )
+        return [1e-4] * n, [0.0] * n, "assumed (integer data, reflectance x 10000)"
+    return [1.0] * n, [0.0] * n, "assumed (floating-point data taken as reflectance)"

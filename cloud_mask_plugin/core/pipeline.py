@@ -1,0 +1,321 @@
+"""One raster file through the cascade, streamed so memory does not grow with the scene.
+
+Pass 1 reads the model bands in strips one cell high, keeps the validity mask as packed
+bits and builds the coarse model's input by block averaging. The coarse model then
+classifies every cell. Pass 2 goes over the rows of cells again: it reads full-resolution
+windows only around cells that need the fine model, blends their probabilities, and
+writes the mask, probability and coarse-grid rasters one strip at a time. Fine windows
+of one row of cells reach into the rows above and below, so a row is written only after
+the next row's windows were added (a lag of one row).
+
+Peak memory is a few strips of the scene's width plus the coarse image (1/64 of the
+scene's pixels per band) and one batch of fine windows.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from typing import Callable, Optional
+
+import numpy as np
+from osgeo import gdal
+
+from . import __version__ as PLUGIN_VERSION
+from .api import MaskOptions, MaskResult, OutputPaths
+from .backend import resolve_device
+from .bundle import COARSE_CLASSES, load_bundle
+from .cascade import (NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction, decide_cells,
+                      downsample_mean)
+from .errors import Cancelled, InputError
+from .inputs import plan_raster
+from .reader import RasterReader, pad_mirrored
+from .vectors import polygonize_mask
+from .writer import GeoTiffWriter, OutputTransaction, convert_to_cog
+
+# Scenes whose coarse image would exceed this many bytes are refused with advice to split
+# them; 2 GiB covers about 190 000 x 190 000 pixels with 4 bands.
+MAX_COARSE_BYTES = 2 * 1024 ** 3
+
+GRID_COLORS = {0: (46, 139, 87, 255), 1: (230, 230, 250, 255), 2: (255, 165, 0, 255), 3: (128, 128, 128, 255)}
+MASK_COLORS = {0: (0, 0, 0, 0), 1: (255, 255, 255, 255), 255: (128, 128, 128, 255)}
+
+
+class _Progress:
+    """Maps each stage's own 0..1 onto the run's overall 0..1 and checks for cancellation."""
+
+    STAGES = {"read": (0.0, 0.30), "coarse": (0.30, 0.35), "fine": (0.35, 0.90), "vectors": (0.90, 1.0)}
+
+    def __init__(self, callback, is_cancelled):
+        self.callback = callback
+        self.is_cancelled = is_cancelled or (lambda: False)
+
+    def __call__(self, stage: str, fraction: float, message: str):
+        if self.is_cancelled():
+            raise Cancelled()
+        if self.callback is not None:
+            lo, hi = self.STAGES[stage]
+            self.callback(lo + (hi - lo) * min(max(fraction, 0.0), 1.0), message)
+
+
+def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
+                 progress: Optional[Callable[[float, str], None]] = None,
+                 is_cancelled: Optional[Callable[[], bool]] = None) -> MaskResult:
+    started = time.perf_counter()
+    report_progress = _Progress(progress, is_cancelled)
+    input_path = os.fspath(input_path)
+    bundle = load_bundle(options.model)
+    plan = plan_raster(input_path, bundle, options)
+    threshold = bundle.fine.threshold if options.threshold is None else float(options.threshold)
+    if not 0.0 < threshold < 1.0:
+        raise InputError(f"threshold {threshold} is outside 0..1; use a cloud probability such as 0.5")
+    cell, halo = bundle.cell_size, bundle.fine.halo
+    grid_h, grid_w = -(-plan.height // cell), -(-plan.width // cell)
+    coarse_bytes = grid_h * grid_w * bundle.coarse.stride ** 2 * len(bundle.bands) * 4
+    if coarse_bytes > MAX_COARSE_BYTES:
+        raise InputError(
+            f"'{os.path.basename(input_path)}' is {plan.width} x {plan.height} pixels, too large to mask in "
+            f"one run (its coarse image alone would need {coarse_bytes / 1024 ** 3:.1f} GiB); split it into "
+            f"tiles, e.g. with gdal_translate -srcwin"
+        )
+    device = resolve_device(options.device)
+    models = CascadeModels(bundle, device)
+    timings = {}
+
+    with OutputTransaction(outputs.all(), input_path, options.overwrite) as transaction:
+        reader = RasterReader(plan)
+        try:
+            t = time.perf_counter()
+            coarse_image, valid_bits, valid_fraction = _read_coarse_inputs(reader, bundle, grid_h, grid_w,
+                                                                           report_progress)
+            timings["read_coarse_input"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            report_progress("coarse", 0.0, "classifying the coarse grid")
+            decision = decide_cells(models.coarse_probabilities(coarse_image), valid_fraction,
+                                    bundle.coarse.min_confidence)
+            del coarse_image
+            timings["coarse"] = time.perf_counter() - t
+
+            metadata = _provenance(bundle, threshold, device.description, input_path)
+            writers = _open_rasters(transaction, outputs, plan, bundle, metadata, options.cog)
+            try:
+                t = time.perf_counter()
+                counts = _fine_pass(reader, models, decision, valid_bits, writers, threshold, options.batch_size,
+                                    report_progress)
+                timings["fine_and_write"] = time.perf_counter() - t
+                if "grid" in writers:
+                    writers["grid"].write(decision.classes, 0, 0)
+                for writer in writers.values():
+                    writer.close()
+            except BaseException:
+                for writer in writers.values():
+                    writer.abandon()
+                raise
+        finally:
+            reader.close()
+
+        if options.cog:
+            for key in ("mask", "probability"):
+                final = getattr(outputs, key)
+                if final:
+                    plain = transaction.temps[os.path.abspath(final)]
+                    cog = transaction.temp_path(final)
+                    convert_to_cog(plain, cog)
+                    os.remove(plain)
+
+        polygon_count = None
+        if outputs.polygons:
+            t = time.perf_counter()
+            report_progress("vectors", 0.0, "tracing cloud polygons")
+            mask_temp = transaction.temps[os.path.abspath(outputs.mask)]
+            polygon_count = polygonize_mask(mask_temp, transaction.temp_path(outputs.polygons), plan.width,
+                                            plan.height, options.min_polygon_area, options.polygon_buffer,
+                                            metadata, report_progress.is_cancelled)
+            timings["polygons"] = time.perf_counter() - t
+
+        timings["total"] = time.perf_counter() - started
+        report = _report(input_path, outputs, plan, bundle, device.description, threshold, decision, counts,
+                         polygon_count, timings)
+        if outputs.report:
+            import json
+
+            with open(transaction.temp_path(outputs.report), "w", encoding="utf-8") as f:
+                json.dump(report, f, indent=2)
+        report_progress("vectors", 1.0, "done")
+        transaction.commit()
+    return MaskResult(outputs=outputs, report=report)
+
+
+def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, report_progress):
+    """Pass 1: the coarse image, the validity mask (packed bits) and each cell's valid fraction."""
+    cell, factor = bundle.cell_size, bundle.coarse.downsample
+    stride = bundle.coarse.stride
+    width, height = reader.width, reader.height
+    coarse = np.zeros((len(bundle.bands), grid_h * stride, grid_w * stride), dtype=np.float32)
+    valid_fraction = np.zeros((grid_h, grid_w), dtype=np.float32)
+    valid_bits = []
+    for row in range(grid_h):
+        y0, y1 = row * cell, min((row + 1) * cell, height)
+        data, valid = reader.read(0, y0, width, y1 - y0)
+        valid_bits.append(np.packbits(valid, axis=1))
+        pad = ((0, 0), (0, cell - (y1 - y0)), (0, grid_w * cell - width))
+        data = np.pad(data, pad)
+        valid = np.pad(valid, pad[1:])
+        coarse[:, row * stride:(row + 1) * stride] = downsample_mean(data, valid, factor)
+        valid_fraction[row] = cell_valid_fraction(valid, cell)[0]
+        report_progress("read", (row + 1) / grid_h, "reading the scene")
+    if not valid_fraction.any():
+        raise InputError(f"'{reader.label}' has no valid pixels in the model's bands (everything is no data)")
+    return coarse, valid_bits, valid_fraction
+
+
+def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog: bool):
+    writers = {}
+    gt = plan.geotransform
+    try:
+        writers["mask"] = GeoTiffWriter(
+            transaction.temp_path(outputs.mask), plan.width, plan.height, gt, plan.projection, gdal.GDT_Byte, 255,
+            "cloud mask (0 clear, 1 cloud, 255 no data)", metadata, ["clear", "cloud"], MASK_COLORS)
+        if outputs.probability:
+            writers["probability"] = GeoTiffWriter(
+                transaction.temp_path(outputs.probability), plan.width, plan.height, gt, plan.projection,
+                gdal.GDT_Byte, 255, "cloud probability (%)", metadata)
+        if outputs.coarse_grid:
+            cell = bundle.cell_size
+            grid_gt = (gt[0], gt[1] * cell, gt[2] * cell, gt[3], gt[4] * cell, gt[5] * cell)
+            writers["grid"] = GeoTiffWriter(
+                transaction.temp_path(outputs.coarse_grid), -(-plan.width // cell), -(-plan.height // cell), grid_gt,
+                plan.projection, gdal.GDT_Byte, None, "coarse class (0 cloudless, 1 overcast, 2 partly cloudy, 3 no data)",
+                metadata, list(COARSE_CLASSES), GRID_COLORS)
+    except BaseException:
+        for writer in writers.values():
+            writer.abandon()
+        raise
+    return writers
+
+
+def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits, writers, threshold: float,
+               batch_size: int, report_progress) -> dict:
+    """Pass 2: fine windows around the cells that need them, blended, written strip by strip."""
+    bundle = models.bundle
+    cell, halo = bundle.cell_size, bundle.fine.halo
+    window = cell + 2 * halo
+    width, height = reader.width, reader.height
+    grid_h, grid_w = decision.classes.shape
+    weights = blend_weights(window, halo)
+    # Accumulators span two rows of cells plus the halo below, and the halo either side:
+    # row r-1 (waiting for row r's windows) and row r (being computed).
+    acc_w = grid_w * cell + 2 * halo
+    numerator = np.zeros((2 * cell + halo, acc_w), dtype=np.float32)
+    denominator = np.zeros_like(numerator)
+    counts = {"cloud_pixels": 0, "valid_pixels": 0}
+    fine_total = int(decision.needs_fine.sum())
+    fine_done = 0
+
+    def finish_row(row: int):
+        """Compose and write the strip of cells ``row`` from buffer rows [0, cell)."""
+        y0, y1 = row * cell, min((row + 1) * cell, height)
+        rows = y1 - y0
+        settled = np.repeat(np.repeat(decision.cloud_prob[row:row + 1], cell, axis=0), cell, axis=1)[:rows, :width]
+        fine_cols = np.repeat(decision.needs_fine[row], cell)[:width]
+        probability = settled
+        if fine_cols.any():
+            blended = numerator[:rows, halo:halo + width] / np.maximum(denominator[:rows, halo:halo + width], 1e-6)
+            probability = np.where(fine_cols[None, :], blended, settled)
+        valid = np.unpackbits(valid_bits[row], axis=1, count=width).astype(bool)
+        mask = (probability >= threshold).astype(np.uint8)
+        mask[~valid] = 255
+        counts["cloud_pixels"] += int(np.count_nonzero(mask == 1))
+        counts["valid_pixels"] += int(np.count_nonzero(valid))
+        writers["mask"].write(mask, 0, y0)
+        if "probability" in writers:
+            percent = np.rint(probability * 100.0).astype(np.uint8)
+            percent[~valid] = 255
+            writers["probability"].write(percent, 0, y0)
+
+    for row in range(grid_h):
+        cols = np.flatnonzero(decision.needs_fine[row])
+        if cols.size:
+            # One read covers every window of this row: rows and columns around the cells.
+            y = row * cell - halo
+            x = int(cols.min()) * cell - halo
+            region_w = (int(cols.max()) + 1) * cell + halo - x
+            region = _read_region(reader, x, y, region_w, window)
+            for start in range(0, cols.size, batch_size):
+                chunk = cols[start:start + batch_size]
+                batch = np.stack([region[:, :, c * cell - halo - x:c * cell - halo - x + window] for c in chunk])
+                probs = models.fine_probabilities(batch)
+                for c, p in zip(chunk, probs):
+                    # Buffer row 0 is scene row (row - 1) * cell; column 0 is scene column -halo.
+                    top = cell - halo
+                    left = c * cell
+                    numerator[top:top + window, left:left + window] += p * weights
+                    denominator[top:top + window, left:left + window] += weights
+                fine_done += len(chunk)
+                report_progress("fine", fine_done / max(fine_total, 1), "fine model on partly cloudy cells")
+        if row >= 1:
+            finish_row(row - 1)
+        numerator[:cell + halo] = numerator[cell:]
+        numerator[cell + halo:] = 0
+        denominator[:cell + halo] = denominator[cell:]
+        denominator[cell + halo:] = 0
+        report_progress("fine", fine_done / max(fine_total, 1), "writing the mask")
+    finish_row(grid_h - 1)
+    counts["fine_cells"] = fine_total
+    return counts
+
+
+def _read_region(reader: RasterReader, x: int, y: int, w: int, h: int) -> np.ndarray:
+    """Reflectance of a region that may reach outside the scene, mirrored at the scene's edges
+    (the same context ``cascade.segment_array`` gives its windows)."""
+    x0, y0 = max(x, 0), max(y, 0)
+    x1, y1 = min(x + w, reader.width), min(y + h, reader.height)
+    data, _ = reader.read(x0, y0, x1 - x0, y1 - y0)
+    pad = ((0, 0), (y0 - y, y + h - y1), (x0 - x, x + w - x1))
+    return pad_mirrored(data, pad) if any(p for axis in pad for p in axis) else data
+
+
+def _provenance(bundle, threshold: float, device: str, input_path: str) -> dict:
+    return {
+        "CLOUDMASK_MODEL": bundle.name,
+        "CLOUDMASK_MODEL_VERSION": bundle.version,
+        "CLOUDMASK_PLUGIN_VERSION": PLUGIN_VERSION,
+        "CLOUDMASK_THRESHOLD": f"{threshold:g}",
+        "CLOUDMASK_DEVICE": device,
+        "CLOUDMASK_INPUT": os.path.basename(input_path),
+    }
+
+
+def _report(input_path, outputs, plan, bundle, device, threshold, decision, counts, polygon_count, timings) -> dict:
+    classes = decision.classes
+    valid = counts["valid_pixels"]
+    cells_with_data = int(np.count_nonzero(classes != NODATA))
+    return {
+        "input": os.path.abspath(input_path),
+        "outputs": {k: v for k, v in vars(outputs).items() if v},
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "plugin_version": PLUGIN_VERSION,
+        "model": {"name": bundle.name, "version": bundle.version, "path": bundle.path},
+        "device": device,
+        "width": plan.width,
+        "height": plan.height,
+        "bands": plan.mapping_dict(),
+        "band_naming": plan.naming_source,
+        "scaling": {"source": plan.scaling_source, "scales": plan.scales, "offsets": plan.offsets},
+        "threshold": threshold,
+        "cloud_cover_percent": round(100.0 * counts["cloud_pixels"] / valid, 4) if valid else 0.0,
+        "cloud_pixels": counts["cloud_pixels"],
+        "valid_pixels": valid,
+        "nodata_pixels": plan.width * plan.height - valid,
+        "coarse_classes": {name: int(np.count_nonzero(classes == code)) for code, name in enumerate(COARSE_CLASSES)},
+        "cell_size": bundle.cell_size,
+        "cells_total": int(classes.size),
+        "cells_with_data": cells_with_data,
+        "cells_fine": counts["fine_cells"],
+        "cells_skipped": cells_with_data - counts["fine_cells"],
+        "overcast_cells_settled": int(np.count_nonzero((classes == OVERCAST) & ~decision.needs_fine)),
+        "polygons": polygon_count,
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "warnings": plan.warnings,
+    }

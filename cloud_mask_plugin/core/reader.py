@@ -1,0 +1,105 @@
+"""Windowed reads of the model's input bands as reflectance, with a validity mask.
+
+A pixel is valid when every model band has data there: not the band's nodata value,
+not masked by a per-dataset mask or alpha band, and finite. Invalid pixels are returned
+as 0 reflectance, which is what the models were trained to see for no data.
+"""
+from __future__ import annotations
+
+import math
+import os
+from typing import Tuple
+
+import numpy as np
+from osgeo import gdal
+
+from .errors import InputError
+from .gdal_util import gdal_errors, open_raster
+
+# Reflectance outside this range is a scaling mistake or a sensor artefact; clipping keeps
+# one bad pixel from dominating the block averages of the coarse stage.
+REFLECTANCE_RANGE = (-0.5, 2.0)
+
+
+class RasterReader:
+    def __init__(self, plan):
+        self.plan = plan
+        self.label = os.path.basename(plan.path) or plan.path
+        self.ds = open_raster(plan.path)
+        self.width = self.ds.RasterXSize
+        self.height = self.ds.RasterYSize
+        self.bands = [self.ds.GetRasterBand(i) for i in plan.source_bands]
+        self.scales = np.asarray(plan.scales, dtype=np.float32)[:, None, None]
+        self.offsets = np.asarray(plan.offsets, dtype=np.float32)[:, None, None]
+        self.nodata = plan.nodata
+        # Mask bands hold information beyond the nodata value only for alpha bands and
+        # per-dataset masks (.msk files, JPEG/JP2 masks); only then are they worth reading.
+        self.mask_bands = []
+        for band in self.bands:
+            flags = band.GetMaskFlags()
+            if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
+                self.mask_bands.append(band.GetMaskBand())
+                break  # per-dataset: one mask serves every band
+
+    def read(self, x: int, y: int, w: int, h: int) -> Tuple[np.ndarray, np.ndarray]:
+        """Reflectance [C, h, w] float32 and validity [h, w] bool of a window inside the raster."""
+        raw = np.empty((len(self.bands), h, w), dtype=np.float32)
+        valid = np.ones((h, w), dtype=bool)
+        with gdal_errors() as errors:
+            for c, band in enumerate(self.bands):
+                data = band.ReadAsArray(x, y, w, h)
+                if data is None:
+                    raise InputError(
+                        f"'{self.label}' cannot be read at pixels x {x}-{x + w}, y {y}-{y + h} of band "
+                        f"{self.plan.source_bands[c]}: {errors.last()} (is the file truncated or corrupt?)"
+                    )
+                nodata = self.nodata[c]
+                if nodata is not None:
+                    if isinstance(nodata, float) and math.isnan(nodata):
+                        valid &= ~np.isnan(data)
+                    else:
+                        valid &= data != nodata
+                if data.dtype.kind == "f":
+                    valid &= np.isfinite(data)
+                raw[c] = data
+            for mask_band in self.mask_bands:
+                mask = mask_band.ReadAsArray(x, y, w, h)
+                if mask is None:
+                    raise InputError(f"'{self.label}': the mask band cannot be read: {errors.last()}")
+                valid &= mask > 0
+        raw *= self.scales
+        raw += self.offsets
+        np.clip(raw, *REFLECTANCE_RANGE, out=raw)
+        raw[:, ~valid] = 0.0
+        # NaN survives clip; the valid mask already excludes those pixels.
+        np.nan_to_num(raw, copy=False, nan=0.0)
+        return raw, valid
+
+    def read_padded(self, x: int, y: int, size: int) -> np.ndarray:
+        """A ``size`` x ``size`` window at (x, y) that may reach outside the raster.
+
+        The part outside is filled by mirroring the inside, so the fine model sees
+        plausible context at scene edges instead of an artificial black border.
+        """
+        x0, y0 = max(x, 0), max(y, 0)
+        x1, y1 = min(x + size, self.width), min(y + size, self.height)
+        data, _ = self.read(x0, y0, x1 - x0, y1 - y0)
+        pad = ((0, 0), (y0 - y, y + size - y1), (x0 - x, x + size - x1))
+        if any(p for axis in pad for p in axis):
+            data = pad_mirrored(data, pad)
+        return data
+
+    def close(self):
+        self.bands = []
+        self.mask_bands = []
+        self.ds = None
+
+
+def pad_mirrored(data: np.ndarray, pad) -> np.ndarray:
+    """np.pad in 'symmetric' mode, repeated when the pad is wider than the data (tiny rasters)."""
+    while True:
+        step = tuple((min(b, s), min(a, s)) for (b, a), s in zip(pad, data.shape))
+        data = np.pad(data, step, mode="symmetric")
+        pad = tuple((b - sb, a - sa) for (b, a), (sb, sa) in zip(pad, step))
+        if not any(p for axis in pad for p in axis):
+            return data

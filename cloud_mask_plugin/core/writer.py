@@ -1,0 +1,211 @@
+"""Outputs written so that a failed or cancelled run leaves nothing half-done.
+
+``OutputTransaction`` checks every output path before any work starts (exists, same as
+the input, folder writable), takes a lock per output so two runs cannot write the same
+file at once, hands out temporary paths in the target folders, and on success moves every
+temporary file into place; on failure or cancellation it deletes them. The input is only
+ever opened read-only.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Dict, List, Optional
+
+import numpy as np
+from osgeo import gdal
+
+from .errors import OutputError
+from .gdal_util import gdal_errors
+
+TIFF_OPTIONS = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER",
+                "NUM_THREADS=ALL_CPUS"]
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+class OutputTransaction:
+    def __init__(self, paths: List[str], input_path: str, overwrite: bool):
+        self.paths = [os.path.abspath(p) for p in paths]
+        self.temps: Dict[str, str] = {}
+        self.locks: List[str] = []
+        self._check(input_path, overwrite)
+
+    def _check(self, input_path: str, overwrite: bool):
+        if len(set(self.paths)) != len(self.paths):
+            raise OutputError("two outputs have the same path; give each output its own file name")
+        for path in self.paths:
+            if os.path.exists(input_path) and _same_file(path, input_path) or \
+                    os.path.abspath(path) == os.path.abspath(input_path):
+                raise OutputError(f"output '{path}' is the input raster; choose another output name")
+            if os.path.isdir(path):
+                raise OutputError(f"output '{path}' is a folder; give a file name")
+            if os.path.exists(path) and not overwrite:
+                raise OutputError(f"output '{path}' already exists; delete it, choose another name or ask to overwrite")
+            folder = os.path.dirname(path) or "."
+            if not os.path.isdir(folder):
+                try:
+                    os.makedirs(folder, exist_ok=True)
+                except OSError as exc:
+                    raise OutputError(f"output folder '{folder}' cannot be created: {exc.strerror}") from None
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise OutputError(f"output folder '{folder}' is not writable; choose another folder")
+
+    def __enter__(self):
+        try:
+            for path in self.paths:
+                self._lock(path)
+        except BaseException:
+            self._release_locks()
+            raise
+        return self
+
+    def _lock(self, path: str):
+        lock = path + ".lock"
+        for _ in range(2):
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                if self._lock_is_stale(lock):
+                    try:
+                        os.remove(lock)
+                    except OSError:
+                        pass
+                    continue
+                raise OutputError(f"another run is writing '{path}' right now; wait for it or choose another output") from None
+            except OSError as exc:
+                raise OutputError(f"cannot write in the folder of '{path}': {exc.strerror}") from None
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            self.locks.append(lock)
+            return
+        raise OutputError(f"cannot lock '{path}' for writing; remove '{lock}' if no run is using it")
+
+    @staticmethod
+    def _lock_is_stale(lock: str) -> bool:
+        try:
+            with open(lock) as f:
+                pid = int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return False
+        return pid != os.getpid() and not _pid_alive(pid)
+
+    def temp_path(self, path: str) -> str:
+        """A temporary file beside ``path`` (same folder, so the final move is atomic)."""
+        path = os.path.abspath(path)
+        folder, name = os.path.split(path)
+        stem, ext = os.path.splitext(name)
+        temp = os.path.join(folder, f".{stem}.{uuid.uuid4().hex[:8]}.partial{ext}")
+        self.temps[path] = temp
+        return temp
+
+    def commit(self):
+        for final, temp in self.temps.items():
+            try:
+                os.replace(temp, final)
+                # GDAL keeps some raster metadata (category names) in a sidecar file that
+                # must travel with the raster; a stale one from an overwritten run must not stay.
+                if os.path.exists(temp + ".aux.xml"):
+                    os.replace(temp + ".aux.xml", final + ".aux.xml")
+                elif os.path.exists(final + ".aux.xml"):
+                    os.remove(final + ".aux.xml")
+            except OSError as exc:
+                raise OutputError(f"cannot move the finished output into '{final}': {exc.strerror}") from None
+        self.temps = {}
+
+    def _release_locks(self):
+        for lock in self.locks:
+            try:
+                os.remove(lock)
+            except OSError:
+                pass
+        self.locks = []
+
+    def __exit__(self, exc_type, exc, tb):
+        for temp in self.temps.values():
+            for candidate in (temp, temp + "-wal", temp + "-shm", temp + ".aux.xml"):
+                try:
+                    os.remove(candidate)
+                except OSError:
+                    pass
+        self.temps = {}
+        self._release_locks()
+        return False
+
+
+class GeoTiffWriter:
+    """A single-band GeoTIFF written strip by strip, georeferenced like the input."""
+
+    def __init__(self, path: str, width: int, height: int, geotransform, projection: str, data_type: int,
+                 nodata: Optional[float], description: str, metadata: Dict[str, str],
+                 category_names: Optional[List[str]] = None, color_table: Optional[Dict[int, tuple]] = None):
+        self.path = path
+        with gdal_errors() as errors:
+            driver = gdal.GetDriverByName("GTiff")
+            self.ds = driver.Create(path, width, height, 1, data_type, options=TIFF_OPTIONS)
+        if self.ds is None:
+            raise OutputError(f"cannot create '{path}': {errors.last()}")
+        if geotransform is not None:
+            self.ds.SetGeoTransform(geotransform)
+        if projection:
+            self.ds.SetProjection(projection)
+        self.ds.SetMetadata(metadata)
+        self.band = self.ds.GetRasterBand(1)
+        if nodata is not None:
+            self.band.SetNoDataValue(nodata)
+        self.band.SetDescription(description)
+        if category_names:
+            self.band.SetRasterCategoryNames(category_names)
+        if color_table:
+            table = gdal.ColorTable()
+            for value, rgba in color_table.items():
+                table.SetColorEntry(value, rgba)
+            self.band.SetRasterColorTable(table)
+            self.band.SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
+
+    def write(self, array: np.ndarray, x: int, y: int):
+        with gdal_errors() as errors:
+            status = self.band.WriteArray(array, x, y)
+        if status != 0 or errors.messages:
+            raise OutputError(f"cannot write '{os.path.basename(self.path)}': {errors.last()} (is the disk full?)")
+
+    def close(self):
+        if self.ds is None:
+            return
+        with gdal_errors() as errors:
+            self.ds.FlushCache()
+            self.band = None
+            self.ds = None
+        if errors.messages:
+            raise OutputError(f"cannot finish '{os.path.basename(self.path)}': {errors.last()} (is the disk full?)")
+
+    def abandon(self):
+        """Drop the dataset without caring about errors (the file is deleted next)."""
+        with gdal_errors():
+            self.band = None
+            self.ds = None
+
+
+def convert_to_cog(source: str, target: str):
+    with gdal_errors() as errors:
+        out = gdal.Translate(target, source, format="COG",
+                             creationOptions=["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"])
+        ok = out is not None
+        out = None
+    if not ok or errors.messages:
+        raise OutputError(f"cannot write the Cloud Optimized GeoTIFF '{target}': {errors.last()}")
