@@ -1,0 +1,115 @@
+"""Band mapping and scaling: what a raster's bands are, and a clear error when they cannot be used."""
+import numpy as np
+import pytest
+from osgeo import gdal
+
+from cloud_mask_plugin.core.api import MaskOptions, plan_input
+from cloud_mask_plugin.core.bands import SENSORS, common_name_from_text, normalise_band_id, parse_band_list
+from cloud_mask_plugin.core.errors import InputError
+
+from conftest import shared_data, write_raster
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Red", "red"), ("NIR", "nir"), ("swir16", "swir16"), ("SWIR 1", "swir16"), ("near-infrared", "nir"),
+    ("B04 (red)", "red"), ("Coastal aerosol", "coastal"), ("", None), ("infrared-ish", None), ("B04", None),
+])
+def test_common_names_from_descriptions(text, name):
+    assert common_name_from_text(text) == name
+
+
+@pytest.mark.parametrize("text,band_id", [("B02", "B2"), ("b2", "B2"), ("SR_B4", "B4"), ("band8a", "B8A"), ("B8A", "B8A")])
+def test_band_ids_normalise(text, band_id):
+    assert normalise_band_id(text) == band_id
+
+
+def test_band_list_rejects_unknown_names_by_position():
+    assert parse_band_list("blue, green,-,NIR") == ["blue", "green", None, "nir"]
+    with pytest.raises(ValueError, match="band 3 of the band list is 'purple'"):
+        parse_band_list("blue,green,purple")
+
+
+def test_descriptions_map_shuffled_bands(tmp_path, toy_bundle):
+    data = np.zeros((5, 8, 8), np.float32)
+    path = write_raster(tmp_path / "s.tif", data, names=("nir", "swir16", "Red", "green", "blue"))
+    plan = plan_input(path, MaskOptions(model=toy_bundle))
+    assert plan.mapping_dict() == {"blue": 5, "green": 4, "red": 3, "nir": 1}
+    assert plan.scaling_source.startswith("assumed (floating-point")
+
+
+def test_unmappable_bands_name_what_is_missing(tmp_path, toy_bundle):
+    path = write_raster(tmp_path / "rgb.tif", np.zeros((3, 8, 8), np.uint16), names=("red", "green", "blue"))
+    with pytest.raises(InputError) as err:
+        plan_input(path, MaskOptions(model=toy_bundle))
+    message = str(err.value)
+    assert "'rgb.tif' lacks the band(s) nir" in message
+    assert "1=red, 2=green, 3=blue" in message and "--bands" in message
+
+
+def test_user_band_list_and_scale_win(tmp_path, toy_bundle):
+    path = write_raster(tmp_path / "x.tif", np.zeros((4, 8, 8), np.uint16), names=None)
+    with pytest.raises(InputError, match="1=\\?, 2=\\?"):
+        plan_input(path, MaskOptions(model=toy_bundle))
+    plan = plan_input(path, MaskOptions(model=toy_bundle, bands=["red", "green", "blue", "nir"], scale=2e-5, offset=-0.1))
+    assert plan.mapping_dict() == {"blue": 3, "green": 2, "red": 1, "nir": 4}
+    assert plan.scales == [2e-5] * 4 and plan.offsets == [-0.1] * 4
+    with pytest.raises(InputError, match="names 5 bands but 'x.tif' has only 4"):
+        plan_input(path, MaskOptions(model=toy_bundle, bands=["red", "green", "blue", "nir", "swir16"]))
+
+
+def test_sensor_preset_by_band_order_and_by_band_ids(tmp_path, toy_bundle):
+    wfi = write_raster(tmp_path / "wfi.tif", np.zeros((4, 8, 8), np.uint16), names=None)
+    plan = plan_input(wfi, MaskOptions(model=toy_bundle, sensor="cbers4a_wfi"))
+    assert plan.mapping_dict() == {"blue": 1, "green": 2, "red": 3, "nir": 4}
+    assert plan.scales == [1e-4] * 4
+
+    s2 = write_raster(tmp_path / "s2.tif", np.zeros((4, 8, 8), np.uint16), names=("B08", "B04", "B03", "B02"))
+    plan = plan_input(s2, MaskOptions(model=toy_bundle, sensor="sentinel2"))
+    assert plan.mapping_dict() == {"blue": 4, "green": 3, "red": 2, "nir": 1}
+
+
+def test_landsat_band_ids_recognised_from_the_file_name(tmp_path, toy_bundle):
+    names = ("SR_B2", "SR_B3", "SR_B4", "SR_B5")
+    path = write_raster(tmp_path / "LC08_L2SP_042034_20200101_20200823_02_T1.tif", np.zeros((4, 8, 8), np.uint16),
+                        names=names)
+    plan = plan_input(path, MaskOptions(model=toy_bundle))
+    assert plan.sensor == "landsat89"
+    assert plan.mapping_dict() == {"blue": 1, "green": 2, "red": 3, "nir": 4}   # nir08 serves nir
+
+
+def test_gdal_scale_offset_metadata_is_used(tmp_path, toy_bundle):
+    path = write_raster(tmp_path / "l8.tif", np.zeros((4, 8, 8), np.uint16))
+    ds = gdal.Open(path, gdal.GA_Update)
+    for i in range(1, 5):
+        ds.GetRasterBand(i).SetScale(2e-5)
+        ds.GetRasterBand(i).SetOffset(-0.1)
+    ds = None
+    plan = plan_input(path, MaskOptions(model=toy_bundle))
+    assert plan.scales == [2e-5] * 4 and plan.offsets == [-0.1] * 4
+    assert plan.scaling_source == "GDAL band scale/offset"
+
+
+def test_real_oncloudn_band_files_as_vrt(tmp_path, toy_bundle):
+    """Per-band Sentinel-2 files stacked in a VRT whose bands carry the file names' band ids."""
+    chip = shared_data("oncloudn_s2", "chip_1")
+    vrt_path = str(tmp_path / "S2A_MSIL2A_chip1.vrt")
+    vrt = gdal.BuildVRT(vrt_path, [f"{chip}/{b}.tif" for b in ("B08", "B02", "B03", "B04")], separate=True)
+    for i, b in enumerate(("B08", "B02", "B03", "B04"), start=1):
+        vrt.GetRasterBand(i).SetDescription(b)
+    vrt = None
+    plan = plan_input(vrt_path, MaskOptions(model=toy_bundle))
+    assert plan.sensor == "sentinel2"
+    assert plan.mapping_dict() == {"blue": 2, "green": 3, "red": 4, "nir": 1}
+
+
+def test_every_sensor_band_has_a_known_common_name():
+    from cloud_mask_plugin.core.bands import COMMON_BANDS
+
+    for sensor in SENSORS.values():
+        for band in sensor.bands.values():
+            assert band.name in COMMON_BANDS or band.name == "green05", (sensor.key, band)
+            common = COMMON_BANDS.get(band.name)
+            if common is not None and band.name not in ("pan", "lwir"):
+                # A sensor's band overlaps the typical range of its common name.
+                overlap = (common.width_nm + band.width_nm) / 2
+                assert abs(common.wavelength_nm - band.wavelength_nm) <= overlap, (sensor.key, band)
