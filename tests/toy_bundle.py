@@ -92,3 +92,78 @@ def make_toy_bundle(folder, downsample=2, stride=4, halo=4, min_confidence=0.9, 
     with open(os.path.join(folder, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
     return folder
+
+
+SI_BANDS = BANDS + [{"name": "swir16", "wavelength_nm": 1610, "width_nm": 90}]
+VISIBLE_LIMIT_UM = 0.7
+
+
+def _visible_mean_nodes(prefix):
+    """Nodes computing the mean over the bands whose descriptor wavelength is visible
+    (< 0.7 um): a toy use of the descriptors that shows whether they are fed right."""
+    return [
+        helper.make_node("Gather", ["band_descriptors", "zero"], [f"{prefix}wl"], axis=1),
+        helper.make_node("Less", [f"{prefix}wl", "limit"], [f"{prefix}is_vis"]),
+        helper.make_node("Cast", [f"{prefix}is_vis"], [f"{prefix}vis"], to=TensorProto.FLOAT),
+        helper.make_node("Reshape", [f"{prefix}vis", "shape"], [f"{prefix}vis4"]),
+        helper.make_node("Mul", ["image", f"{prefix}vis4"], [f"{prefix}weighted"]),
+        helper.make_node("ReduceSum", [f"{prefix}weighted", "axis1"], [f"{prefix}num"], keepdims=1),
+        helper.make_node("ReduceSum", [f"{prefix}vis"], [f"{prefix}den"], keepdims=0),
+        helper.make_node("Div", [f"{prefix}num", f"{prefix}den"], ["mean"]),
+    ]
+
+
+def _si_constants():
+    return [
+        numpy_helper.from_array(np.array(0, dtype=np.int64), "zero"),
+        numpy_helper.from_array(np.array(VISIBLE_LIMIT_UM, dtype=np.float32), "limit"),
+        numpy_helper.from_array(np.array([1, -1, 1, 1], dtype=np.int64), "shape"),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1"),
+    ]
+
+
+def _si_inputs():
+    return [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["n", "c", "h", "w"]),
+            helper.make_tensor_value_info("band_descriptors", TensorProto.FLOAT, ["c", 2])]
+
+
+def _si_fine_model(path):
+    nodes = _visible_mean_nodes("") + [
+        helper.make_node("Sub", ["mean", "bright"], ["centred"]),
+        helper.make_node("Mul", ["centred", "sharp"], ["logit"]),
+        helper.make_node("Sigmoid", ["logit"], ["cloud_prob"]),
+    ]
+    consts = _si_constants() + [numpy_helper.from_array(np.array(BRIGHT, np.float32), "bright"),
+                                numpy_helper.from_array(np.array(SHARPNESS, np.float32), "sharp")]
+    graph = helper.make_graph(nodes, "toy_si_fine", _si_inputs(),
+                              [helper.make_tensor_value_info("cloud_prob", TensorProto.FLOAT, ["n", 1, "h", "w"])],
+                              consts)
+    _save(graph, path)
+
+
+def _si_coarse_model(path, stride):
+    k = SHARPNESS
+    weight = np.array([-k, k, 0.0, 0.0], dtype=np.float32).reshape(4, 1, 1, 1)
+    bias = np.array([k * 0.15, -k * 0.6, 0.0, -10.0], dtype=np.float32)
+    nodes = _visible_mean_nodes("") + [
+        helper.make_node("AveragePool", ["mean"], ["pooled"], kernel_shape=[stride, stride], strides=[stride, stride]),
+        helper.make_node("Conv", ["pooled", "w", "b"], ["logits"]),
+        helper.make_node("Softmax", ["logits"], ["class_prob"], axis=1),
+    ]
+    consts = _si_constants() + [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")]
+    graph = helper.make_graph(nodes, "toy_si_coarse", _si_inputs(),
+                              [helper.make_tensor_value_info("class_prob", TensorProto.FLOAT, ["n", 4, "gh", "gw"])],
+                              consts)
+    _save(graph, path)
+
+
+def make_toy_si_bundle(folder, downsample=2, stride=4, halo=4, required=("blue", "green", "red")):
+    """A toy sensor-independent bundle: cloud = bright in the visible bands, whichever are fed."""
+    folder = make_toy_bundle(folder, downsample, stride, halo, min_confidence=0.9, bands=SI_BANDS, name="toy-si")
+    _si_coarse_model(os.path.join(folder, "coarse.onnx"), stride)
+    _si_fine_model(os.path.join(folder, "fine.onnx"))
+    path = os.path.join(folder, "manifest.json")
+    manifest = json.load(open(path))
+    manifest["inputs"].update(sensor_independent=True, required_bands=list(required))
+    json.dump(manifest, open(path, "w"), indent=2)
+    return folder

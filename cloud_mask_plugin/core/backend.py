@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 
@@ -54,7 +54,8 @@ def resolve_device(requested: str = "auto") -> DeviceChoice:
 class ModelSession:
     """One ONNX model on one device, called with NCHW float32 arrays."""
 
-    def __init__(self, path: str, device: DeviceChoice, input_name: str, output_name: str, role: str):
+    def __init__(self, path: str, device: DeviceChoice, input_name: str, output_name: str, role: str,
+                 descriptor_input: Optional[str] = None):
         ort = _onnxruntime()
         self.path = path
         self.role = role
@@ -74,24 +75,31 @@ class ModelSession:
             ) from None
         inputs = {i.name: i for i in self.session.get_inputs()}
         outputs = {o.name for o in self.session.get_outputs()}
-        if input_name not in inputs or output_name not in outputs:
+        expected_inputs = {input_name} | ({descriptor_input} if descriptor_input else set())
+        if set(inputs) != expected_inputs or output_name not in outputs:
             raise ModelError(
                 f"the {role} model '{path}' has inputs {sorted(inputs)} and outputs {sorted(outputs)}, "
-                f"but its manifest names input '{input_name}' and output '{output_name}'; re-export the bundle"
+                f"but its manifest names inputs {sorted(expected_inputs)} and output '{output_name}'; "
+                f"re-export the bundle"
             )
         self.input_name = input_name
+        self.descriptor_input = descriptor_input
         self.output_name = output_name
         shape = inputs[input_name].shape
         self.channels = shape[1] if len(shape) == 4 and isinstance(shape[1], int) else None
 
-    def run(self, batch: np.ndarray) -> np.ndarray:
+    def run(self, batch: np.ndarray, descriptors: Optional[np.ndarray] = None) -> np.ndarray:
+        """``batch`` [N, C, H, W] reflectance; ``descriptors`` [C, 2] for sensor-independent models."""
         if self.channels is not None and batch.shape[1] != self.channels:
             raise ModelError(
                 f"the {self.role} model '{self.path}' takes {self.channels} bands but its manifest "
                 f"lists {batch.shape[1]}; the manifest does not belong to this model"
             )
+        feeds = {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)}
+        if self.descriptor_input:
+            feeds[self.descriptor_input] = np.ascontiguousarray(descriptors, dtype=np.float32)
         try:
-            (out,) = self.session.run([self.output_name], {self.input_name: np.ascontiguousarray(batch, dtype=np.float32)})
+            (out,) = self.session.run([self.output_name], feeds)
         except Exception as exc:
             raise ModelError(
                 f"the {self.role} model '{self.path}' failed on input of shape {tuple(batch.shape)}: "

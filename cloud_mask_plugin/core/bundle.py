@@ -5,9 +5,10 @@ The manifest says everything the engine needs, so nothing about a model is guess
 - ``inputs.bands``: the model's input channels in order, each a common name with its
   centre wavelength and width (see ``bands.py``). Inputs are reflectance (0..1, float32);
   any normalisation is inside the ONNX graph and recorded under ``inputs.normalization``.
-  ``inputs.sensor_independent`` true means the models take any subset of the bands in
-  any order, with a second ONNX input ``band_descriptors`` [C, 2] (wavelength and width
-  in micrometres), see ``ModelIO``.
+  ``inputs.sensor_independent`` true means the models take any subset of the listed
+  bands (at least ``inputs.required_bands``), with a second ONNX input named
+  ``inputs.descriptor_input`` (default ``band_descriptors``) of shape [C, 2]: each fed
+  band's centre wavelength and width in micrometres, as the raster's sensor has them.
 - ``coarse``: the coarse classifier. Its input is the scene downsampled ``downsample``
   times; its output has one cell per ``cell_size`` full-resolution pixels
   (``cell_size == downsample * stride``) and one probability per class in ``classes``.
@@ -79,6 +80,10 @@ class Bundle:
     coarse: CoarseSpec
     fine: FineSpec
     sensor_independent: bool = False
+    # Bands a raster must offer; a sensor-independent model uses the other listed bands
+    # when present. For a fixed model every listed band is required.
+    required_bands: List[str] = field(default_factory=list)
+    descriptor_input: str = "band_descriptors"
     license: str = ""
     description: str = ""
     metrics: Dict[str, dict] = field(default_factory=dict)
@@ -184,6 +189,13 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
     if not 0.0 < fine.threshold < 1.0:
         raise BundleError(f"{where}: fine.threshold must be between 0 and 1, got {fine.threshold}")
 
+    sensor_independent = bool(inputs.get("sensor_independent", False))
+    names = [b.name for b in bands]
+    required = list(inputs.get("required_bands", names)) if sensor_independent else names
+    unknown = [n for n in required if n not in names]
+    if unknown or not required:
+        raise BundleError(f"{where}: inputs.required_bands {required} must be a non-empty subset of inputs.bands")
+
     bundle = Bundle(
         path=path,
         name=str(manifest.get("name", os.path.basename(path))),
@@ -191,7 +203,9 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
         bands=bands,
         coarse=coarse,
         fine=fine,
-        sensor_independent=bool(inputs.get("sensor_independent", False)),
+        sensor_independent=sensor_independent,
+        required_bands=required,
+        descriptor_input=str(inputs.get("descriptor_input", "band_descriptors")),
         license=str(manifest.get("license", "")),
         description=str(manifest.get("description", "")),
         metrics=dict(manifest.get("metrics", {})),

@@ -72,15 +72,23 @@ class CellDecision:
 
 
 class CascadeModels:
-    """The bundle's two models loaded on one device."""
+    """The bundle's two models loaded on one device.
 
-    def __init__(self, bundle: Bundle, device: DeviceChoice):
+    ``descriptors`` [C, 2] (centre wavelength and width in micrometres of each fed band)
+    is required by sensor-independent bundles and ignored by fixed-band ones.
+    """
+
+    def __init__(self, bundle: Bundle, device: DeviceChoice, descriptors: Optional[np.ndarray] = None):
         self.bundle = bundle
         self.device = device
+        descriptor_input = bundle.descriptor_input if bundle.sensor_independent else None
+        if descriptor_input and descriptors is None:
+            raise ValueError("a sensor-independent bundle needs the fed bands' descriptors")
+        self.descriptors = np.asarray(descriptors, dtype=np.float32) if descriptor_input else None
         self.coarse = ModelSession(bundle.file_path(bundle.coarse.file), device,
-                                   bundle.coarse.input_name, bundle.coarse.output_name, "coarse")
+                                   bundle.coarse.input_name, bundle.coarse.output_name, "coarse", descriptor_input)
         self.fine = ModelSession(bundle.file_path(bundle.fine.file), device,
-                                 bundle.fine.input_name, bundle.fine.output_name, "fine")
+                                 bundle.fine.input_name, bundle.fine.output_name, "fine", descriptor_input)
         self.class_index = [bundle.coarse.classes.index(name) for name in COARSE_CLASSES]
 
     def coarse_probabilities(self, image: np.ndarray) -> np.ndarray:
@@ -97,7 +105,7 @@ class CascadeModels:
                 rr0, cc0 = max(r0 - margin, 0), max(c0 - margin, 0)
                 rr1, cc1 = min(r1 + margin, gh), min(c1 + margin, gw)
                 tile = image[:, rr0 * stride:rr1 * stride, cc0 * stride:cc1 * stride]
-                probs = self.coarse.run(tile[None])[0][self.class_index]
+                probs = self.coarse.run(tile[None], self.descriptors)[0][self.class_index]
                 if probs.shape[1:] != (rr1 - rr0, cc1 - cc0):
                     raise_wrong_stride(self.bundle, probs.shape, (rr1 - rr0, cc1 - cc0))
                 out[:, r0:r1, c0:c1] = probs[:, r0 - rr0:r1 - rr0, c0 - cc0:c1 - cc0]
@@ -105,7 +113,7 @@ class CascadeModels:
 
     def fine_probabilities(self, windows: np.ndarray) -> np.ndarray:
         """Cloud probability [N, win, win] for fine windows [N, C, win, win]."""
-        out = self.fine.run(windows)
+        out = self.fine.run(windows, self.descriptors)
         return out[:, 0] if out.ndim == 4 else out
 
 

@@ -43,6 +43,8 @@ class InputPlan:
     # For each model input, the 1-based raster band that feeds it.
     model_band_names: List[str]
     source_bands: List[int]
+    # Centre wavelength and width (nm) of each fed band, as the raster's sensor has them.
+    descriptors: List[Tuple[float, float]]
     scales: List[float]
     offsets: List[float]
     scaling_source: str
@@ -62,6 +64,12 @@ class InputPlan:
     def mapping_dict(self) -> dict:
         return {name: src for name, src in zip(self.model_band_names, self.source_bands)}
 
+    def descriptor_array(self):
+        """[C, 2] float32 in micrometres, the form sensor-independent models take."""
+        import numpy as np
+
+        return np.asarray(self.descriptors, dtype=np.float32) / 1000.0
+
 
 def plan_raster(path: str, bundle, options) -> InputPlan:
     ds = open_raster(path)
@@ -78,7 +86,7 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
     if sensor is None and naming_source.startswith("band ids of"):
         sensor = _detect_sensor(path, ds)
 
-    source_bands = _match_model_bands(bundle, names, label, descriptions)
+    model_band_names, source_bands = _match_model_bands(bundle, names, label, descriptions)
     scales, offsets, scaling_source = _scaling(bands, source_bands, options, sensor, warnings, label)
 
     from osgeo import gdal
@@ -91,8 +99,9 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         raster_band_names=names,
         naming_source=naming_source,
         sensor=sensor.key if sensor else None,
-        model_band_names=list(bundle.band_names),
+        model_band_names=model_band_names,
         source_bands=source_bands,
+        descriptors=[_descriptor(names[i - 1], sensor) for i in source_bands],
         scales=scales,
         offsets=offsets,
         scaling_source=scaling_source,
@@ -206,26 +215,43 @@ def _detect_sensor(path: str, ds) -> Optional[Sensor]:
     return None
 
 
-def _match_model_bands(bundle, names: List[Optional[str]], label: str, descriptions: List[str]) -> List[int]:
+def _descriptor(raster_name: str, sensor: Optional[Sensor]) -> Tuple[float, float]:
+    if sensor is not None:
+        for band in sensor.bands.values():
+            if band.name == raster_name:
+                return band.wavelength_nm, band.width_nm
+    band = COMMON_BANDS[raster_name]
+    return band.wavelength_nm, band.width_nm
+
+
+def _match_model_bands(bundle, names: List[Optional[str]], label: str,
+                       descriptions: List[str]) -> Tuple[List[str], List[int]]:
+    """The model inputs to feed and the 1-based raster band of each.
+
+    A fixed model needs every band it lists, in its order. A sensor-independent model
+    takes every listed band the raster has, and needs at least its required bands.
+    """
+    chosen: List[str] = []
     sources: List[int] = []
     missing: List[str] = []
     for wanted in bundle.band_names:
         found = [i + 1 for i, have in enumerate(names) if have and names_match(wanted, have)]
         if found:
+            chosen.append(wanted)
             sources.append(found[0])
-        else:
+        elif wanted in bundle.required_bands:
             missing.append(wanted)
     if missing:
         offered = ", ".join(
             f"{i + 1}={names[i] or (repr(descriptions[i]) if descriptions[i] else '?')}" for i in range(len(names))
         )
-        example = ",".join(bundle.band_names)
+        example = ",".join(bundle.required_bands)
         raise InputError(
             f"'{label}' lacks the band(s) {', '.join(missing)} that model '{bundle.label}' needs "
             f"(raster bands: {offered}); name the bands with --bands (e.g. --bands {example}) "
             f"or choose a sensor preset"
         )
-    return sources
+    return chosen, sources
 
 
 def _scaling(bands, source_bands, options, sensor, warnings, label) -> Tuple[List[float], List[float], str]:

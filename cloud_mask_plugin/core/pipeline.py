@@ -71,7 +71,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
         raise InputError(f"threshold {threshold} is outside 0..1; use a cloud probability such as 0.5")
     cell, halo = bundle.cell_size, bundle.fine.halo
     grid_h, grid_w = -(-plan.height // cell), -(-plan.width // cell)
-    coarse_bytes = grid_h * grid_w * bundle.coarse.stride ** 2 * len(bundle.bands) * 4
+    coarse_bytes = grid_h * grid_w * bundle.coarse.stride ** 2 * len(plan.source_bands) * 4
     if coarse_bytes > MAX_COARSE_BYTES:
         raise InputError(
             f"'{os.path.basename(input_path)}' is {plan.width} x {plan.height} pixels, too large to mask in "
@@ -79,7 +79,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             f"tiles, e.g. with gdal_translate -srcwin"
         )
     device = resolve_device(options.device)
-    models = CascadeModels(bundle, device)
+    models = CascadeModels(bundle, device, plan.descriptor_array())
     timings = {}
 
     with OutputTransaction(outputs.all(), input_path, options.overwrite) as transaction:
@@ -152,7 +152,7 @@ def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, 
     cell, factor = bundle.cell_size, bundle.coarse.downsample
     stride = bundle.coarse.stride
     width, height = reader.width, reader.height
-    coarse = np.zeros((len(bundle.bands), grid_h * stride, grid_w * stride), dtype=np.float32)
+    coarse = np.zeros((len(reader.bands), grid_h * stride, grid_w * stride), dtype=np.float32)
     valid_fraction = np.zeros((grid_h, grid_w), dtype=np.float32)
     valid_bits = []
     for row in range(grid_h):

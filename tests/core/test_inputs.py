@@ -113,3 +113,33 @@ def test_every_sensor_band_has_a_known_common_name():
                 # A sensor's band overlaps the typical range of its common name.
                 overlap = (common.width_nm + band.width_nm) / 2
                 assert abs(common.wavelength_nm - band.wavelength_nm) <= overlap, (sensor.key, band)
+
+
+def test_sensor_independent_bundle_takes_the_bands_a_raster_has(tmp_path):
+    """A sensor-independent bundle feeds whichever of its bands exist, with each band's
+    descriptor; the toy averages visible bands only, so the result shows the feeding is right."""
+    from cloud_mask_plugin.core.api import OutputPaths, mask_file
+    from toy_bundle import BRIGHT, make_toy_si_bundle
+
+    bundle = make_toy_si_bundle(tmp_path / "si")
+    rng = np.random.default_rng(3)
+    visible = rng.uniform(0.0, 0.6, size=(3, 24, 40)).astype(np.float32)
+    swir = np.full((1, 24, 40), 1.5, np.float32)   # very bright, but not visible: must not matter
+    scene = np.concatenate([swir, visible[::-1]])   # swir16, red, green, blue
+    path = write_raster(tmp_path / "s.tif", scene, names=("swir16", "red", "green", "blue"))
+
+    plan = plan_input(path, MaskOptions(model=bundle))
+    assert plan.model_band_names == ["blue", "green", "red", "swir16"]
+    assert plan.source_bands == [4, 3, 2, 1]
+    np.testing.assert_allclose(plan.descriptor_array()[:, 0], [0.49, 0.56, 0.665, 1.61])
+
+    outputs = OutputPaths(mask=str(tmp_path / "m.tif"))
+    mask_file(path, outputs, MaskOptions(model=bundle))
+    mask = gdal.Open(outputs.mask).ReadAsArray()
+    brightness = visible.mean(axis=0)
+    assert (mask[brightness > BRIGHT + 0.05] == 1).all()
+    assert (mask[brightness < BRIGHT - 0.05] == 0).all()
+
+    no_blue = write_raster(tmp_path / "nb.tif", scene[:3], names=("swir16", "red", "green"))
+    with pytest.raises(InputError, match="lacks the band\\(s\\) blue"):
+        plan_input(no_blue, MaskOptions(model=bundle))
