@@ -1,0 +1,231 @@
+"""``cloudmask:maskclouds``: turn Processing parameters into one ``core.api.mask_file`` call.
+
+The algorithm is a thin wrapper: the engine reads the raster file itself (with GDAL, in
+windows), so the layer only has to say which local file it comes from.
+"""
+import os
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProviderRegistry,
+)
+from qgis.PyQt.QtGui import QIcon
+
+from .. import shipped_path
+from ..core.api import MaskOptions, OutputPaths, mask_file
+from ..core.bands import SENSORS, parse_band_list
+from ..core.errors import CloudMaskError
+from .styles import style_on_load
+
+AUTO = "auto"
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
+    INPUT = "INPUT"
+    BANDS = "BANDS"
+    SENSOR = "SENSOR"
+    SCALE = "SCALE"
+    OFFSET = "OFFSET"
+    MODEL = "MODEL"
+    DEVICE = "DEVICE"
+    THRESHOLD = "THRESHOLD"
+    MIN_AREA = "MIN_AREA"
+    BUFFER = "BUFFER"
+    OUTPUT_MASK = "OUTPUT_MASK"
+    OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
+    OUTPUT_COARSE_GRID = "OUTPUT_COARSE_GRID"
+    OUTPUT_POLYGONS = "OUTPUT_POLYGONS"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
+    CLOUD_COVER = "CLOUD_COVER"
+
+    def name(self):
+        return "maskclouds"
+
+    def displayName(self):  # noqa: N802 - QGIS API
+        return "Mask clouds"
+
+    def group(self):
+        return "Cloud masking"
+
+    def groupId(self):  # noqa: N802 - QGIS API
+        return "cloudmasking"
+
+    def icon(self):
+        return QIcon(shipped_path("resources", "icon.svg"))
+
+    def tags(self):
+        return ["cloud", "mask", "cloud cover", "sentinel", "landsat", "cnn", "onnx", "raster"]
+
+    def shortHelpString(self):  # noqa: N802 - QGIS API
+        return (
+            "Masks the clouds of a multispectral raster file with the model bundle's coarse/fine "
+            "CNN cascade: a coarse model sorts the scene into cloudless, overcast and partly "
+            "cloudy cells, and only partly cloudy cells go to the fine model at full resolution.\n\n"
+            "<b>Input</b> must be a raster file on disk (GeoTIFF, VRT, JP2...). Bands are matched "
+            "to the model's inputs from the band descriptions, or from <b>Sensor</b>, or from "
+            "<b>Bands</b>: a comma list with one name per raster band, e.g. "
+            "'blue,green,red,nir' ('-' skips a band). <b>Scale</b> and <b>Offset</b> turn DN into "
+            "reflectance (reflectance = DN x scale + offset) when the file does not say.\n\n"
+            "<b>Cloud mask</b>: 0 clear, 1 cloud, 255 no data. <b>Cloud probability</b>: percent "
+            "0-100. <b>Coarse grid</b>: the coarse class of every cell. <b>Cloud polygons</b>: a "
+            "GeoPackage, after <b>Buffer</b> and <b>Minimum polygon area</b> (map units). "
+            "<b>Report</b>: a JSON file with cloud cover, cell counts, timings and the model.\n\n"
+            "The model needs the Python package onnxruntime (install it with "
+            "'pip install onnxruntime' in the QGIS Python or the OSGeo4W shell)."
+        )
+
+    def createInstance(self):  # noqa: N802 - QGIS API
+        return MaskCloudsAlgorithm()
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, "Input raster"))
+        self.addParameter(QgsProcessingParameterString(
+            self.BANDS, "Bands (one name per raster band, e.g. blue,green,red,nir)", optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SENSOR, "Sensor", options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.SCALE, "Scale (reflectance = DN x scale + offset)", QgsProcessingParameterNumber.Double,
+            optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.OFFSET, "Offset", QgsProcessingParameterNumber.Double, optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            self.MODEL, "Model bundle folder (empty: the bundled model)",
+            behavior=QgsProcessingParameterFile.Folder, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.DEVICE, "Device", options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.THRESHOLD, "Cloud probability threshold (empty: the model's)",
+            QgsProcessingParameterNumber.Double, optional=True, minValue=0.0, maxValue=1.0))
+
+        for advanced in (
+            QgsProcessingParameterNumber(
+                self.MIN_AREA, "Minimum polygon area (map units squared)", QgsProcessingParameterNumber.Double,
+                defaultValue=0.0, minValue=0.0),
+            QgsProcessingParameterNumber(
+                self.BUFFER, "Polygon buffer (map units)", QgsProcessingParameterNumber.Double,
+                defaultValue=0.0, minValue=0.0),
+        ):
+            advanced.setFlags(advanced.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(advanced)
+
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_MASK, "Cloud mask"))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_PROBABILITY, "Cloud probability", optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_COARSE_GRID, "Coarse grid", optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT_POLYGONS, "Cloud polygons", type=QgsProcessing.TypeVectorPolygon,
+            optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_REPORT, "Report", fileFilter="JSON files (*.json)", optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber(self.CLOUD_COVER, "Cloud cover (%)"))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        if layer is None:
+            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT))
+        input_path = local_raster_source(layer)
+        options = self._options(parameters, context)
+        outputs = self._outputs(parameters, context)
+
+        # The engine repeats its stage messages with every step; log each stage once.
+        logged = set()
+
+        def progress(fraction, message):
+            feedback.setProgress(100.0 * fraction)
+            if message and message not in logged:
+                feedback.pushInfo(message)
+                logged.add(message)
+
+        try:
+            result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=feedback.isCanceled)
+        except CloudMaskError as exc:
+            raise QgsProcessingException(str(exc)) from None
+
+        feedback.pushInfo(f"Cloud cover: {result.cloud_cover_percent:.2f}%")
+        for kind, path in (("mask", outputs.mask), ("probability", outputs.probability),
+                           ("coarse_grid", outputs.coarse_grid), ("polygons", outputs.polygons)):
+            if path:
+                style_on_load(context, path, kind)
+        return {
+            self.OUTPUT_MASK: outputs.mask,
+            self.OUTPUT_PROBABILITY: outputs.probability,
+            self.OUTPUT_COARSE_GRID: outputs.coarse_grid,
+            self.OUTPUT_POLYGONS: outputs.polygons,
+            self.OUTPUT_REPORT: outputs.report,
+            self.CLOUD_COVER: result.cloud_cover_percent,
+        }
+
+    def _options(self, parameters, context):
+        bands_text = self.parameterAsString(parameters, self.BANDS, context).strip()
+        try:
+            bands = parse_band_list(bands_text) if bands_text else None
+        except ValueError as exc:
+            raise QgsProcessingException(f"{self.BANDS}: {exc}") from None
+        sensor = self.parameterAsEnumString(parameters, self.SENSOR, context) or AUTO
+        model = self.parameterAsFile(parameters, self.MODEL, context)
+        return MaskOptions(
+            bands=bands,
+            sensor=None if sensor == AUTO else sensor,
+            scale=self._optional_number(parameters, self.SCALE, context),
+            offset=self._optional_number(parameters, self.OFFSET, context),
+            model=model or None,
+            device=self.parameterAsEnumString(parameters, self.DEVICE, context) or AUTO,
+            threshold=self._optional_number(parameters, self.THRESHOLD, context),
+            # The destination widgets already asked before replacing a file.
+            overwrite=True,
+            min_polygon_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+            polygon_buffer=self.parameterAsDouble(parameters, self.BUFFER, context),
+        )
+
+    def _optional_number(self, parameters, name, context):
+        # parameterAsDouble turns "not set" into 0.0, which is a real value for these.
+        if parameters.get(name) in (None, ""):
+            return None
+        return self.parameterAsDouble(parameters, name, context)
+
+    def _outputs(self, parameters, context):
+        def destination(name, extensions):
+            path = self.parameterAsOutputLayer(parameters, name, context) or None
+            if path and not path.lower().endswith(extensions):
+                raise QgsProcessingException(
+                    f"{name}: '{path}' must end in {' or '.join(extensions)}; the engine writes only that format")
+            return path
+
+        raster = (".tif", ".tiff")
+        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context) or None
+        return OutputPaths(
+            mask=destination(self.OUTPUT_MASK, raster),
+            probability=destination(self.OUTPUT_PROBABILITY, raster),
+            coarse_grid=destination(self.OUTPUT_COARSE_GRID, raster),
+            polygons=destination(self.OUTPUT_POLYGONS, (".gpkg",)),
+            report=report,
+        )
+
+
+def local_raster_source(layer):
+    """The GDAL-readable local file behind ``layer``; a QgsProcessingException saying what to
+    do for web, database and in-memory layers, which the engine cannot read in windows."""
+    provider = layer.providerType()
+    parts = QgsProviderRegistry.instance().decodeUri(provider, layer.source()) if provider == "gdal" else {}
+    path = parts.get("path") or ""
+    if provider != "gdal" or not os.path.isfile(path):
+        raise QgsProcessingException(
+            f"layer '{layer.name()}' is not a raster file on disk (provider '{provider}'); export it to "
+            "GeoTIFF first (right-click the layer > Export > Save As...) and mask that file")
+    # A table inside a container (a GeoPackage raster, a NetCDF variable) is opened by its
+    # GDAL connection string, which is the layer source itself.
+    return layer.source() if parts.get("layerName") else path

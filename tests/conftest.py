@@ -1,0 +1,39 @@
+"""Fixtures for every test folder: a real scene from the shared data folder beside the
+repository, and the model bundle the front ends run."""
+import os
+
+import pytest
+
+from frontend_helpers import shared_data
+
+
+@pytest.fixture(scope="session")
+def chip1_tif(tmp_path_factory):
+    """On Cloud N chip 1 (Sentinel-2 L2A, 512 x 512 at 10 m, UTM 36S) as one GeoTIFF with
+    band descriptions blue, green, red, nir and nodata 0."""
+    from osgeo import gdal
+
+    source = shared_data("oncloudn_s2", "chip_1")
+    stacked = gdal.BuildVRT("", [os.path.join(source, f"{band}.tif") for band in ("B02", "B03", "B04", "B08")],
+                            separate=True)
+    path = str(tmp_path_factory.mktemp("chip1") / "chip_1.tif")
+    ds = gdal.Translate(path, stacked)
+    for index, name in enumerate(("blue", "green", "red", "nir"), start=1):
+        ds.GetRasterBand(index).SetDescription(name)
+        ds.GetRasterBand(index).SetNoDataValue(0)
+    ds = None
+    return path
+
+
+@pytest.fixture(scope="session")
+def model_bundle(tmp_path_factory):
+    """Folder of the model bundle to run: the bundled default once training/ has exported
+    it; until then the engine's toy bundle (real ONNX models, untrained), so the front
+    ends still run end to end."""
+    from cloud_mask_plugin.core.bundle import DEFAULT_BUNDLE_DIR
+
+    if os.path.isfile(os.path.join(DEFAULT_BUNDLE_DIR, "manifest.json")):
+        return DEFAULT_BUNDLE_DIR
+    from toy_bundle import make_toy_bundle
+
+    return make_toy_bundle(tmp_path_factory.mktemp("toy_bundle"), downsample=8, stride=16, halo=16)

@@ -1,0 +1,229 @@
+"""The Processing provider inside a running QGIS (pytest-qgis starts it once per session)."""
+import json
+import os
+
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from cloud_mask_plugin import classFactory
+from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
+
+ALGORITHM = "cloudmask:maskclouds"
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """Keeps what the algorithm reported, to check progress and error messages."""
+
+    def __init__(self):
+        super().__init__()
+        self.infos, self.errors, self.progress_values = [], [], []
+        self.progressChanged.connect(self.progress_values.append)
+
+    def pushInfo(self, info):  # noqa: N802 - QGIS API
+        self.infos.append(info)
+        super().pushInfo(info)
+
+    def reportError(self, error, fatalError=False):  # noqa: N802,N803 - QGIS API
+        self.errors.append(error)
+        super().reportError(error, fatalError)
+
+
+def test_plugin_registers_its_provider_in_init_gui_and_removes_it_in_unload(qgis_processing, qgis_iface):
+    registry = QgsApplication.processingRegistry()
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    assert registry.providerById("cloudmask") is plugin.provider
+    plugin.unload()
+    assert registry.providerById("cloudmask") is None
+
+
+@pytest.fixture(scope="module")
+def plugin(qgis_processing, qgis_iface):
+    """The plugin as QGIS desktop loads it: classFactory, then initGui."""
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    yield plugin
+    plugin.unload()
+
+
+@pytest.fixture
+def run(plugin):
+    import processing
+
+    def run_algorithm(parameters, feedback=None):
+        return processing.run(ALGORITHM, parameters, feedback=feedback or RecordingFeedback())
+
+    return run_algorithm
+
+
+def test_provider_lists_the_algorithm_with_word_parameter_ids(plugin):
+    registry = QgsApplication.processingRegistry()
+    provider = registry.providerById("cloudmask")
+    assert provider is not None and provider.name() == "Cloud Mask"
+    assert [alg.id() for alg in provider.algorithms()] == [ALGORITHM]
+
+    algorithm = registry.algorithmById(ALGORITHM)
+    assert algorithm.displayName() == "Mask clouds"
+    assert "onnxruntime" in algorithm.shortHelpString()
+    assert [p.name() for p in algorithm.parameterDefinitions()] == [
+        "INPUT", "BANDS", "SENSOR", "SCALE", "OFFSET", "MODEL", "DEVICE", "THRESHOLD", "MIN_AREA", "BUFFER",
+        "OUTPUT_MASK", "OUTPUT_PROBABILITY", "OUTPUT_COARSE_GRID", "OUTPUT_POLYGONS", "OUTPUT_REPORT"]
+    assert "CLOUD_COVER" in [o.name() for o in algorithm.outputDefinitions()]
+    sensor = algorithm.parameterDefinition("SENSOR")
+    assert sensor.options()[0] == "auto" and "sentinel2" in sensor.options() and "landsat89" in sensor.options()
+
+
+def test_masks_a_real_scene_on_the_input_grid(run, chip1_tif, model_bundle, tmp_path):
+    feedback = RecordingFeedback()
+    results = run({
+        "INPUT": chip1_tif,
+        "MODEL": model_bundle,
+        "DEVICE": "cpu",
+        "OUTPUT_MASK": str(tmp_path / "mask.tif"),
+        "OUTPUT_PROBABILITY": str(tmp_path / "probability.tif"),
+        "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg"),
+        "OUTPUT_REPORT": str(tmp_path / "report.json"),
+    }, feedback)
+
+    assert results["OUTPUT_MASK"] == str(tmp_path / "mask.tif")
+    assert_same_grid(results["OUTPUT_MASK"], chip1_tif)
+    mask = read_raster(results["OUTPUT_MASK"])[0]
+    assert set(mask.ravel().tolist()) <= {0, 1, 255}
+    assert results["CLOUD_COVER"] == pytest.approx(cloud_percent(mask), abs=1e-3)
+
+    probability = read_raster(results["OUTPUT_PROBABILITY"])[0]
+    assert_same_grid(results["OUTPUT_PROBABILITY"], chip1_tif)
+    assert probability[mask != 255].max() <= 100
+
+    with open(results["OUTPUT_REPORT"], encoding="utf-8") as f:
+        report = json.load(f)
+    assert report["cloud_cover_percent"] == pytest.approx(results["CLOUD_COVER"])
+
+    polygons = QgsVectorLayer(results["OUTPUT_POLYGONS"], "clouds", "ogr")
+    assert polygons.isValid() and polygons.geometryType() == QgsWkbTypes.PolygonGeometry
+    assert (polygons.featureCount() > 0) == (mask == 1).any()
+
+    assert feedback.progress_values and max(feedback.progress_values) == pytest.approx(100.0)
+    assert f"Cloud cover: {results['CLOUD_COVER']:.2f}%" in feedback.infos
+    # The coarse grid was not asked for, and no temporary file is left behind (GDAL's
+    # .aux.xml sidecars carry the class names of the rasters).
+    assert results["OUTPUT_COARSE_GRID"] is None
+    written = sorted(name for name in os.listdir(tmp_path) if not name.endswith(".aux.xml"))
+    assert written == ["clouds.gpkg", "mask.tif", "probability.tif", "report.json"]
+
+
+def test_accepts_a_loaded_layer_and_band_list(run, chip1_tif, model_bundle, tmp_path):
+    layer = QgsRasterLayer(chip1_tif, "chip 1")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        results = run({"INPUT": layer.id(), "BANDS": "blue,green,red,nir", "SCALE": 1e-4, "OFFSET": 0,
+                       "MODEL": model_bundle, "OUTPUT_MASK": str(tmp_path / "mask.tif"),
+                       "OUTPUT_REPORT": str(tmp_path / "report.json")})
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+    with open(results["OUTPUT_REPORT"], encoding="utf-8") as f:
+        report = json.load(f)
+    assert report["band_naming"] == "band list given by the user"
+    assert report["scaling"]["source"] == "given by the user"
+    assert report["bands"] == {"blue": 1, "green": 2, "red": 3, "nir": 4}
+
+
+def test_unmappable_bands_fail_with_the_engine_message_and_no_output(run, chip1_tif, model_bundle, tmp_path):
+    unnamed = without_band_names(chip1_tif, tmp_path / "unnamed.tif")
+    mask = tmp_path / "mask.tif"
+    with pytest.raises(QgsProcessingException) as error:
+        run({"INPUT": unnamed, "MODEL": model_bundle, "OUTPUT_MASK": str(mask)})
+    message = str(error.value)
+    assert "'unnamed.tif' lacks the band(s) blue, green, red, nir" in message and "Traceback" not in message
+    assert os.listdir(tmp_path) == ["unnamed.tif"]
+
+
+def test_bad_band_list_is_refused_before_running(run, chip1_tif, tmp_path):
+    with pytest.raises(QgsProcessingException) as error:
+        run({"INPUT": chip1_tif, "BANDS": "blue,green,purple", "OUTPUT_MASK": str(tmp_path / "mask.tif")})
+    assert str(error.value).startswith("BANDS: band 3 of the band list is 'purple'")
+    assert os.listdir(tmp_path) == []
+
+
+def test_web_layers_are_refused_with_advice_to_export(run, tmp_path):
+    xyz = QgsRasterLayer("type=xyz&url=https://tile.openstreetmap.org/{z}/{x}/{y}.png&zmax=19&zmin=0",
+                         "OpenStreetMap", "wms")
+    assert xyz.isValid()
+    QgsProject.instance().addMapLayer(xyz)
+    try:
+        with pytest.raises(QgsProcessingException) as error:
+            run({"INPUT": xyz.id(), "OUTPUT_MASK": str(tmp_path / "mask.tif")})
+    finally:
+        QgsProject.instance().removeMapLayer(xyz.id())
+    assert "layer 'OpenStreetMap' is not a raster file on disk (provider 'wms')" in str(error.value)
+    assert "export it to GeoTIFF first" in str(error.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_output_layers_get_the_shipped_style(run, plugin, chip1_tif, model_bundle, tmp_path, monkeypatch):
+    from cloud_mask_plugin.processing import styles
+    from qgis.core import QgsPalettedRasterRenderer
+    from qgis.PyQt.QtGui import QColor
+
+    # A paletted style saved from a real layer stands in for resources/styles/mask.qml.
+    styled = QgsRasterLayer(chip1_tif, "styled")
+    classes = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), "clear"),
+               QgsPalettedRasterRenderer.Class(1, QColor(255, 255, 255), "cloud")]
+    styled.setRenderer(QgsPalettedRasterRenderer(styled.dataProvider(), 1, classes))
+    qml = str(tmp_path / "mask.qml")
+    styled.saveNamedStyle(qml)
+    monkeypatch.setattr(styles, "shipped_path", lambda *parts: qml if parts[-1] == "mask.qml" else "/absent.qml")
+
+    mask = str(tmp_path / "mask.tif")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    context.addLayerToLoadOnCompletion(mask, QgsProcessingContext.LayerDetails("Cloud mask", QgsProject.instance()))
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM)
+    results, ok = algorithm.run({"INPUT": chip1_tif, "MODEL": model_bundle, "OUTPUT_MASK": mask},
+                                context, RecordingFeedback())
+    assert ok and results["OUTPUT_MASK"] == mask
+
+    post_processor = context.layerToLoadOnCompletionDetails(mask).postProcessor()
+    assert post_processor is not None
+    loaded = QgsRasterLayer(mask, "Cloud mask")
+    feedback = RecordingFeedback()
+    post_processor.postProcessLayer(loaded, context, feedback)
+    assert feedback.errors == []
+    assert loaded.renderer().type() == "paletted"
+    assert [c.value for c in loaded.renderer().classes()] == [0, 1]
+
+
+def test_runs_as_a_step_of_a_model(plugin, chip1_tif, model_bundle, tmp_path):
+    """The modeler passes values through child-algorithm sources; the algorithm must not
+    depend on how the dialog would have filled them."""
+    import processing
+    from qgis.core import (QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
+                           QgsProcessingModelParameter, QgsProcessingParameterRasterLayer)
+
+    model = QgsProcessingModelAlgorithm("mask one scene", "tests")
+    model.addModelParameter(QgsProcessingParameterRasterLayer("scene", "Scene"), QgsProcessingModelParameter("scene"))
+    child = QgsProcessingModelChildAlgorithm(ALGORITHM)
+    child.setChildId("mask")
+    child.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("scene")])
+    child.addParameterSources("MODEL", [QgsProcessingModelChildParameterSource.fromStaticValue(model_bundle)])
+    child.addParameterSources("DEVICE", [QgsProcessingModelChildParameterSource.fromStaticValue("cpu")])
+    output = QgsProcessingModelOutput("cloud_mask")
+    output.setChildOutputName("OUTPUT_MASK")
+    child.setModelOutputs({"cloud_mask": output})
+    model.addChildAlgorithm(child)
+
+    mask = str(tmp_path / "model_mask.tif")
+    results = processing.run(model, {"scene": chip1_tif, "mask:cloud_mask": mask})
+    assert results["mask:cloud_mask"] == mask
+    assert_same_grid(mask, chip1_tif)
