@@ -50,7 +50,8 @@ class InputPlan:
     scaling_source: str
     nodata: List[Optional[float]]
     data_types: List[str]
-    geotransform: Tuple[float, ...]
+    # None when the raster has no geotransform (pixel coordinates only).
+    geotransform: Optional[Tuple[float, ...]]
     projection: str
     warnings: List[str] = field(default_factory=list)
 
@@ -107,10 +108,15 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         scaling_source=scaling_source,
         nodata=[bands[i - 1].GetNoDataValue() for i in source_bands],
         data_types=[gdal.GetDataTypeName(bands[i - 1].DataType) for i in source_bands],
-        geotransform=tuple(ds.GetGeoTransform(can_return_null=True) or (0.0, 1.0, 0.0, 0.0, 0.0, 1.0)),
+        geotransform=_geotransform(ds),
         projection=ds.GetProjection() or "",
         warnings=warnings,
     )
+
+
+def _geotransform(ds) -> Optional[Tuple[float, ...]]:
+    gt = ds.GetGeoTransform(can_return_null=True)
+    return tuple(gt) if gt else None
 
 
 def _sensor_from_options(options) -> Optional[Sensor]:

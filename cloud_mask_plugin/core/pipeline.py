@@ -183,7 +183,10 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
                 gdal.GDT_Byte, 255, "cloud probability (%)", metadata)
         if outputs.coarse_grid:
             cell = bundle.cell_size
-            grid_gt = (gt[0], gt[1] * cell, gt[2] * cell, gt[3], gt[4] * cell, gt[5] * cell)
+            # Without a geotransform the mask stays in pixel coordinates, which QGIS shows
+            # at (0, 1, 0, 0, 0, -1); the grid gets that spacing times the cell to lie on it.
+            g = gt or (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)
+            grid_gt = (g[0], g[1] * cell, g[2] * cell, g[3], g[4] * cell, g[5] * cell)
             writers["grid"] = GeoTiffWriter(
                 transaction.temp_path(outputs.coarse_grid), -(-plan.width // cell), -(-plan.height // cell), grid_gt,
                 plan.projection, gdal.GDT_Byte, None, "coarse class (0 cloudless, 1 overcast, 2 partly cloudy, 3 no data)",

@@ -22,7 +22,9 @@ LAYER_NAME = "clouds"
 def _cloud_only_vrt(mask_path: str, width: int, height: int) -> str:
     vrt_path = f"/vsimem/cloudmask_{uuid.uuid4().hex}.vrt"
     src = gdal.Open(mask_path)
-    gt = src.GetGeoTransform()
+    # A mask without a geotransform is in pixel coordinates; QGIS shows such rasters at
+    # (0, 1, 0, 0, 0, -1), so the polygons use that to lie on the mask and its input.
+    gt = src.GetGeoTransform(can_return_null=True) or (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)
     srs = src.GetProjection()
     src = None
     xml = f"""<VRTDataset rasterXSize="{width}" rasterYSize="{height}">
