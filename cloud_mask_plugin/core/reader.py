@@ -35,8 +35,14 @@ class RasterReader:
         # Mask bands hold information beyond the nodata value only for alpha bands and
         # per-dataset masks (.msk files, JPEG/JP2 masks); only then are they worth reading.
         self.mask_bands = []
+        # GDAL writes 4-band Byte GeoTIFFs as RGBA by default, so the NIR band of a blue,
+        # green, red, NIR file reads as alpha; a band the model reads is data, not a mask.
+        alpha_is_model_band = any(self.ds.GetRasterBand(i).GetColorInterpretation() == gdal.GCI_AlphaBand
+                                  for i in plan.source_bands)
         for band in self.bands:
             flags = band.GetMaskFlags()
+            if flags & gdal.GMF_ALPHA and alpha_is_model_band:
+                continue
             if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
                 self.mask_bands.append(band.GetMaskBand())
                 break  # per-dataset: one mask serves every band
