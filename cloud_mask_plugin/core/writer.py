@@ -177,8 +177,46 @@ class GeoTiffWriter:
                 table.SetColorEntry(value, rgba)
             self.band.SetRasterColorTable(table)
             self.band.SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
+        self.width, self.height = width, height
+        self.block_rows = self.band.GetBlockSize()[1]
+        # Full-width strips written top to bottom wait here until they fill whole rows of
+        # tiles: those are written and flushed at once, so GDAL's block cache never holds
+        # more than one row of tiles of this file (it would otherwise keep every dirty
+        # tile of the scene, up to GDAL_CACHEMAX), and no tile is compressed twice.
+        self._pending: List[np.ndarray] = []
+        self._pending_y0 = 0
+        self._pending_rows = 0
 
     def write(self, array: np.ndarray, x: int, y: int):
+        rows, cols = array.shape
+        if x == 0 and cols == self.width and y == self._pending_y0 + self._pending_rows:
+            # A copy: the caller may reuse its array while the rows wait here.
+            self._pending.append(np.array(array, copy=True))
+            self._pending_rows += rows
+            whole = self._pending_rows // self.block_rows * self.block_rows
+            if self._pending_y0 + self._pending_rows == self.height:
+                whole = self._pending_rows
+            if whole:
+                self._write_pending(whole)
+            return
+        self._write_pending(self._pending_rows)
+        self._write_now(array, x, y)
+
+    def _write_pending(self, rows: int):
+        if not rows:
+            return
+        strip = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending, axis=0)
+        self._write_now(strip[:rows], 0, self._pending_y0)
+        rest = strip[rows:]
+        self._pending = [rest] if len(rest) else []
+        self._pending_y0 += rows
+        self._pending_rows = len(rest)
+        with gdal_errors() as errors:
+            self.ds.FlushCache()
+        if errors.messages:
+            raise OutputError(f"cannot write '{os.path.basename(self.path)}': {errors.last()} (is the disk full?)")
+
+    def _write_now(self, array: np.ndarray, x: int, y: int):
         with gdal_errors() as errors:
             status = self.band.WriteArray(array, x, y)
         if status != 0 or errors.messages:
@@ -187,6 +225,7 @@ class GeoTiffWriter:
     def close(self):
         if self.ds is None:
             return
+        self._write_pending(self._pending_rows)
         with gdal_errors() as errors:
             self.ds.FlushCache()
             self.band = None
