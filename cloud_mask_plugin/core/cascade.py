@@ -105,7 +105,12 @@ class CascadeModels:
                 rr0, cc0 = max(r0 - margin, 0), max(c0 - margin, 0)
                 rr1, cc1 = min(r1 + margin, gh), min(c1 + margin, gw)
                 tile = image[:, rr0 * stride:rr1 * stride, cc0 * stride:cc1 * stride]
-                probs = self.coarse.run(tile[None], self.descriptors)[0][self.class_index]
+                probs = self.coarse.run(tile[None], self.descriptors)[0]
+                if probs.ndim != 3 or probs.shape[0] != len(self.bundle.coarse.classes):
+                    raise_wrong_output(self.bundle, "coarse", probs.shape,
+                                       f"one probability per class for {len(self.bundle.coarse.classes)} classes "
+                                       f"{self.bundle.coarse.classes}")
+                probs = probs[self.class_index]
                 if probs.shape[1:] != (rr1 - rr0, cc1 - cc0):
                     raise_wrong_stride(self.bundle, probs.shape, (rr1 - rr0, cc1 - cc0))
                 out[:, r0:r1, c0:c1] = probs[:, r0 - rr0:r1 - rr0, c0 - cc0:c1 - cc0]
@@ -114,7 +119,20 @@ class CascadeModels:
     def fine_probabilities(self, windows: np.ndarray) -> np.ndarray:
         """Cloud probability [N, win, win] for fine windows [N, C, win, win]."""
         out = self.fine.run(windows, self.descriptors)
-        return out[:, 0] if out.ndim == 4 else out
+        out = out[:, 0] if out.ndim == 4 else out
+        if out.shape != (windows.shape[0],) + windows.shape[2:]:
+            raise_wrong_output(self.bundle, "fine", out.shape,
+                               f"one cloud probability per pixel of its {windows.shape[2]} x {windows.shape[3]} windows")
+        return out
+
+
+def raise_wrong_output(bundle, role: str, got, expected: str):
+    from .errors import ModelError
+
+    raise ModelError(
+        f"the {role} model of '{bundle.label}' returned an output of shape {tuple(got)} where its manifest "
+        f"implies {expected}; the manifest does not match the model: re-export the bundle"
+    )
 
 
 def raise_wrong_stride(bundle, got, expected):
