@@ -164,6 +164,7 @@ def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, 
         valid = np.pad(valid, pad[1:])
         coarse[:, row * stride:(row + 1) * stride] = downsample_mean(data, valid, factor)
         valid_fraction[row] = cell_valid_fraction(valid, cell)[0]
+        reader.release_rows_above(y1)
         report_progress("read", (row + 1) / grid_h, "reading the scene")
     if not valid_fraction.any():
         raise InputError(f"'{reader.label}' has no valid pixels in the model's bands (everything is no data)")
@@ -257,6 +258,8 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
                     denominator[top:top + window, left:left + window] += weights
                 fine_done += len(chunk)
                 report_progress("fine", fine_done / max(fine_total, 1), "fine model on partly cloudy cells")
+        # The next row's windows start a halo above its cells.
+        reader.release_rows_above((row + 1) * cell - halo)
         if row >= 1:
             finish_row(row - 1)
         numerator[:cell + halo] = numerator[cell:]

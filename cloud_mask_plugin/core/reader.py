@@ -46,11 +46,25 @@ class RasterReader:
             if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
                 self.mask_bands.append(band.GetMaskBand())
                 break  # per-dataset: one mask serves every band
+        # GDAL keeps every block it decodes in its process-wide cache (GDAL_CACHEMAX, 5% of
+        # RAM by default) until the cache is full: on a full Sentinel-2 tile that is over a
+        # gigabyte. Changing the cache size would change it for all of QGIS, so instead the
+        # reader drops this dataset's blocks once the reads have moved below them.
+        self.block_rows = max(b.GetBlockSize()[1] for b in self.bands + self.mask_bands)
+        # A VRT's own blocks (128 rows) say nothing about the files under it: Sentinel-2's
+        # JPEG 2000 bands decode in tiles of 1024 rows, which would be decoded eight times
+        # over if the cache were dropped every 128 rows.
+        if self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2"):
+            self.block_rows = max(self.block_rows, 1024)
+        self._top_cached_block_row = None
 
     def read(self, x: int, y: int, w: int, h: int) -> Tuple[np.ndarray, np.ndarray]:
         """Reflectance [C, h, w] float32 and validity [h, w] bool of a window inside the raster."""
         raw = np.empty((len(self.bands), h, w), dtype=np.float32)
         valid = np.ones((h, w), dtype=bool)
+        block_row = y // self.block_rows
+        if self._top_cached_block_row is None or block_row < self._top_cached_block_row:
+            self._top_cached_block_row = block_row
         with gdal_errors() as errors:
             for c, band in enumerate(self.bands):
                 data = band.ReadAsArray(x, y, w, h)
@@ -94,6 +108,16 @@ class RasterReader:
         if any(p for axis in pad for p in axis):
             data = pad_mirrored(data, pad)
         return data
+
+    def release_rows_above(self, y: int):
+        """Say that rows above ``y`` will not be read again. Once a whole row of blocks lies
+        above ``y``, this dataset's cached blocks are dropped, so its share of GDAL's cache
+        stays within about one row of blocks plus one read. Blocks that the next reads
+        still need are decoded again: at most once more each when reads move down the
+        scene in steps no taller than a block."""
+        if self._top_cached_block_row is not None and y // self.block_rows > self._top_cached_block_row:
+            self.ds.FlushCache()
+            self._top_cached_block_row = None
 
     def close(self):
         self.bands = []
