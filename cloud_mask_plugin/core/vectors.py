@@ -52,41 +52,45 @@ def polygonize_mask(mask_path: str, target: str, width: int, height: int, min_ar
     polygons; ``buffer`` (map units) grows the rest.
     """
     vrt_path = _cloud_only_vrt(mask_path, width, height)
+    src = band = out = layer = None
     try:
         with gdal_errors() as errors:
-            src = gdal.Open(vrt_path)
-            band = src.GetRasterBand(1)
-            driver = ogr.GetDriverByName("GPKG")
-            out = driver.CreateDataSource(target)
-            if out is None:
-                raise OutputError(f"cannot create the GeoPackage '{target}': {errors.last()}")
-            srs = None
-            if src.GetProjection():
-                srs = osr.SpatialReference()
-                srs.ImportFromWkt(src.GetProjection())
-                srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-            layer = out.CreateLayer(LAYER_NAME, srs, ogr.wkbPolygon, options=["SPATIAL_INDEX=YES"])
-            layer.CreateField(ogr.FieldDefn("cloud", ogr.OFTInteger))
-            area_field = ogr.FieldDefn("area", ogr.OFTReal)
-            layer.CreateField(area_field)
+            try:
+                src = gdal.Open(vrt_path)
+                band = src.GetRasterBand(1)
+                driver = ogr.GetDriverByName("GPKG")
+                out = driver.CreateDataSource(target)
+                if out is None:
+                    raise OutputError(f"cannot create the GeoPackage '{target}': {errors.last()}")
+                srs = None
+                if src.GetProjection():
+                    srs = osr.SpatialReference()
+                    srs.ImportFromWkt(src.GetProjection())
+                    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+                layer = out.CreateLayer(LAYER_NAME, srs, ogr.wkbPolygon, options=["SPATIAL_INDEX=YES"])
+                layer.CreateField(ogr.FieldDefn("cloud", ogr.OFTInteger))
+                area_field = ogr.FieldDefn("area", ogr.OFTReal)
+                layer.CreateField(area_field)
 
-            def callback(fraction, message, data):
-                return 0 if (is_cancelled is not None and is_cancelled()) else 1
+                def callback(fraction, message, data):
+                    return 0 if (is_cancelled is not None and is_cancelled()) else 1
 
-            out.StartTransaction()
-            status = gdal.Polygonize(band, band.GetMaskBand(), layer, 0, [], callback=callback)
-            if is_cancelled is not None and is_cancelled():
-                raise Cancelled()
-            if status != 0:
-                raise OutputError(f"cannot polygonize the cloud mask: {errors.last()}")
-            kept = _filter_and_measure(layer, min_area, buffer)
-            out.CommitTransaction()
-            if metadata:
-                out.SetMetadata({k: str(v) for k, v in metadata.items()})
-            layer = None
-            out = None
-            band = None
-            src = None
+                out.StartTransaction()
+                status = gdal.Polygonize(band, band.GetMaskBand(), layer, 0, [], callback=callback)
+                if is_cancelled is not None and is_cancelled():
+                    raise Cancelled()
+                if status != 0:
+                    raise OutputError(f"cannot polygonize the cloud mask: {errors.last()}")
+                kept = _filter_and_measure(layer, min_area, buffer)
+                out.CommitTransaction()
+                if metadata:
+                    out.SetMetadata({k: str(v) for k, v in metadata.items()})
+            finally:
+                # Close the GeoPackage here, on failure and cancellation too: while GDAL's
+                # messages still come to this handler (not to the user's terminal), and before
+                # the caller deletes the file, so SQLite rolls back and removes its journal.
+                layer = band = src = None
+                out = None
             if errors.messages:
                 raise OutputError(f"cannot write the GeoPackage '{os.path.basename(target)}': {errors.last()}")
         return kept
