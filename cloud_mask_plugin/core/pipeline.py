@@ -27,7 +27,7 @@ from .backend import resolve_device
 from .bundle import COARSE_CLASSES, load_bundle
 from .cascade import (NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction, decide_cells,
                       downsample_mean)
-from .errors import Cancelled, InputError
+from .errors import Cancelled, InputError, OutputError
 from .inputs import plan_raster
 from .reader import RasterReader, pad_mirrored
 from .vectors import polygonize_mask
@@ -36,6 +36,9 @@ from .writer import GeoTiffWriter, OutputTransaction, convert_to_cog
 # Scenes whose coarse image would exceed this many bytes are refused with advice to split
 # them; 2 GiB covers about 190 000 x 190 000 pixels with 4 bands.
 MAX_COARSE_BYTES = 2 * 1024 ** 3
+# Strips are processed in column chunks about this wide, so that the temporaries of the
+# read and write steps stay the same size whatever the scene's width.
+COLUMN_CHUNK_PIXELS = 2048
 
 GRID_COLORS = {0: (46, 139, 87, 255), 1: (230, 230, 250, 255), 2: (255, 165, 0, 255), 3: (128, 128, 128, 255)}
 MASK_COLORS = {0: (0, 0, 0, 0), 1: (255, 255, 255, 255), 255: (128, 128, 128, 255)}
@@ -140,8 +143,12 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
         if outputs.report:
             import json
 
-            with open(transaction.temp_path(outputs.report), "w", encoding="utf-8") as f:
-                json.dump(report, f, indent=2)
+            try:
+                with open(transaction.temp_path(outputs.report), "w", encoding="utf-8") as f:
+                    json.dump(report, f, indent=2)
+            except OSError as exc:
+                raise OutputError(f"cannot write the report '{outputs.report}': {exc.strerror or exc} "
+                                  f"(is the disk full?)") from None
         report_progress("vectors", 1.0, "done")
         transaction.commit()
     return MaskResult(outputs=outputs, report=report)
@@ -155,15 +162,24 @@ def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, 
     coarse = np.zeros((len(reader.bands), grid_h * stride, grid_w * stride), dtype=np.float32)
     valid_fraction = np.zeros((grid_h, grid_w), dtype=np.float32)
     valid_bits = []
+    chunk_cells = _chunk_cells(cell)
+    row_valid = np.zeros((cell, width), dtype=bool)
     for row in range(grid_h):
         y0, y1 = row * cell, min((row + 1) * cell, height)
-        data, valid = reader.read(0, y0, width, y1 - y0)
-        valid_bits.append(np.packbits(valid, axis=1))
-        pad = ((0, 0), (0, cell - (y1 - y0)), (0, grid_w * cell - width))
-        data = np.pad(data, pad)
-        valid = np.pad(valid, pad[1:])
-        coarse[:, row * stride:(row + 1) * stride] = downsample_mean(data, valid, factor)
-        valid_fraction[row] = cell_valid_fraction(valid, cell)[0]
+        rows = y1 - y0
+        # Column chunks keep the temporaries small whatever the scene's width; cells never
+        # straddle chunks, so every block mean is computed exactly as over the whole strip.
+        for c0 in range(0, grid_w, chunk_cells):
+            c1 = min(c0 + chunk_cells, grid_w)
+            x0, x1 = c0 * cell, min(c1 * cell, width)
+            data, valid = reader.read(x0, y0, x1 - x0, rows)
+            row_valid[:rows, x0:x1] = valid
+            pad = ((0, 0), (0, cell - rows), (0, c1 * cell - x1))
+            data = np.pad(data, pad)
+            valid = np.pad(valid, pad[1:])
+            coarse[:, row * stride:(row + 1) * stride, c0 * stride:c1 * stride] = downsample_mean(data, valid, factor)
+            valid_fraction[row, c0:c1] = cell_valid_fraction(valid, cell)[0]
+        valid_bits.append(np.packbits(row_valid[:rows], axis=1))
         reader.release_rows_above(y1)
         report_progress("read", (row + 1) / grid_h, "reading the scene")
     if not valid_fraction.any():
@@ -217,38 +233,48 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
     fine_total = int(decision.needs_fine.sum())
     fine_done = 0
 
+    chunk_cells = _chunk_cells(cell)
+    mask_strip = np.empty((cell, width), dtype=np.uint8)
+    percent_strip = np.empty((cell, width), dtype=np.uint8) if "probability" in writers else None
+
     def finish_row(row: int):
         """Compose and write the strip of cells ``row`` from buffer rows [0, cell)."""
         y0, y1 = row * cell, min((row + 1) * cell, height)
         rows = y1 - y0
-        settled = np.repeat(np.repeat(decision.cloud_prob[row:row + 1], cell, axis=0), cell, axis=1)[:rows, :width]
-        fine_cols = np.repeat(decision.needs_fine[row], cell)[:width]
-        probability = settled
-        if fine_cols.any():
-            blended = numerator[:rows, halo:halo + width] / np.maximum(denominator[:rows, halo:halo + width], 1e-6)
-            probability = np.where(fine_cols[None, :], blended, settled)
-        valid = np.unpackbits(valid_bits[row], axis=1, count=width).astype(bool)
-        mask = (probability >= threshold).astype(np.uint8)
-        mask[~valid] = 255
-        counts["cloud_pixels"] += int(np.count_nonzero(mask == 1))
-        counts["valid_pixels"] += int(np.count_nonzero(valid))
-        writers["mask"].write(mask, 0, y0)
-        if "probability" in writers:
-            percent = np.rint(probability * 100.0).astype(np.uint8)
-            percent[~valid] = 255
-            writers["probability"].write(percent, 0, y0)
+        valid_row = np.unpackbits(valid_bits[row], axis=1, count=width).astype(bool)
+        # Column chunks keep the temporaries small whatever the scene's width.
+        for c0 in range(0, grid_w, chunk_cells):
+            c1 = min(c0 + chunk_cells, grid_w)
+            x0, x1 = c0 * cell, min(c1 * cell, width)
+            settled = np.repeat(np.repeat(decision.cloud_prob[row:row + 1, c0:c1], cell, axis=0), cell,
+                                axis=1)[:rows, :x1 - x0]
+            fine_cols = np.repeat(decision.needs_fine[row, c0:c1], cell)[:x1 - x0]
+            probability = settled
+            if fine_cols.any():
+                blended = (numerator[:rows, halo + x0:halo + x1]
+                           / np.maximum(denominator[:rows, halo + x0:halo + x1], 1e-6))
+                probability = np.where(fine_cols[None, :], blended, settled)
+            valid = valid_row[:, x0:x1]
+            mask = mask_strip[:rows, x0:x1]
+            np.greater_equal(probability, threshold, out=mask, casting="unsafe")
+            mask[~valid] = 255
+            if percent_strip is not None:
+                percent = percent_strip[:rows, x0:x1]
+                percent[...] = np.rint(probability * 100.0)
+                percent[~valid] = 255
+        counts["cloud_pixels"] += int(np.count_nonzero(mask_strip[:rows] == 1))
+        counts["valid_pixels"] += int(np.count_nonzero(valid_row))
+        writers["mask"].write(mask_strip[:rows], 0, y0)
+        if percent_strip is not None:
+            writers["probability"].write(percent_strip[:rows], 0, y0)
 
     for row in range(grid_h):
         cols = np.flatnonzero(decision.needs_fine[row])
         if cols.size:
-            # One read covers every window of this row: rows and columns around the cells.
             y = row * cell - halo
-            x = int(cols.min()) * cell - halo
-            region_w = (int(cols.max()) + 1) * cell + halo - x
-            region = _read_region(reader, x, y, region_w, window)
             for start in range(0, cols.size, batch_size):
                 chunk = cols[start:start + batch_size]
-                batch = np.stack([region[:, :, c * cell - halo - x:c * cell - halo - x + window] for c in chunk])
+                batch = np.stack(list(_fine_windows(reader, chunk, y, cell, halo, chunk_cells)))
                 probs = models.fine_probabilities(batch)
                 for c, p in zip(chunk, probs):
                     # Buffer row 0 is scene row (row - 1) * cell; column 0 is scene column -halo.
@@ -272,14 +298,54 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
     return counts
 
 
+def _chunk_cells(cell: int) -> int:
+    """Cells per column chunk: about COLUMN_CHUNK_PIXELS wide, at least one cell."""
+    return max(1, COLUMN_CHUNK_PIXELS // cell)
+
+
+def _fine_windows(reader: RasterReader, cols: np.ndarray, y: int, cell: int, halo: int, max_span_cells: int):
+    """The fine windows of cells ``cols`` (sorted) of one row, whose windows start at scene row ``y``.
+
+    Neighbouring cells share one read; a gap wider than ``max_span_cells`` starts a new
+    read, so a read never spans the whole width of a wide scene for two far-apart cells.
+    """
+    window = cell + 2 * halo
+    start = 0
+    for end in range(1, len(cols) + 1):
+        if end < len(cols) and cols[end] - cols[start] < max_span_cells:
+            continue
+        first, last = int(cols[start]), int(cols[end - 1])
+        x = first * cell - halo
+        region = _read_region(reader, x, y, (last + 1) * cell + halo - x, window)
+        for c in cols[start:end]:
+            left = int(c) * cell - halo - x
+            yield region[:, :, left:left + window]
+        start = end
+
+
 def _read_region(reader: RasterReader, x: int, y: int, w: int, h: int) -> np.ndarray:
     """Reflectance of a region that may reach outside the scene, mirrored at the scene's edges
-    (the same context ``cascade.segment_array`` gives its windows)."""
+    exactly as ``cascade.segment_array`` mirrors the whole scene: where the region sticks out
+    by ``p`` pixels, the ``p`` pixels inside that edge are read too (even when the region
+    itself holds fewer), so the mirror shows the same pixels however the region is cut."""
+    width, height = reader.width, reader.height
     x0, y0 = max(x, 0), max(y, 0)
-    x1, y1 = min(x + w, reader.width), min(y + h, reader.height)
-    data, _ = reader.read(x0, y0, x1 - x0, y1 - y0)
+    x1, y1 = min(x + w, width), min(y + h, height)
     pad = ((0, 0), (y0 - y, y + h - y1), (x0 - x, x + w - x1))
-    return pad_mirrored(data, pad) if any(p for axis in pad for p in axis) else data
+    if not any(p for axis in pad for p in axis):
+        data, _ = reader.read(x0, y0, x1 - x0, y1 - y0)
+        return data
+    # Widen the read to the mirror's sources; a pad beyond the scene's size is mirrored
+    # repeatedly by pad_mirrored, as it is for the whole scene.
+    rx0 = min(x0, max(width - pad[2][1], 0)) if pad[2][1] else x0
+    rx1 = max(x1, min(pad[2][0], width)) if pad[2][0] else x1
+    ry0 = min(y0, max(height - pad[1][1], 0)) if pad[1][1] else y0
+    ry1 = max(y1, min(pad[1][0], height)) if pad[1][0] else y1
+    data, _ = reader.read(rx0, ry0, rx1 - rx0, ry1 - ry0)
+    data = pad_mirrored(data, pad)
+    # The padded array starts at scene column rx0 - left pad and row ry0 - top pad.
+    left, top = x - (rx0 - pad[2][0]), y - (ry0 - pad[1][0])
+    return data[:, top:top + h, left:left + w]
 
 
 def _provenance(bundle, threshold: float, device: str, input_path: str) -> dict:
