@@ -8,6 +8,7 @@ ever opened read-only.
 """
 from __future__ import annotations
 
+import glob
 import os
 import uuid
 from typing import Dict, List, Optional
@@ -37,6 +38,19 @@ def _pid_alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True
     return True
+
+
+def _remove_orphans(path: str):
+    """Delete the temporary files of ``path`` that a killed run left (it held the stale lock
+    this run just replaced, so no living run is writing them)."""
+    folder, name = os.path.split(path)
+    stem, ext = os.path.splitext(name)
+    pattern = f".{glob.escape(stem)}.{'[0-9a-f]' * 8}.partial{glob.escape(ext)}*"
+    for orphan in glob.glob(os.path.join(glob.escape(folder), pattern)):
+        try:
+            os.remove(orphan)
+        except OSError:
+            pass
 
 
 class OutputTransaction:
@@ -77,11 +91,13 @@ class OutputTransaction:
 
     def _lock(self, path: str):
         lock = path + ".lock"
+        stale = False
         for _ in range(2):
             try:
                 fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 if self._lock_is_stale(lock):
+                    stale = True
                     try:
                         os.remove(lock)
                     except OSError:
@@ -93,6 +109,8 @@ class OutputTransaction:
             with os.fdopen(fd, "w") as f:
                 f.write(str(os.getpid()))
             self.locks.append(lock)
+            if stale:
+                _remove_orphans(path)
             return
         raise OutputError(f"cannot lock '{path}' for writing; remove '{lock}' if no run is using it")
 
