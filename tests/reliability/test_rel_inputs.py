@@ -74,7 +74,7 @@ def test_no_crs_still_works_and_keeps_the_geotransform(front, toy, src, tmp_path
     for key in ("mask", "probability"):
         rh.assert_grid_like(outcome.outputs[key], path)
     rh.assert_valid_mask(outcome.outputs["mask"])
-    g.check(allowed_new=[path + ".aux.xml"] if front.name == "processing" else ())
+    g.check()
 
 
 def test_no_geotransform_gives_outputs_without_one(front, toy, src, tmp_path, guard):
@@ -88,7 +88,7 @@ def test_no_geotransform_gives_outputs_without_one(front, toy, src, tmp_path, gu
     assert outcome.ok, outcome.message
     for key in ("mask", "probability"):
         rh.assert_grid_like(outcome.outputs[key], path)
-    g.check(allowed_new=[path + ".aux.xml"] if front.name == "processing" else ())
+    g.check()
 
 
 def test_no_geotransform_outputs_overlay_the_input_in_qgis(toy, src, tmp_path, qgis_app):
@@ -148,7 +148,7 @@ def test_all_nodata_is_a_clear_error(front, toy, src, tmp_path, guard):
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     outcome.assert_error("'empty.tif'", "no valid pixels")
-    g.check(allowed_new=[path + ".aux.xml"] if front.name == "processing" else ())
+    g.check()
     assert no_outputs(tmp_path / "out")
 
 
@@ -173,7 +173,7 @@ def test_nan_and_infinity_are_nodata(front, toy, src, tmp_path, guard, declared)
     assert outcome.report["cloud_cover_percent"] == pytest.approx(100 * (mask == 1).sum() / (~bad).sum(), abs=1e-3)
     _, prob = rh.read(outcome.outputs["probability"])
     assert (prob[bad] == 255).all() and (prob[~bad] <= 100).all()
-    g.check(allowed_new=[path + ".aux.xml"] if front.name == "processing" else ())
+    g.check()
 
 
 def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy, src, tmp_path, guard):
@@ -191,7 +191,7 @@ def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy, src, tmp_path,
     assert outcome.ok, outcome.message
     rh.assert_valid_mask(outcome.outputs["mask"], nodata=np.zeros(dn.shape[1:], bool))
     assert outcome.report["valid_pixels"] == 60 * 70
-    g.check(allowed_new=[path + ".aux.xml"] if front.name == "processing" else ())
+    g.check()
 
 
 def test_per_dataset_mask_still_marks_nodata(toy, src, tmp_path):
@@ -411,7 +411,7 @@ def test_truncated_geotiff_tiles_missing(front, toy, src, tmp_path, guard):
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy, bands=list(rh.CANONICAL))
     outcome.assert_error("'chip.tif'", "truncated or corrupt")
-    g.check(allowed_new=[path + ".aux.xml"] if front.name == "processing" else ())
+    g.check()
     assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
 
 
