@@ -1,0 +1,315 @@
+"""The "Bands" part of the panel: which raster band feeds each model input, for one layer.
+
+It shows the engine's own plan (``plan_input``), so what the user sees is what a run
+will do: the detected band for each model input, where the names came from, the
+scaling and the engine's warnings, or the engine's message when the bands cannot be
+matched. Every change is stored on the layer (see ``settings.BandChoice``) and the plan
+is made again from it.
+"""
+from typing import List, Optional
+
+from qgis.core import QgsRasterLayer
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtGui import QDoubleValidator
+from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
+                                 QLabel, QLineEdit, QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem,
+                                 QVBoxLayout, QWidget)
+
+from ..core.api import MaskOptions, plan_input
+from ..core.bands import SENSORS
+from ..core.bundle import load_bundle
+from ..core.errors import CloudMaskError
+from .i18n import tr
+from .layers import LayerNotMaskable, gdal_source
+from .settings import BandChoice, read_band_choice, write_band_choice
+
+ERROR_STYLE = "color: #b00020;"
+WARNING_STYLE = "color: #8a5a00;"
+
+
+class BandMappingWidget(QWidget):
+    # The band choice of the shown layer changed (by the user).
+    choice_changed = pyqtSignal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._layer: Optional[QgsRasterLayer] = None
+        self._model: Optional[str] = None
+        self._bundle = None
+        self._plan = None
+        self._updating = False
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+
+        self.sensor_combo = QComboBox()
+        self.sensor_combo.setObjectName("sensor_combo")
+        compact_combo(self.sensor_combo)
+        self.sensor_combo.setToolTip(tr("The sensor the raster comes from: its band ids (B02, SR_B4…) and "
+                                        "scaling are then read with that sensor's table."))
+        self.sensor_combo.addItem(tr("Detect automatically"), "")
+        for key, sensor in SENSORS.items():
+            self.sensor_combo.addItem(sensor.title, key)
+
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("band_table")
+        self.table.setHorizontalHeaderLabels([tr("Model input"), tr("Raster band")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionMode(QAbstractItemView.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Minimum)
+
+        self.own_scaling = QCheckBox(tr("Set the scaling myself"))
+        self.own_scaling.setObjectName("own_scaling")
+        self.own_scaling.setToolTip(tr("reflectance = DN × scale + offset, for every band. "
+                                       "Sentinel-2 from 2022: scale 0.0001, offset -0.1; "
+                                       "Landsat Collection 2 Level-2: scale 2.75e-05, offset -0.2."))
+        self.scale_edit = QLineEdit()
+        self.scale_edit.setObjectName("scale_edit")
+        self.offset_edit = QLineEdit()
+        self.offset_edit.setObjectName("offset_edit")
+        for edit in (self.scale_edit, self.offset_edit):
+            validator = QDoubleValidator(edit)
+            validator.setNotation(QDoubleValidator.ScientificNotation)
+            edit.setValidator(validator)
+
+        self.status = QLabel()
+        self.status.setObjectName("band_status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.reset_button = QPushButton(tr("Detect again"))
+        self.reset_button.setToolTip(tr("Forget the choices made here for this layer and use what is detected."))
+
+        form = QFormLayout()
+        form.addRow(tr("Sensor"), self.sensor_combo)
+        scaling_row = QHBoxLayout()
+        scaling_row.addWidget(QLabel(tr("scale")))
+        scaling_row.addWidget(self.scale_edit)
+        scaling_row.addWidget(QLabel(tr("offset")))
+        scaling_row.addWidget(self.offset_edit)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.table)
+        layout.addWidget(self.own_scaling)
+        layout.addLayout(scaling_row)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reset_button)
+        layout.addLayout(buttons)
+
+        self.sensor_combo.currentIndexChanged.connect(self._sensor_changed)
+        self.own_scaling.toggled.connect(self._own_scaling_toggled)
+        self.scale_edit.editingFinished.connect(self._scaling_edited)
+        self.offset_edit.editingFinished.connect(self._scaling_edited)
+        self.reset_button.clicked.connect(self._reset)
+        self.refresh()
+
+    # -- inputs ------------------------------------------------------------------------
+    def set_layer(self, layer: Optional[QgsRasterLayer]) -> None:
+        self._layer = layer
+        self.refresh()
+
+    def set_model(self, model: Optional[str]) -> None:
+        self._model = model or None
+        self.refresh()
+
+    def layer(self) -> Optional[QgsRasterLayer]:
+        return self._layer
+
+    def plan(self):
+        """The engine's plan for the shown layer, or None when it cannot be made."""
+        return self._plan
+
+    # -- showing -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._updating = True
+        try:
+            self._refresh()
+        finally:
+            self._updating = False
+
+    def _refresh(self) -> None:
+        self._plan = None
+        layer = self._layer
+        self.table.setRowCount(0)
+        if layer is None:
+            self.title.setText(tr("Select a layer in the list above to see and change its bands."))
+            self._set_editable(False)
+            self._set_status("")
+            return
+        self.title.setText(tr("Bands of '{layer}'").format(layer=layer.name()))
+        try:
+            self._bundle = load_bundle(self._model)
+        except CloudMaskError as exc:
+            self._bundle = None
+            self._set_editable(False)
+            self._set_status(str(exc), ERROR_STYLE)
+            return
+        try:
+            source = gdal_source(layer)
+        except LayerNotMaskable as exc:
+            self._set_editable(False)
+            self._set_status(str(exc), ERROR_STYLE)
+            return
+        self._set_editable(True)
+
+        choice = read_band_choice(layer)
+        error = None
+        try:
+            self._plan = plan_input(source, MaskOptions(bands=choice.bands, sensor=choice.sensor, scale=choice.scale,
+                                                        offset=choice.offset, model=self._model))
+        except CloudMaskError as exc:
+            error = str(exc)
+
+        self.sensor_combo.setCurrentIndex(max(self.sensor_combo.findData(choice.sensor or ""), 0))
+        self._fill_table(layer, choice)
+        self._show_scaling(choice)
+
+        if error:
+            self._set_status(error, ERROR_STYLE)
+            return
+        plan = self._plan
+        lines = [tr("Band names from: {source}.").format(source=plan.naming_source),
+                 tr("Scaling from: {source}.").format(source=plan.scaling_source)]
+        style = ""
+        if plan.warnings:
+            lines += plan.warnings
+            style = WARNING_STYLE
+        self._set_status("\n".join(lines), style)
+
+    def _fill_table(self, layer: QgsRasterLayer, choice: BandChoice) -> None:
+        bands = self._bundle.bands
+        self.table.setRowCount(len(bands))
+        for row, band in enumerate(bands):
+            item = QTableWidgetItem(tr("{name} ({wavelength:g} nm)").format(name=band.name,
+                                                                            wavelength=band.wavelength_nm))
+            self.table.setItem(row, 0, item)
+            combo = compact_combo(QComboBox())
+            combo.addItem(tr("— not set —"), 0)
+            for index in range(1, layer.bandCount() + 1):
+                combo.addItem(layer.bandName(index), index)
+            combo.setCurrentIndex(max(combo.findData(self._chosen_band(row, band.name, choice)), 0))
+            combo.currentIndexChanged.connect(self._band_changed)
+            self.table.setCellWidget(row, 1, combo)
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(bands)))
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth())
+
+    def _chosen_band(self, row: int, name: str, choice: BandChoice) -> int:
+        if self._plan is not None:
+            return self._plan.source_bands[row]
+        if choice.bands and name in choice.bands:
+            return choice.bands.index(name) + 1
+        return 0
+
+    def _show_scaling(self, choice: BandChoice) -> None:
+        own = choice.scale is not None or choice.offset is not None
+        self.own_scaling.setChecked(own)
+        self.scale_edit.setEnabled(own)
+        self.offset_edit.setEnabled(own)
+        if own:
+            scale, offset = (1.0 if choice.scale is None else choice.scale), (choice.offset or 0.0)
+        elif self._plan is not None and len(set(self._plan.scales)) == 1 and len(set(self._plan.offsets)) == 1:
+            scale, offset = self._plan.scales[0], self._plan.offsets[0]
+        else:
+            self.scale_edit.clear()
+            self.offset_edit.clear()
+            return
+        self.scale_edit.setText(f"{scale:g}")
+        self.offset_edit.setText(f"{offset:g}")
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (self.sensor_combo, self.table, self.own_scaling, self.reset_button):
+            widget.setEnabled(editable)
+        if not editable:
+            self.scale_edit.setEnabled(False)
+            self.offset_edit.setEnabled(False)
+
+    def _set_status(self, text: str, style: str = "") -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(style)
+
+    # -- user changes ------------------------------------------------------------------
+    def band_combo(self, row: int) -> QComboBox:
+        return self.table.cellWidget(row, 1)
+
+    def _band_changed(self) -> None:
+        if self._updating or self._layer is None or self._bundle is None:
+            return
+        chosen: List[int] = [self.band_combo(row).currentData() for row in range(self.table.rowCount())]
+        used = [band for band in chosen if band]
+        repeated = sorted({band for band in used if used.count(band) > 1})
+        if repeated:
+            # One raster band cannot be two spectral bands; keep the stored choice until
+            # the user picks a different band for one of the rows.
+            self._set_status(tr("Raster band {band} is chosen for more than one model input; "
+                                "choose a different band for each.").format(band=repeated[0]), ERROR_STYLE)
+            return
+        names: List[Optional[str]] = [None] * self._layer.bandCount()
+        for model_band, raster_band in zip(self._bundle.band_names, chosen):
+            if raster_band:
+                names[raster_band - 1] = model_band
+        choice = read_band_choice(self._layer)
+        choice.bands = names
+        self._store(choice)
+
+    def _sensor_changed(self) -> None:
+        if self._updating or self._layer is None:
+            return
+        choice = read_band_choice(self._layer)
+        choice.sensor = self.sensor_combo.currentData() or None
+        # A preset names the bands by their ids; a list made by hand would override it.
+        choice.bands = None
+        self._store(choice)
+
+    def _own_scaling_toggled(self, checked: bool) -> None:
+        if self._updating or self._layer is None:
+            return
+        choice = read_band_choice(self._layer)
+        if checked:
+            choice.scale = _parse(self.scale_edit.text(), 1.0)
+            choice.offset = _parse(self.offset_edit.text(), 0.0)
+        else:
+            choice.scale = choice.offset = None
+        self._store(choice)
+
+    def _scaling_edited(self) -> None:
+        if self._updating or self._layer is None or not self.own_scaling.isChecked():
+            return
+        choice = read_band_choice(self._layer)
+        choice.scale = _parse(self.scale_edit.text(), 1.0)
+        choice.offset = _parse(self.offset_edit.text(), 0.0)
+        self._store(choice)
+
+    def _reset(self) -> None:
+        if self._layer is None:
+            return
+        self._store(BandChoice())
+
+    def _store(self, choice: BandChoice) -> None:
+        write_band_choice(self._layer, choice)
+        self.refresh()
+        self.choice_changed.emit()
+
+
+def compact_combo(combo: QComboBox, characters: int = 8) -> QComboBox:
+    """Elide long entries (band names, sensors, model folders) instead of widening the
+    panel beyond the width the user gives it."""
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
+
+
+def _parse(text: str, default: float) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return default

@@ -1,0 +1,519 @@
+"""The Cloud Mask panel: layers to mask, their bands, the model and where results go.
+
+Settings that hold for every layer are saved to QgsSettings as soon as they change, so
+the "Mask clouds" action of the layer menu (which reads them back) always runs with what
+the panel shows.
+"""
+import os
+from typing import Callable, Dict, List, Optional
+
+from qgis.core import QgsProject, QgsRasterLayer
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QBrush, QColor
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
+                                 QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
+                                 QToolButton, QVBoxLayout, QWidget)
+
+from ..core.api import describe_device
+from ..core.bundle import DEFAULT_BUNDLE_DIR, load_bundle
+from ..core.errors import CloudMaskError
+from .band_mapping import ERROR_STYLE, BandMappingWidget, compact_combo
+from .i18n import tr
+from .layers import LayerNotMaskable, candidate_layers, gdal_source
+from .messages import show_error
+from .runner import STATE_RUNNING, STATE_WAITING, MaskRunner, Run
+from .settings import OUTPUT_FOLDER, OUTPUT_TEMPORARY, GuiSettings
+from .task import OUTCOME_CANCELLED, OUTCOME_DONE
+
+LAYER_ID_ROLE = Qt.UserRole
+NOT_MASKABLE_COLOR = QColor(128, 128, 128)
+
+
+def device_choices():
+    return [("auto", tr("Automatic")), ("cpu", tr("CPU")), ("cuda", tr("GPU (CUDA)"))]
+
+
+class RunRow(QFrame):
+    """One run in the panel: layer name, stage, progress bar and a cancel button."""
+
+    def __init__(self, run: Run, on_cancel: Callable[[Run], None], parent=None):
+        super().__init__(parent)
+        self.run = run
+        self.label = QLabel(self._title(tr("waiting for the previous run")))
+        self.label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText(tr("Cancel"))
+        self.cancel_button.setToolTip(tr("Stop this run; it leaves no files behind."))
+        self.cancel_button.clicked.connect(lambda _checked=False: on_cancel(self.run))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
+
+    def _title(self, stage: str) -> str:
+        return tr("{layer}: {stage}").format(layer=self.run.job.layer_name, stage=stage)
+
+    def started(self) -> None:
+        self.label.setText(self._title(tr("starting")))
+
+    def progressed(self, percent: float, stage: str) -> None:
+        self.progress.setValue(int(percent))
+        if stage:
+            self.label.setText(self._title(stage))
+
+    def ended(self, outcome: str, message: str) -> None:
+        self.label.setText(message)
+        self.progress.setValue(100 if outcome == OUTCOME_DONE else self.progress.value())
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        if outcome not in (OUTCOME_DONE, OUTCOME_CANCELLED):
+            self.label.setStyleSheet(ERROR_STYLE)
+
+
+class CloudMaskDock(QgsDockWidget):
+    def __init__(self, iface, runner: MaskRunner, start_runs: Callable[[List[QgsRasterLayer]], List[Run]],
+                 parent=None):
+        super().__init__(tr("Cloud Mask"), parent)
+        self.setObjectName("CloudMaskDock")
+        self.iface = iface
+        self.runner = runner
+        self._start_runs = start_runs
+        self.settings = GuiSettings.load()
+        self._checked_ids = set()
+        self._run_rows: Dict[int, RunRow] = {}
+        self._device_shown = False
+        self._loading = True
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self._build_layers_box())
+        layout.addWidget(self._build_bands_box())
+        layout.addWidget(self._build_model_box())
+        layout.addWidget(self._build_outputs_box())
+        layout.addWidget(self._build_run_box())
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(content)
+        self.setWidget(scroll)
+
+        self._fill_models()
+        self._show_settings()
+        self._loading = False
+        self.refresh_layers()
+
+        project = QgsProject.instance()
+        project.layersAdded.connect(self._project_layers_changed)
+        project.layersRemoved.connect(self._project_layers_changed)
+        project.cleared.connect(self._project_layers_changed)
+        runner.run_added.connect(self._run_added)
+        runner.run_started.connect(self._run_started)
+        runner.run_progress.connect(self._run_progress)
+        runner.run_finished.connect(self._run_finished)
+
+    # -- building ------------------------------------------------------------------------
+    def _build_layers_box(self) -> QWidget:
+        box = QgsCollapsibleGroupBox(tr("Raster layers"))
+        self.layer_list = QListWidget()
+        self.layer_list.setObjectName("layer_list")
+        self.layer_list.setToolTip(tr("Tick the layers to mask; select one to see its bands below."))
+        self.layer_list.setMaximumHeight(140)
+        self.layer_list.itemChanged.connect(self._layer_item_changed)
+        self.layer_list.currentItemChanged.connect(self._current_layer_changed)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.layer_list)
+        return box
+
+    def _build_bands_box(self) -> QWidget:
+        box = QgsCollapsibleGroupBox(tr("Bands"))
+        self.band_mapping = BandMappingWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.band_mapping)
+        return box
+
+    def _build_model_box(self) -> QWidget:
+        box = QgsCollapsibleGroupBox(tr("Model"))
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("model_combo")
+        compact_combo(self.model_combo)
+        self.add_model_button = QToolButton()
+        self.add_model_button.setText(tr("Add…"))
+        self.add_model_button.setToolTip(tr("Add a model bundle folder (manifest.json, coarse.onnx, fine.onnx)."))
+        self.remove_model_button = QToolButton()
+        self.remove_model_button.setText(tr("Remove"))
+        self.remove_model_button.setToolTip(tr("Remove the chosen model from this list (its files are kept)."))
+        self.model_info = QLabel()
+        self.model_info.setObjectName("model_info")
+        self.model_info.setWordWrap(True)
+
+        self.device_combo = QComboBox()
+        self.device_combo.setObjectName("device_combo")
+        compact_combo(self.device_combo)
+        for key, label in device_choices():
+            self.device_combo.addItem(label, key)
+        self.device_label = QLabel()
+        self.device_label.setObjectName("device_label")
+        self.device_label.setWordWrap(True)
+
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setObjectName("threshold_spin")
+        self.threshold_spin.setRange(0.0, 0.99)
+        self.threshold_spin.setSingleStep(0.05)
+        self.threshold_spin.setDecimals(2)
+        self.threshold_spin.setToolTip(tr("Cloud probability from which a pixel counts as cloud. "
+                                          "Lower finds more thin cloud, higher fewer false clouds."))
+
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.add_model_button)
+        model_row.addWidget(self.remove_model_button)
+        form = QFormLayout(box)
+        form.addRow(tr("Model"), model_row)
+        form.addRow("", self.model_info)
+        form.addRow(tr("Device"), self.device_combo)
+        form.addRow("", self.device_label)
+        form.addRow(tr("Threshold"), self.threshold_spin)
+
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
+        self.add_model_button.clicked.connect(self._choose_model_folder)
+        self.remove_model_button.clicked.connect(self._remove_model)
+        self.device_combo.currentIndexChanged.connect(self._device_changed)
+        self.threshold_spin.valueChanged.connect(self._settings_changed)
+        return box
+
+    def _build_outputs_box(self) -> QWidget:
+        box = QgsCollapsibleGroupBox(tr("Results"))
+        self.mask_check = QCheckBox(tr("Cloud mask"))
+        self.mask_check.setChecked(True)
+        self.mask_check.setEnabled(False)
+        self.mask_check.setToolTip(tr("Always written: 0 clear, 1 cloud, 255 no data."))
+        self.probability_check = QCheckBox(tr("Cloud probability"))
+        self.polygons_check = QCheckBox(tr("Cloud polygons"))
+        self.coarse_grid_check = QCheckBox(tr("Coarse grid"))
+        self.coarse_grid_check.setToolTip(tr("The coarse model's verdict per cell: cloudless, overcast, "
+                                             "partly cloudy (sent to the fine model) or no data."))
+        self.output_mode_combo = QComboBox()
+        self.output_mode_combo.setObjectName("output_mode_combo")
+        compact_combo(self.output_mode_combo)
+        self.output_mode_combo.addItem(tr("Temporary files"), OUTPUT_TEMPORARY)
+        self.output_mode_combo.addItem(tr("A folder"), OUTPUT_FOLDER)
+        self.output_mode_combo.setToolTip(tr("Temporary files are deleted when QGIS closes; save the layers "
+                                             "(Export > Save As…) to keep them."))
+        self.folder_widget = QgsFileWidget()
+        self.folder_widget.setObjectName("folder_widget")
+        self.folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder_widget.setDialogTitle(tr("Folder for the cloud mask results"))
+        self.overwrite_check = QCheckBox(tr("Replace existing files"))
+
+        grid = QVBoxLayout(box)
+        products = QHBoxLayout()
+        for check in (self.mask_check, self.probability_check):
+            products.addWidget(check)
+        grid.addLayout(products)
+        products2 = QHBoxLayout()
+        for check in (self.polygons_check, self.coarse_grid_check):
+            products2.addWidget(check)
+        grid.addLayout(products2)
+        form = QFormLayout()
+        form.addRow(tr("Save to"), self.output_mode_combo)
+        form.addRow("", self.folder_widget)
+        form.addRow("", self.overwrite_check)
+        grid.addLayout(form)
+
+        for check in (self.probability_check, self.polygons_check, self.coarse_grid_check, self.overwrite_check):
+            check.toggled.connect(self._settings_changed)
+        self.output_mode_combo.currentIndexChanged.connect(self._settings_changed)
+        self.folder_widget.fileChanged.connect(self._settings_changed)
+        return box
+
+    def _build_run_box(self) -> QWidget:
+        box = QWidget()
+        self.mask_button = QPushButton(tr("Mask clouds"))
+        self.mask_button.setObjectName("mask_button")
+        self.mask_button.setToolTip(tr("Mask the ticked layers, one after the other, in the background."))
+        self.mask_button.clicked.connect(self.mask_checked_layers)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_label")
+        self.status_label.setWordWrap(True)
+        self.runs_box = QWidget()
+        self.runs_layout = QVBoxLayout(self.runs_box)
+        self.runs_layout.setContentsMargins(0, 0, 0, 0)
+        self.clear_button = QPushButton(tr("Clear finished"))
+        self.clear_button.setVisible(False)
+        self.clear_button.clicked.connect(self.clear_finished_runs)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.mask_button)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.runs_box)
+        clear_row = QHBoxLayout()
+        clear_row.addStretch(1)
+        clear_row.addWidget(self.clear_button)
+        layout.addLayout(clear_row)
+        return box
+
+    # -- settings ------------------------------------------------------------------------
+    def _show_settings(self) -> None:
+        s = self.settings
+        self.device_combo.setCurrentIndex(max(self.device_combo.findData(s.device), 0))
+        self.threshold_spin.setValue(s.threshold)
+        self.probability_check.setChecked(s.write_probability)
+        self.polygons_check.setChecked(s.write_polygons)
+        self.coarse_grid_check.setChecked(s.write_coarse_grid)
+        self.output_mode_combo.setCurrentIndex(max(self.output_mode_combo.findData(s.output_mode), 0))
+        self.folder_widget.setFilePath(s.output_folder)
+        self.overwrite_check.setChecked(s.overwrite)
+        self._update_output_widgets()
+
+    def _settings_changed(self, *_args) -> None:
+        if self._loading:
+            return
+        s = self.settings
+        s.device = self.device_combo.currentData()
+        s.threshold = round(self.threshold_spin.value(), 2)
+        s.write_probability = self.probability_check.isChecked()
+        s.write_polygons = self.polygons_check.isChecked()
+        s.write_coarse_grid = self.coarse_grid_check.isChecked()
+        s.output_mode = self.output_mode_combo.currentData()
+        s.output_folder = self.folder_widget.filePath()
+        s.overwrite = self.overwrite_check.isChecked()
+        s.save()
+        self._update_output_widgets()
+
+    def _update_output_widgets(self) -> None:
+        to_folder = self.output_mode_combo.currentData() == OUTPUT_FOLDER
+        self.folder_widget.setEnabled(to_folder)
+        self.overwrite_check.setEnabled(to_folder)
+
+    # -- models --------------------------------------------------------------------------
+    def _fill_models(self) -> None:
+        """The bundled default (when installed) and the folders the user added."""
+        self._loading, was_loading = True, self._loading
+        self.model_combo.clear()
+        try:
+            bundle = load_bundle(DEFAULT_BUNDLE_DIR)
+            self.model_combo.addItem(tr("Default: {name} {version}").format(name=bundle.name, version=bundle.version), "")
+        except CloudMaskError:
+            self.model_combo.addItem(tr("Default model (not installed)"), "")
+        for folder in self.settings.user_models:
+            try:
+                bundle = load_bundle(folder)
+                label = tr("{name} {version} ({folder})").format(name=bundle.name, version=bundle.version,
+                                                                 folder=os.path.basename(folder.rstrip("/\\")))
+            except CloudMaskError:
+                label = tr("Unusable: {folder}").format(folder=folder)
+            self.model_combo.addItem(label, folder)
+            self.model_combo.setItemData(self.model_combo.count() - 1, folder, Qt.ToolTipRole)
+        index = self.model_combo.findData(self.settings.model)
+        self.model_combo.setCurrentIndex(max(index, 0))
+        self._loading = was_loading
+        self._show_model()
+
+    def _model_changed(self) -> None:
+        if self._loading:
+            return
+        self.settings.model = self.model_combo.currentData() or ""
+        self.settings.save()
+        self._show_model()
+
+    def _show_model(self) -> None:
+        model = self.settings.model or None
+        self.remove_model_button.setEnabled(bool(model))
+        try:
+            bundle = load_bundle(model)
+        except CloudMaskError as exc:
+            self.model_info.setText(str(exc))
+            self.model_info.setStyleSheet(ERROR_STYLE)
+            self.threshold_spin.setSpecialValueText(tr("Model default"))
+        else:
+            info = [tr("Inputs: {bands}").format(bands=", ".join(bundle.band_names))]
+            if bundle.license:
+                info.append(tr("License: {license}").format(license=bundle.license))
+            self.model_info.setText("; ".join(info))
+            self.model_info.setStyleSheet("")
+            self.threshold_spin.setSpecialValueText(
+                tr("Model default ({threshold:g})").format(threshold=bundle.fine.threshold))
+        self.band_mapping.set_model(model)
+        self._update_mask_button()
+
+    def _choose_model_folder(self) -> None:
+        start = self.settings.user_models[-1] if self.settings.user_models else os.path.expanduser("~")
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose a model bundle folder"), start)
+        if folder:
+            self.add_model_folder(folder)
+
+    def add_model_folder(self, folder: str) -> bool:
+        """Check the bundle in ``folder``, remember it and choose it; False (and a message)
+        when it is not a usable bundle."""
+        folder = os.path.abspath(folder)
+        try:
+            load_bundle(folder)
+        except CloudMaskError as exc:
+            show_error(self.iface, tr("This folder is not a usable model: {reason}").format(reason=exc))
+            return False
+        if folder not in self.settings.user_models:
+            self.settings.user_models.append(folder)
+        self.settings.model = folder
+        self.settings.save()
+        self._fill_models()
+        return True
+
+    def _remove_model(self) -> None:
+        folder = self.model_combo.currentData()
+        if not folder:
+            return
+        self.settings.user_models = [f for f in self.settings.user_models if f != folder]
+        self.settings.model = ""
+        self.settings.save()
+        self._fill_models()
+
+    # -- device --------------------------------------------------------------------------
+    def _device_changed(self) -> None:
+        self._settings_changed()
+        self.update_device_label()
+
+    def update_device_label(self) -> None:
+        """Say which device would really run and why (asks onnxruntime, so done only once
+        the panel is shown rather than at QGIS start-up)."""
+        self._device_shown = True
+        try:
+            self.device_label.setText(describe_device(self.device_combo.currentData()))
+            self.device_label.setStyleSheet("")
+        except CloudMaskError as exc:
+            self.device_label.setText(str(exc))
+            self.device_label.setStyleSheet(ERROR_STYLE)
+
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._device_shown:
+            self.update_device_label()
+
+    # -- layers --------------------------------------------------------------------------
+    def _project_layers_changed(self, *_args) -> None:
+        self.refresh_layers()
+
+    def refresh_layers(self) -> None:
+        current = self.layer_list.currentItem()
+        current_id = current.data(LAYER_ID_ROLE) if current else None
+        self.layer_list.blockSignals(True)
+        self.layer_list.clear()
+        for layer in candidate_layers():
+            item = QListWidgetItem(layer.name())
+            item.setData(LAYER_ID_ROLE, layer.id())
+            try:
+                gdal_source(layer)
+            except LayerNotMaskable as exc:
+                # Listed so that the user learns why it cannot be masked, but not tickable.
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                item.setForeground(QBrush(NOT_MASKABLE_COLOR))
+                item.setToolTip(str(exc))
+            else:
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
+                item.setCheckState(Qt.Checked if layer.id() in self._checked_ids else Qt.Unchecked)
+                item.setToolTip(layer.source())
+            self.layer_list.addItem(item)
+        present = {self.layer_list.item(i).data(LAYER_ID_ROLE) for i in range(self.layer_list.count())}
+        self._checked_ids &= present
+        self.layer_list.blockSignals(False)
+        row = next((i for i in range(self.layer_list.count())
+                    if self.layer_list.item(i).data(LAYER_ID_ROLE) == current_id), 0 if self.layer_list.count() else -1)
+        self.layer_list.setCurrentRow(row)
+        if row < 0:
+            self.band_mapping.set_layer(None)
+        self._update_mask_button()
+
+    def listed_layer_ids(self) -> List[str]:
+        return [self.layer_list.item(i).data(LAYER_ID_ROLE) for i in range(self.layer_list.count())]
+
+    def set_layer_checked(self, layer_id: str, checked: bool = True) -> None:
+        for i in range(self.layer_list.count()):
+            item = self.layer_list.item(i)
+            if item.data(LAYER_ID_ROLE) == layer_id and item.flags() & Qt.ItemIsUserCheckable:
+                item.setCheckState(Qt.Checked if checked else Qt.Unchecked)
+
+    def select_layer(self, layer_id: str) -> None:
+        for i in range(self.layer_list.count()):
+            if self.layer_list.item(i).data(LAYER_ID_ROLE) == layer_id:
+                self.layer_list.setCurrentRow(i)
+
+    def checked_layers(self) -> List[QgsRasterLayer]:
+        project = QgsProject.instance()
+        return [layer for layer_id in self.listed_layer_ids() if layer_id in self._checked_ids
+                for layer in [project.mapLayer(layer_id)] if layer is not None]
+
+    def _layer_item_changed(self, item: QListWidgetItem) -> None:
+        layer_id = item.data(LAYER_ID_ROLE)
+        if item.checkState() == Qt.Checked:
+            self._checked_ids.add(layer_id)
+        else:
+            self._checked_ids.discard(layer_id)
+        self._update_mask_button()
+
+    def _current_layer_changed(self, current: Optional[QListWidgetItem], _previous=None) -> None:
+        layer = QgsProject.instance().mapLayer(current.data(LAYER_ID_ROLE)) if current else None
+        self.band_mapping.set_layer(layer)
+
+    def _update_mask_button(self) -> None:
+        count = len(self._checked_ids)
+        self.mask_button.setEnabled(count > 0)
+        self.mask_button.setText(tr("Mask clouds") if count <= 1 else
+                                 tr("Mask clouds ({count} layers)").format(count=count))
+
+    # -- running -------------------------------------------------------------------------
+    def mask_checked_layers(self) -> List[Run]:
+        layers = self.checked_layers()
+        if not layers:
+            self.status_label.setText(tr("Tick at least one raster layer to mask."))
+            return []
+        self.status_label.clear()
+        return self._start_runs(layers)
+
+    def _run_added(self, run: Run) -> None:
+        row = RunRow(run, self.runner.cancel)
+        self._run_rows[run.id] = row
+        self.runs_layout.addWidget(row)
+
+    def _run_started(self, run: Run) -> None:
+        row = self._run_rows.get(run.id)
+        if row:
+            row.started()
+
+    def _run_progress(self, run: Run, percent: float, stage: str) -> None:
+        row = self._run_rows.get(run.id)
+        if row:
+            row.progressed(percent, stage)
+
+    def _run_finished(self, run: Run, outcome: str, message: str) -> None:
+        row = self._run_rows.get(run.id)
+        if row:
+            row.ended(outcome, message)
+        self.clear_button.setVisible(True)
+
+    def run_row(self, run: Run) -> Optional[RunRow]:
+        return self._run_rows.get(run.id)
+
+    def clear_finished_runs(self) -> None:
+        for run_id, row in list(self._run_rows.items()):
+            if row.run.state not in (STATE_WAITING, STATE_RUNNING):
+                self.runs_layout.removeWidget(row)
+                row.deleteLater()
+                del self._run_rows[run_id]
+        self.clear_button.setVisible(False)
+
+    # -- teardown ------------------------------------------------------------------------
+    def disconnect_project(self) -> None:
+        project = QgsProject.instance()
+        for signal in (project.layersAdded, project.layersRemoved, project.cleared):
+            try:
+                signal.disconnect(self._project_layers_changed)
+            except TypeError:
+                pass

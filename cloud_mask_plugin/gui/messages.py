@@ -1,0 +1,45 @@
+"""What the user is told: the message bar for the outcome of a run, the "Cloud Mask" tab
+of the log panel for the details (engine messages, tracebacks of bugs, report paths)."""
+from typing import Optional
+
+from qgis.core import Qgis, QgsMessageLog
+from qgis.PyQt.QtWidgets import QPushButton
+
+from .i18n import tr
+
+LOG_TAG = "Cloud Mask"
+SUCCESS_SECONDS = 10
+INFO_SECONDS = 6
+
+
+def log(text: str, level=Qgis.Info) -> None:
+    QgsMessageLog.logMessage(text, LOG_TAG, level)
+
+
+def show_error(iface, text: str, details: Optional[str] = None) -> None:
+    """A critical message that stays until closed, with a "Details" button that opens the
+    log panel where ``text`` and ``details`` (a traceback, the inputs of the run) are."""
+    log(text if not details else f"{text}\n{details}", Qgis.Critical)
+    bar = iface.messageBar()
+    item = bar.createMessage(tr("Cloud Mask"), text)
+    button = QPushButton(tr("Details"), item)
+    button.setObjectName("cloud_mask_details")
+    button.setToolTip(tr("Open the log panel (Cloud Mask tab)"))
+    button.clicked.connect(lambda _checked=False: iface.openMessageLog())
+    item.layout().addWidget(button)
+    bar.pushWidget(item, Qgis.Critical, 0)
+
+
+def show_warning(iface, text: str) -> None:
+    log(text, Qgis.Warning)
+    iface.messageBar().pushMessage(tr("Cloud Mask"), text, Qgis.Warning, INFO_SECONDS)
+
+
+def show_info(iface, text: str) -> None:
+    log(text, Qgis.Info)
+    iface.messageBar().pushMessage(tr("Cloud Mask"), text, Qgis.Info, INFO_SECONDS)
+
+
+def show_success(iface, text: str) -> None:
+    log(text, Qgis.Success)
+    iface.messageBar().pushMessage(tr("Cloud Mask"), text, Qgis.Success, SUCCESS_SECONDS)

@@ -1,0 +1,65 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.16-Białowieża" styleCategories="Symbology">
+  <pipe-data-defined-properties>
+    <Option type="Map">
+      <Option value="" type="QString" name="name"/>
+      <Option name="properties"/>
+      <Option value="collection" type="QString" name="type"/>
+    </Option>
+  </pipe-data-defined-properties>
+  <pipe>
+    <provider>
+      <resampling zoomedOutResamplingMethod="nearestNeighbour" enabled="false" maxOversampling="2" zoomedInResamplingMethod="nearestNeighbour"/>
+    </provider>
+    <rasterrenderer classificationMin="0" band="1" type="singlebandpseudocolor" classificationMax="100" nodataColor="" opacity="1" alphaBand="-1">
+      <minMaxOrigin>
+        <limits>None</limits>
+        <extent>WholeRaster</extent>
+        <statAccuracy>Estimated</statAccuracy>
+        <cumulativeCutLower>0.02</cumulativeCutLower>
+        <cumulativeCutUpper>0.98</cumulativeCutUpper>
+        <stdDevFactor>2</stdDevFactor>
+      </minMaxOrigin>
+      <rastershader>
+        <colorrampshader clip="0" minimumValue="0" colorRampType="INTERPOLATED" classificationMode="1" maximumValue="100" labelPrecision="0">
+          <colorramp type="gradient" name="[source]">
+            <Option type="Map">
+              <Option value="20,50,160,0" type="QString" name="color1"/>
+              <Option value="255,255,255,230" type="QString" name="color2"/>
+              <Option value="0" type="QString" name="discrete"/>
+              <Option value="gradient" type="QString" name="rampType"/>
+              <Option value="0.25;40,110,220,110:0.5;110,180,255,170" type="QString" name="stops"/>
+            </Option>
+            <prop k="color1" v="20,50,160,0"/>
+            <prop k="color2" v="255,255,255,230"/>
+            <prop k="discrete" v="0"/>
+            <prop k="rampType" v="gradient"/>
+            <prop k="stops" v="0.25;40,110,220,110:0.5;110,180,255,170"/>
+          </colorramp>
+          <item value="0" color="#1432a0" alpha="0" label="0 %"/>
+          <item value="25" color="#286edc" alpha="110" label="25 %"/>
+          <item value="50" color="#6eb4ff" alpha="170" label="50 %"/>
+          <item value="100" color="#ffffff" alpha="230" label="100 %"/>
+          <rampLegendSettings minimumLabel="" prefix="" maximumLabel="" suffix="" orientation="2" useContinuousLegend="1" direction="0">
+            <numericFormat id="basic">
+              <Option type="Map">
+                <Option value="" type="QChar" name="decimal_separator"/>
+                <Option value="6" type="int" name="decimals"/>
+                <Option value="0" type="int" name="rounding_type"/>
+                <Option value="false" type="bool" name="show_plus"/>
+                <Option value="true" type="bool" name="show_thousand_separator"/>
+                <Option value="false" type="bool" name="show_trailing_zeros"/>
+                <Option value="" type="QChar" name="thousand_separator"/>
+              </Option>
+            </numericFormat>
+          </rampLegendSettings>
+        </colorrampshader>
+      </rastershader>
+    </rasterrenderer>
+    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
+    <huesaturation invertColors="0" colorizeRed="255" colorizeGreen="128" colorizeOn="0" colorizeBlue="128" grayscaleMode="0" saturation="0" colorizeStrength="100"/>
+    <rasterresampler maxOversampling="2"/>
+    <resamplingStage>resamplingFilter</resamplingStage>
+  </pipe>
+  <blendMode>0</blendMode>
+</qgis>
