@@ -1,0 +1,304 @@
+"""The Cloud Mask panel, its actions and background runs, on real Sentinel-2 data."""
+import json
+import os
+import time
+
+import pytest
+from qgis.core import (QgsLayerTreeGroup, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject, QgsRasterLayer,
+                       QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QPushButton
+
+from cloud_mask_plugin.core.api import describe_device
+from cloud_mask_plugin.core.errors import CloudMaskError
+from cloud_mask_plugin.gui.results import KEYWORD_MODEL, KEYWORD_MODEL_VERSION, group_name
+from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER, GuiSettings
+
+from gui_helpers import bar_texts, wait_until
+
+
+def add_raster(path, name):
+    layer = QgsRasterLayer(str(path), name, "gdal")
+    assert layer.isValid(), path
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def add_points(name="field visits"):
+    layer = QgsVectorLayer("Point?crs=EPSG:32736", name, "memory")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def save_to_folder(dock, folder):
+    dock.output_mode_combo.setCurrentIndex(dock.output_mode_combo.findData(OUTPUT_FOLDER))
+    dock.folder_widget.setFilePath(str(folder))
+
+
+def files_in(folder):
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def test_dock_lists_only_raster_layers(gui, scene_path):
+    points = add_points()
+    raster = add_raster(scene_path, "chip_1")
+    dock = gui.dock
+
+    assert dock.listed_layer_ids() == [raster.id()]
+    assert points.id() not in dock.listed_layer_ids()
+    # Layers added later appear, removed ones go.
+    second = add_raster(scene_path, "chip_1 copy")
+    assert dock.listed_layer_ids() == [raster.id(), second.id()]
+    QgsProject.instance().removeMapLayer(second.id())
+    assert dock.listed_layer_ids() == [raster.id()]
+
+
+def test_actions_are_registered_for_raster_layers(gui, qgis_iface):
+    qgis_iface.addCustomActionForLayerType.assert_any_call(gui.mask_action, "", QgsMapLayerType.RasterLayer, True)
+    qgis_iface.addPluginToRasterMenu.assert_any_call("Cloud Mask", gui.mask_action)
+    qgis_iface.addRasterToolBarIcon.assert_any_call(gui.mask_action)
+
+
+def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene_path, toy_model, tmp_path):
+    raster = add_raster(scene_path, "chip_1")
+    dock = gui.dock
+    assert dock.add_model_folder(toy_model)
+    save_to_folder(dock, tmp_path)
+    dock.coarse_grid_check.setChecked(True)
+
+    # The detected mapping is shown before anything runs.
+    dock.select_layer(raster.id())
+    plan = dock.band_mapping.plan()
+    assert plan is not None and plan.source_bands == [1, 2, 3, 4]
+    assert "band descriptions" in dock.band_mapping.status.text()
+
+    dock.set_layer_checked(raster.id())
+    QTest.mouseClick(dock.mask_button, Qt.LeftButton)
+    assert gui.runner.is_busy()
+    wait_until(lambda: not gui.runner.is_busy(), timeout=60, what="the run to finish")
+
+    report_path = tmp_path / "chip_1_report.json"
+    assert report_path.is_file(), (files_in(tmp_path), bar_texts(qgis_iface))
+    report = json.loads(report_path.read_text())
+    assert report["model"] == {"name": "toy", "version": "0.0.1", "path": toy_model}
+
+    group = QgsProject.instance().layerTreeRoot().findGroup(group_name("chip_1"))
+    assert isinstance(group, QgsLayerTreeGroup)
+    names = [node.name() for node in group.findLayers()]
+    assert names == ["Cloud polygons", "Cloud mask", "Cloud probability (%)", "Coarse grid"]
+    layers = {node.name(): node.layer() for node in group.findLayers()}
+    visible = {node.name(): node.itemVisibilityChecked() for node in group.findLayers()}
+    assert visible == {"Cloud polygons": True, "Cloud mask": True, "Cloud probability (%)": False,
+                       "Coarse grid": False}
+
+    mask = layers["Cloud mask"]
+    assert mask.source() == str(tmp_path / "chip_1_cloudmask.tif")
+    renderer = mask.renderer()
+    assert isinstance(renderer, QgsPalettedRasterRenderer)
+    classes = {c.value: c for c in renderer.classes()}
+    assert sorted(classes) == [0, 1, 255]
+    assert classes[0].color.alpha() == 0                      # clear: transparent
+    assert 0 < classes[1].color.alpha() < 255                 # cloud: semi-transparent
+    assert classes[1].color.blue() >= classes[1].color.red()  # white/blue
+    assert renderer.nodataColor().alpha() > 0                 # no data: grey, visible
+    assert [classes[v].label for v in (0, 1, 255)] == ["clear", "cloud", "no data"]
+    assert isinstance(layers["Cloud probability (%)"].renderer(), QgsSingleBandPseudoColorRenderer)
+    assert isinstance(layers["Coarse grid"].renderer(), QgsPalettedRasterRenderer)
+    outline = layers["Cloud polygons"].renderer().symbol().symbolLayer(0)
+    assert outline.brushStyle() == Qt.NoBrush and outline.strokeWidth() > 0
+    assert layers["Cloud polygons"].featureCount() > 0
+
+    for layer in layers.values():
+        metadata = layer.metadata()
+        assert metadata.keywords()[KEYWORD_MODEL] == ["toy"]
+        assert metadata.keywords()[KEYWORD_MODEL_VERSION] == ["0.0.1"]
+        assert "toy version 0.0.1" in metadata.abstract()
+
+    # The group sits just above the input layer, so the mask draws over the scene.
+    root_children = QgsProject.instance().layerTreeRoot().children()
+    assert root_children.index(group) + 1 == root_children.index(
+        QgsProject.instance().layerTreeRoot().findLayer(raster.id()))
+
+    expected = f"'chip_1': {report['cloud_cover_percent']:.1f} % cloud cover (model toy 0.0.1)."
+    assert any(expected in text for text in bar_texts(qgis_iface)), bar_texts(qgis_iface)
+    # The products are not offered as inputs.
+    assert dock.listed_layer_ids() == [raster.id()]
+
+
+def test_cancel_stops_quickly_and_leaves_no_files(gui, qgis_iface, large_scene_path, slow_toy_model, tmp_path):
+    raster = add_raster(large_scene_path, "large scene")
+    dock = gui.dock
+    assert dock.add_model_folder(slow_toy_model)
+    save_to_folder(dock, tmp_path)
+
+    dock.set_layer_checked(raster.id())
+    [run] = dock.mask_checked_layers()
+    row = dock.run_row(run)
+    # The panel follows the run while QGIS keeps handling events; wait until the fine
+    # stage is writing (the engine's temporary files exist).
+    wait_until(lambda: row.progress.value() > 40 or run.outcome is not None, timeout=60, what="the fine stage")
+    assert run.outcome is None, "the run ended before it could be cancelled"
+    assert "fine model on partly cloudy cells" in row.label.text() or "writing the mask" in row.label.text()
+    assert files_in(tmp_path), "the engine should be writing by now"
+
+    started = time.monotonic()
+    QTest.mouseClick(row.cancel_button, Qt.LeftButton)
+    wait_until(lambda: run.outcome is not None, timeout=10, what="the cancel")
+    assert time.monotonic() - started < 2.0
+    assert run.outcome == "cancelled"
+    assert files_in(tmp_path) == []
+    assert QgsProject.instance().layerTreeRoot().findGroup(group_name("large scene")) is None
+    assert any("Cancelled 'large scene'; no files were written." in text for text in bar_texts(qgis_iface))
+
+
+def test_layers_queue_and_run_one_after_the_other(gui, scene_path, toy_model, tmp_path):
+    first = add_raster(scene_path, "first")
+    second = add_raster(scene_path, "second")
+    assert gui.dock.add_model_folder(toy_model)
+    # Temporary outputs: each run gets its own folder, so the same file twice is fine.
+    runs = gui.mask_layers([first, second])
+    assert [run.state for run in runs] == ["running", "waiting"]
+    wait_until(lambda: not gui.runner.is_busy(), timeout=60, what="both runs")
+    assert [run.outcome for run in runs] == ["done", "done"]
+    root = QgsProject.instance().layerTreeRoot()
+    for name in ("first", "second"):
+        group = root.findGroup(group_name(name))
+        mask = next(n.layer() for n in group.findLayers() if n.name() == "Cloud mask")
+        assert mask.isValid() and os.path.isfile(mask.source())
+    assert runs[0].job.output_dir != runs[1].job.output_dir
+
+
+def test_non_raster_layer_gives_a_clear_message(gui, qgis_iface):
+    points = add_points("field visits")
+    qgis_iface.setActiveLayer(points)
+    assert gui.mask_current_layer() == []
+    expected = ("'field visits' is not a raster layer; Cloud Mask works on satellite images (raster layers).")
+    assert expected in bar_texts(qgis_iface)
+
+
+def test_unmappable_layer_gives_a_clear_message_and_can_be_fixed(gui, qgis_iface, unnamed_scene_path, toy_model):
+    layer = add_raster(unnamed_scene_path, "export")
+    dock = gui.dock
+    assert dock.add_model_folder(toy_model)
+    qgis_iface.setActiveLayer(layer)
+    assert gui.mask_current_layer() == []
+    [text] = [t for t in bar_texts(qgis_iface) if "export" in t]
+    assert text.startswith("Cannot mask 'export': 'export_without_names.tif' lacks the band(s) blue, green, red, nir")
+    assert text.endswith("In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).")
+
+    # The error has a Details button that opens the log.
+    [item] = [i for i in qgis_iface.messageBar().items() if i.text() == text]
+    [details] = [b for b in item.findChildren(QPushButton) if b.text() == "Details"]
+    qgis_iface.openMessageLog.reset_mock()
+    details.click()
+    qgis_iface.openMessageLog.assert_called_once()
+
+    # The panel shows the same problem for the layer, and lets the user name the bands.
+    dock.select_layer(layer.id())
+    mapping = dock.band_mapping
+    assert mapping.plan() is None
+    assert "lacks the band(s) blue, green, red, nir" in mapping.status.text()
+    for row in range(4):
+        combo = mapping.band_combo(row)
+        combo.setCurrentIndex(combo.findData(row + 1))
+    assert mapping.plan() is not None
+    assert mapping.plan().source_bands == [1, 2, 3, 4]
+    assert "band list given by the user" in mapping.status.text()
+    # Now the action accepts the layer.
+    [run] = gui.mask_current_layer()
+    assert run.job.options.bands == ["blue", "green", "red", "nir"]
+
+
+def test_two_model_inputs_cannot_share_a_raster_band(gui, scene_path, toy_model):
+    layer = add_raster(scene_path, "chip_1")
+    gui.dock.add_model_folder(toy_model)
+    gui.dock.select_layer(layer.id())
+    mapping = gui.dock.band_mapping
+    combo = mapping.band_combo(1)          # green
+    combo.setCurrentIndex(combo.findData(1))  # band 1 already feeds blue
+    assert "Raster band 1 is chosen for more than one model input" in mapping.status.text()
+    assert layer.customProperty("cloud_mask/band_choice", "") == ""  # nothing stored
+
+
+def test_sensor_preset_and_scaling_are_stored_on_the_layer(gui, unnamed_scene_path, toy_model):
+    layer = add_raster(unnamed_scene_path, "export")
+    gui.dock.add_model_folder(toy_model)
+    gui.dock.select_layer(layer.id())
+    mapping = gui.dock.band_mapping
+    # A 4-band PlanetScope product is blue, green, red, nir in that order.
+    mapping.sensor_combo.setCurrentIndex(mapping.sensor_combo.findData("planetscope4"))
+    assert mapping.plan().source_bands == [1, 2, 3, 4]
+    assert "PlanetScope 4-band" in mapping.status.text()
+    mapping.own_scaling.setChecked(True)
+    mapping.scale_edit.setText("2.75e-05")
+    mapping.offset_edit.setText("-0.2")
+    mapping.offset_edit.editingFinished.emit()
+    assert mapping.plan().scales == [2.75e-05] * 4 and mapping.plan().offsets == [-0.2] * 4
+    stored = json.loads(layer.customProperty("cloud_mask/band_choice"))
+    assert stored == {"sensor": "planetscope4", "bands": None, "scale": 2.75e-05, "offset": -0.2}
+    mapping.reset_button.click()
+    assert layer.customProperty("cloud_mask/band_choice", "") == ""
+
+
+def test_web_layers_are_refused_with_advice_to_export(gui, qgis_iface):
+    xyz = QgsRasterLayer("type=xyz&url=https://tile.openstreetmap.org/{z}/{x}/{y}.png&zmax=19&zmin=0",
+                         "OpenStreetMap", "wms")
+    assert xyz.isValid()
+    QgsProject.instance().addMapLayer(xyz)
+    dock = gui.dock
+    assert dock.listed_layer_ids() == [xyz.id()]
+    item = dock.layer_list.item(0)
+    assert not item.flags() & Qt.ItemIsUserCheckable
+    assert "export it to a GeoTIFF first" in item.toolTip()
+    qgis_iface.setActiveLayer(xyz)
+    assert gui.mask_current_layer() == []
+    assert any(t.startswith("'OpenStreetMap' comes from the 'wms' data provider") for t in bar_texts(qgis_iface))
+
+
+def test_settings_persist_between_sessions(qgis_iface, qgis_new_project, toy_model, tmp_path):
+    from cloud_mask_plugin.gui import install
+
+    first = install(qgis_iface)
+    try:
+        dock = first.dock
+        dock.add_model_folder(toy_model)
+        dock.device_combo.setCurrentIndex(dock.device_combo.findData("cpu"))
+        dock.threshold_spin.setValue(0.35)
+        dock.probability_check.setChecked(False)
+        dock.coarse_grid_check.setChecked(True)
+        save_to_folder(dock, tmp_path)
+    finally:
+        first.unload()
+
+    saved = GuiSettings.load()
+    assert saved.model == toy_model and saved.user_models == [toy_model]
+    assert (saved.device, saved.threshold) == ("cpu", 0.35)
+    assert (saved.write_probability, saved.write_coarse_grid) == (False, True)
+    assert (saved.output_mode, saved.output_folder) == (OUTPUT_FOLDER, str(tmp_path))
+
+    second = install(qgis_iface)
+    try:
+        dock = second.dock
+        assert dock.model_combo.currentData() == toy_model
+        assert dock.device_combo.currentData() == "cpu"
+        assert dock.threshold_spin.value() == pytest.approx(0.35)
+        assert not dock.probability_check.isChecked() and dock.coarse_grid_check.isChecked()
+        assert dock.output_mode_combo.currentData() == OUTPUT_FOLDER
+        assert dock.folder_widget.filePath() == str(tmp_path)
+    finally:
+        second.unload()
+
+
+def test_device_label_says_what_will_run(gui):
+    dock = gui.dock
+    dock.update_device_label()
+    assert dock.device_label.text() == describe_device("auto")
+    dock.device_combo.setCurrentIndex(dock.device_combo.findData("cuda"))
+    try:
+        expected = describe_device("cuda")
+    except CloudMaskError as exc:  # no CUDA here: the label says why
+        expected = str(exc)
+    assert dock.device_label.text() == expected
+    assert GuiSettings.load().device == "cuda"
