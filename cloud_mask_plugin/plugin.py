@@ -1,9 +1,7 @@
 """The object QGIS holds for the plugin: it registers the Processing provider and, where
 the desktop GUI is available, the dock widget and layer actions from ``gui``."""
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
 
-from . import shipped_path
 from .processing.provider import CloudMaskProvider
 
 LOG_TAG = "Cloud Mask"
@@ -14,7 +12,6 @@ class CloudMaskPlugin:
         self.iface = iface
         self.provider = None
         self._gui = None
-        self._translator = self._install_translator()
 
     def initProcessing(self):  # noqa: N802 - called by QGIS (qgis_process calls only this)
         if self.provider is not None:
@@ -42,17 +39,3 @@ class CloudMaskPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
-        if self._translator is not None:
-            QCoreApplication.removeTranslator(self._translator)
-            self._translator = None
-
-    @staticmethod
-    def _install_translator():
-        """Load ``i18n/cloud_mask_plugin_<locale>.qm`` for the user's QGIS locale, if shipped
-        (Qt falls back from "pt_BR" to "pt" by itself)."""
-        locale = str(QgsSettings().value("locale/userLocale", "") or "")
-        translator = QTranslator()
-        if not locale or not translator.load(f"cloud_mask_plugin_{locale}", shipped_path("i18n")):
-            return None
-        QCoreApplication.installTranslator(translator)
-        return translator

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lay out the installable plugin folder and zip it.
 
-    python3 scripts/package.py zip            -> dist/cloud_mask_plugin-<version>.zip
+    python3 scripts/package.py zip [DIR]      -> DIR/cloud_mask_plugin-<version>.zip (DIR: dist)
     python3 scripts/package.py stage DIR      -> DIR/cloud_mask_plugin/ (what the zip holds)
 
 QGIS needs ``metadata.txt``, the icon and the other shipped files inside the plugin's own
@@ -80,10 +80,9 @@ def require(*names):
         sys.exit(f"error: cannot package the plugin without {', '.join(missing)} at the repository top level")
 
 
-def build_zip():
+def build_zip(dist):
     # A published plugin must say its license; a staged one for local runs need not.
     require("LICENSE")
-    dist = os.path.join(REPO, "dist")
     os.makedirs(dist, exist_ok=True)
     archive = os.path.join(dist, f"{PACKAGE}-{version()}.zip")
     with tempfile.TemporaryDirectory() as work:
@@ -99,8 +98,8 @@ def build_zip():
 
 
 def main(argv):
-    if argv[:1] == ["zip"] and len(argv) == 1:
-        print(build_zip())
+    if argv[:1] == ["zip"] and len(argv) <= 2:
+        print(build_zip(os.path.abspath(argv[1]) if len(argv) == 2 else os.path.join(REPO, "dist")))
     elif argv[:1] == ["stage"] and len(argv) == 2:
         print(stage(os.path.abspath(argv[1])))
     else:

@@ -27,6 +27,7 @@ from .. import shipped_path
 from ..core.api import MaskOptions, OutputPaths, mask_file
 from ..core.bands import SENSORS, parse_band_list
 from ..core.errors import CloudMaskError
+from ..core.gdal_util import open_raster
 from .styles import style_on_load
 
 AUTO = "auto"
@@ -132,6 +133,18 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_REPORT, "Report", fileFilter="JSON files (*.json)", optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber(self.CLOUD_COVER, "Cloud cover (%)"))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        ok, message = super().checkParameterValues(parameters, context)
+        input_value = parameters.get(self.INPUT)
+        if not ok and isinstance(input_value, str) and os.path.exists(input_value):
+            # QGIS answers "not found" for any file it cannot load as a layer; for a file
+            # that exists, GDAL's reason (truncated, not a raster, a folder) is the useful one.
+            try:
+                open_raster(input_value)
+            except CloudMaskError as exc:
+                return False, str(exc)
+        return ok, message
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)

@@ -21,20 +21,16 @@ ALGORITHM = "cloudmask:maskclouds"
 
 
 class RecordingFeedback(QgsProcessingFeedback):
-    """Keeps what the algorithm reported, to check progress and error messages."""
+    """Keeps what the algorithm reported, to check its progress and messages."""
 
     def __init__(self):
         super().__init__()
-        self.infos, self.errors, self.progress_values = [], [], []
+        self.infos, self.progress_values = [], []
         self.progressChanged.connect(self.progress_values.append)
 
     def pushInfo(self, info):  # noqa: N802 - QGIS API
         self.infos.append(info)
         super().pushInfo(info)
-
-    def reportError(self, error, fatalError=False):  # noqa: N802,N803 - QGIS API
-        self.errors.append(error)
-        super().reportError(error, fatalError)
 
 
 def test_plugin_registers_its_provider_in_init_gui_and_removes_it_in_unload(qgis_processing, qgis_iface):
@@ -171,34 +167,35 @@ def test_web_layers_are_refused_with_advice_to_export(run, tmp_path):
 
 
 def test_output_layers_get_the_shipped_style(run, plugin, chip1_tif, model_bundle, tmp_path, monkeypatch):
-    from cloud_mask_plugin.processing import styles
+    from cloud_mask_plugin.gui import results
     from qgis.core import QgsPalettedRasterRenderer
     from qgis.PyQt.QtGui import QColor
 
-    # A paletted style saved from a real layer stands in for resources/styles/mask.qml.
+    # A paletted style saved from a real layer stands in for the shipped mask style.
     styled = QgsRasterLayer(chip1_tif, "styled")
     classes = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), "clear"),
                QgsPalettedRasterRenderer.Class(1, QColor(255, 255, 255), "cloud")]
     styled.setRenderer(QgsPalettedRasterRenderer(styled.dataProvider(), 1, classes))
     qml = str(tmp_path / "mask.qml")
     styled.saveNamedStyle(qml)
-    monkeypatch.setattr(styles, "shipped_path", lambda *parts: qml if parts[-1] == "mask.qml" else "/absent.qml")
+    def style_path(kind):
+        return qml if kind == "mask" else "/absent.qml"
+
+    monkeypatch.setattr(results, "style_path", style_path)
 
     mask = str(tmp_path / "mask.tif")
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
     context.addLayerToLoadOnCompletion(mask, QgsProcessingContext.LayerDetails("Cloud mask", QgsProject.instance()))
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM)
-    results, ok = algorithm.run({"INPUT": chip1_tif, "MODEL": model_bundle, "OUTPUT_MASK": mask},
-                                context, RecordingFeedback())
-    assert ok and results["OUTPUT_MASK"] == mask
+    results_, ok = algorithm.run({"INPUT": chip1_tif, "MODEL": model_bundle, "OUTPUT_MASK": mask},
+                                 context, RecordingFeedback())
+    assert ok and results_["OUTPUT_MASK"] == mask
 
     post_processor = context.layerToLoadOnCompletionDetails(mask).postProcessor()
     assert post_processor is not None
     loaded = QgsRasterLayer(mask, "Cloud mask")
-    feedback = RecordingFeedback()
-    post_processor.postProcessLayer(loaded, context, feedback)
-    assert feedback.errors == []
+    post_processor.postProcessLayer(loaded, context, RecordingFeedback())
     assert loaded.renderer().type() == "paletted"
     assert [c.value for c in loaded.renderer().classes()] == [0, 1]
 
@@ -227,3 +224,23 @@ def test_runs_as_a_step_of_a_model(plugin, chip1_tif, model_bundle, tmp_path):
     results = processing.run(model, {"scene": chip1_tif, "mask:cloud_mask": mask})
     assert results["mask:cloud_mask"] == mask
     assert_same_grid(mask, chip1_tif)
+
+
+def test_an_existing_file_that_is_no_raster_gets_gdals_reason(run, tmp_path):
+    notes = tmp_path / "notes.tif"
+    notes.write_text("not a raster\n")
+    with pytest.raises(QgsProcessingException) as error:
+        run({"INPUT": str(notes), "OUTPUT_MASK": str(tmp_path / "mask.tif")})
+    assert "'notes.tif' cannot be opened as a raster" in str(error.value)
+    assert "not found" not in str(error.value)
+    assert os.listdir(tmp_path) == ["notes.tif"]
+
+
+def test_cancel_from_the_feedback_stops_the_run_and_leaves_nothing(run, chip1_tif, model_bundle, tmp_path):
+    feedback = RecordingFeedback()
+    feedback.progressChanged.connect(lambda value: feedback.cancel())  # as the dialog's Cancel button does
+    with pytest.raises(QgsProcessingException) as error:
+        run({"INPUT": chip1_tif, "MODEL": model_bundle, "OUTPUT_MASK": str(tmp_path / "mask.tif"),
+             "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg")}, feedback)
+    assert "cancelled" in str(error.value)
+    assert os.listdir(tmp_path) == []
