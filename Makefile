@@ -1,0 +1,22 @@
+# The project's commands. `make demo` and `make test` install what they need first
+# (scripts/setup.sh: Debian's QGIS, a .venv with onnxruntime and the test tools).
+PYTHON := .venv/bin/python
+
+.PHONY: setup demo test package clean
+
+setup:
+	bash scripts/setup.sh
+
+demo: setup
+	PYTHON=$(PYTHON) bash scripts/demo.sh
+
+# pytest fails the build by its own exit code, including 5 when it found no test at all.
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
+
+package:
+	python3 scripts/package.py zip
+
+clean:
+	rm -rf demo_output dist .qgis-settings .pytest_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
