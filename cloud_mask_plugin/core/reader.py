@@ -115,7 +115,10 @@ class RasterReader:
         stays within about one row of blocks plus one read. Blocks that the next reads
         still need are decoded again: at most once more each when reads move down the
         scene in steps no taller than a block."""
-        if self._top_cached_block_row is not None and y // self.block_rows > self._top_cached_block_row:
+        if self._top_cached_block_row is None:
+            return
+        # At the bottom of the scene everything is released: the pass is over.
+        if y // self.block_rows > self._top_cached_block_row or y >= self.height:
             self.ds.FlushCache()
             self._top_cached_block_row = None
 
