@@ -85,6 +85,7 @@ class BandMappingWidget(QWidget):
         self.reset_button.setToolTip(tr("Forget the choices made here for this layer and use what is detected."))
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         form.addRow(tr("Sensor"), self.sensor_combo)
         scaling_row = QHBoxLayout()
         scaling_row.addWidget(QLabel(tr("scale")))

@@ -7,7 +7,7 @@ the panel shows.
 import os
 from typing import Callable, Dict, List, Optional
 
-from qgis.core import QgsProject, QgsRasterLayer
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor
@@ -32,6 +32,13 @@ NOT_MASKABLE_COLOR = QColor(128, 128, 128)
 
 def device_choices():
     return [("auto", tr("Automatic")), ("cpu", tr("CPU")), ("cuda", tr("GPU (CUDA)"))]
+
+
+def narrow_form(form: QFormLayout) -> QFormLayout:
+    """Labels go above their fields when the panel is too narrow for both on one row
+    (translated labels are often longer than the English ones)."""
+    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+    return form
 
 
 class RunRow(QFrame):
@@ -145,11 +152,15 @@ class CloudMaskDock(QgsDockWidget):
         self.model_combo = QComboBox()
         self.model_combo.setObjectName("model_combo")
         compact_combo(self.model_combo)
+        # Icon buttons (QGIS's own add/remove icons) keep the row narrow in every language;
+        # the text stays for screen readers and as a fallback when an icon is missing.
         self.add_model_button = QToolButton()
         self.add_model_button.setText(tr("Add…"))
+        self.add_model_button.setIcon(QgsApplication.getThemeIcon("/symbologyAdd.svg"))
         self.add_model_button.setToolTip(tr("Add a model bundle folder (manifest.json, coarse.onnx, fine.onnx)."))
         self.remove_model_button = QToolButton()
         self.remove_model_button.setText(tr("Remove"))
+        self.remove_model_button.setIcon(QgsApplication.getThemeIcon("/symbologyRemove.svg"))
         self.remove_model_button.setToolTip(tr("Remove the chosen model from this list (its files are kept)."))
         self.model_info = QLabel()
         self.model_info.setObjectName("model_info")
@@ -176,7 +187,7 @@ class CloudMaskDock(QgsDockWidget):
         model_row.addWidget(self.model_combo, 1)
         model_row.addWidget(self.add_model_button)
         model_row.addWidget(self.remove_model_button)
-        form = QFormLayout(box)
+        form = narrow_form(QFormLayout(box))
         form.addRow(tr("Model"), model_row)
         form.addRow("", self.model_info)
         form.addRow(tr("Device"), self.device_combo)
@@ -215,15 +226,9 @@ class CloudMaskDock(QgsDockWidget):
         self.overwrite_check = QCheckBox(tr("Replace existing files"))
 
         grid = QVBoxLayout(box)
-        products = QHBoxLayout()
-        for check in (self.mask_check, self.probability_check):
-            products.addWidget(check)
-        grid.addLayout(products)
-        products2 = QHBoxLayout()
-        for check in (self.polygons_check, self.coarse_grid_check):
-            products2.addWidget(check)
-        grid.addLayout(products2)
-        form = QFormLayout()
+        for check in (self.mask_check, self.probability_check, self.polygons_check, self.coarse_grid_check):
+            grid.addWidget(check)
+        form = narrow_form(QFormLayout())
         form.addRow(tr("Save to"), self.output_mode_combo)
         form.addRow("", self.folder_widget)
         form.addRow("", self.overwrite_check)
