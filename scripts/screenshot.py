@@ -1,7 +1,7 @@
 """Take the README screenshot: QGIS with a real Sentinel-2 scene, the Cloud Mask panel and
 the styled results of a run started from the panel.
 
-    .venv/bin/python scripts/screenshot.py [--output docs/screenshot.png]
+    .venv/bin/python scripts/screenshot.py [--output docs/screenshot.png] [--lang pt_BR]
 
 Needs QGIS and Xvfb (Debian: qgis, xvfb) and the shared data folder beside the repository
 (On Cloud N chip_1). It starts the real QGIS desktop under Xvfb with a throw-away profile,
@@ -64,6 +64,7 @@ def choose_model(folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", default=os.path.join(REPO, "docs", "screenshot.png"))
+    parser.add_argument("--lang", help="interface language, e.g. pt_BR or es (default: QGIS's, English here)")
     parser.add_argument("--timeout", type=int, default=300, help="seconds before giving up on QGIS")
     args = parser.parse_args()
     for tool in ("qgis", "xvfb-run"):
@@ -89,6 +90,8 @@ def main():
         command = ["xvfb-run", "-a", "-s", f"-screen 0 {WIDTH}x{HEIGHT}x24",
                    "qgis", "--nologo", "--noversioncheck", "--profiles-path", os.path.join(work, "profiles"),
                    "--code", os.path.abspath(__file__)]
+        if args.lang:
+            command[command.index("--code"):command.index("--code")] = ["--lang", args.lang]
         # A session of its own, so that Xvfb and QGIS can be stopped together on a timeout.
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                    start_new_session=True)
