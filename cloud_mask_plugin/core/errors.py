@@ -11,6 +11,11 @@ class InputError(CloudMaskError):
     """The input raster cannot be masked as it is (missing, unreadable, unmappable bands...)."""
 
 
+class BandMappingError(InputError):
+    """The raster's bands cannot be matched to the model's inputs; front ends can point the
+    user at their band-mapping control (CLI --bands, Processing BANDS, the panel's table)."""
+
+
 class OutputError(CloudMaskError):
     """An output cannot be written (exists, folder not writable, same as the input, disk full...)."""
 

@@ -26,7 +26,10 @@ from typing import List, Optional, Tuple
 
 from .bands import (COMMON_BANDS, SENSORS, Sensor, common_name_from_text, names_match,
                     normalise_band_id)
-from .errors import InputError
+from .errors import BandMappingError, InputError
+
+# Every front end names bands its own way; one message serves them all.
+HOW_TO_NAME_BANDS = "name the bands (CLI --bands, Processing BANDS, or the panel's band table)"
 from .gdal_util import open_raster
 
 
@@ -132,7 +135,7 @@ def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Op
     label = os.path.basename(path) or path
     if options.bands:
         if len(options.bands) > count:
-            raise InputError(
+            raise BandMappingError(
                 f"the band list names {len(options.bands)} bands but '{label}' has only {count}; "
                 f"give one name per raster band (use '-' to skip a band)"
             )
@@ -145,9 +148,9 @@ def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Op
         order = sensor.default_band_order()
         if count == len(order):
             return [b.name for b in order], f"band order of the {sensor.title} preset"
-        raise InputError(
+        raise BandMappingError(
             f"'{label}' has {count} bands without band ids, and the {sensor.title} preset has "
-            f"{len(order)}; name the bands with --bands (e.g. --bands blue,green,red,nir)"
+            f"{len(order)}; {HOW_TO_NAME_BANDS}, e.g. blue,green,red,nir"
         )
 
     from_text = [common_name_from_text(d) for d in descriptions]
@@ -252,10 +255,9 @@ def _match_model_bands(bundle, names: List[Optional[str]], label: str,
             f"{i + 1}={names[i] or (repr(descriptions[i]) if descriptions[i] else '?')}" for i in range(len(names))
         )
         example = ",".join(bundle.required_bands)
-        raise InputError(
+        raise BandMappingError(
             f"'{label}' lacks the band(s) {', '.join(missing)} that model '{bundle.label}' needs "
-            f"(raster bands: {offered}); name the bands with --bands (e.g. --bands {example}) "
-            f"or choose a sensor preset"
+            f"(raster bands: {offered}); {HOW_TO_NAME_BANDS}, e.g. {example}, or choose a sensor preset"
         )
     return chosen, sources
 
@@ -284,7 +286,7 @@ def _scaling(bands, source_bands, options, sensor, warnings, label) -> Tuple[Lis
     if integer:
         warnings.append(
             f"'{label}' has integer bands and no scale: assumed reflectance x 10000 "
-            f"(Sentinel-2 before 2022, most surface-reflectance products); set --scale/--offset if wrong"
+            f"(Sentinel-2 before 2022, most surface-reflectance products); set the scale and offset if wrong"
         )
         return [1e-4] * n, [0.0] * n, "assumed (integer data, reflectance x 10000)"
     return [1.0] * n, [0.0] * n, "assumed (floating-point data taken as reflectance)"

@@ -15,7 +15,7 @@ from typing import Optional
 from qgis.core import QgsProcessingUtils, QgsRasterLayer
 
 from ..core.api import MaskOptions, OutputPaths, default_outputs, plan_input
-from ..core.errors import CloudMaskError, InputError
+from ..core.errors import BandMappingError, CloudMaskError
 from .i18n import tr
 from .layers import LayerNotMaskable, gdal_source
 from .settings import OUTPUT_FOLDER, BandChoice, GuiSettings, read_band_choice
@@ -62,14 +62,10 @@ def build_job(layer, settings: GuiSettings) -> MaskJob:
     options = mask_options(settings, read_band_choice(layer))
     try:
         plan_input(source, options)
-    except InputError as exc:
-        reason = str(exc).rstrip(".")
-        if "band" in reason.lower():
-            # The engine's advice names command-line flags; in QGIS the panel is the place.
-            raise LayerNotMaskable(
-                tr("Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input "
-                   "in the Cloud Mask panel (Bands).").format(layer=layer.name(), reason=reason))
-        raise LayerNotMaskable(tr("Cannot mask '{layer}': {reason}").format(layer=layer.name(), reason=exc))
+    except BandMappingError as exc:
+        raise LayerNotMaskable(
+            tr("Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input "
+               "in the Cloud Mask panel (Bands).").format(layer=layer.name(), reason=str(exc).rstrip(".")))
     except CloudMaskError as exc:
         raise LayerNotMaskable(tr("Cannot mask '{layer}': {reason}").format(layer=layer.name(), reason=exc))
 

@@ -5,7 +5,7 @@ from osgeo import gdal
 
 from cloud_mask_plugin.core.api import MaskOptions, plan_input
 from cloud_mask_plugin.core.bands import SENSORS, common_name_from_text, normalise_band_id, parse_band_list
-from cloud_mask_plugin.core.errors import InputError
+from cloud_mask_plugin.core.errors import BandMappingError, InputError
 
 from conftest import shared_data, write_raster
 
@@ -43,7 +43,8 @@ def test_unmappable_bands_name_what_is_missing(tmp_path, toy_bundle):
         plan_input(path, MaskOptions(model=toy_bundle))
     message = str(err.value)
     assert "'rgb.tif' lacks the band(s) nir" in message
-    assert "1=red, 2=green, 3=blue" in message and "--bands" in message
+    assert "1=red, 2=green, 3=blue" in message and "--bands" in message and "band table" in message
+    assert isinstance(err.value, BandMappingError)
 
 
 def test_user_band_list_and_scale_win(tmp_path, toy_bundle):
