@@ -57,6 +57,11 @@ class RasterReader:
         if self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2"):
             self.block_rows = max(self.block_rows, 1024)
         self._top_cached_block_row = None
+        data_types = {b.DataType for b in self.bands}
+        self._one_request = len(data_types) == 1
+        # Integer bands scaled by finite numbers cannot give NaN.
+        self._may_hold_nan = (any(gdal.GetDataTypeName(t).startswith(("Float", "CFloat")) for t in data_types)
+                              or not (np.isfinite(self.scales).all() and np.isfinite(self.offsets).all()))
 
     def read(self, x: int, y: int, w: int, h: int) -> Tuple[np.ndarray, np.ndarray]:
         """Reflectance [C, h, w] float32 and validity [h, w] bool of a window inside the raster."""
@@ -66,8 +71,15 @@ class RasterReader:
         if self._top_cached_block_row is None or block_row < self._top_cached_block_row:
             self._top_cached_block_row = block_row
         with gdal_errors() as errors:
+            # One request for all bands lets GDAL decode each pixel-interleaved block once
+            # and skips a per-band round trip; on failure the per-band reads name the band.
+            stack = None
+            if self._one_request:
+                stack = self.ds.ReadAsArray(x, y, w, h, band_list=self.plan.source_bands)
+                if stack is not None and stack.ndim == 2:
+                    stack = stack[None]
             for c, band in enumerate(self.bands):
-                data = band.ReadAsArray(x, y, w, h)
+                data = stack[c] if stack is not None else band.ReadAsArray(x, y, w, h)
                 if data is None:
                     raise InputError(
                         f"'{self.label}' cannot be read at pixels x {x}-{x + w}, y {y}-{y + h} of band "
@@ -91,8 +103,9 @@ class RasterReader:
         raw += self.offsets
         np.clip(raw, *REFLECTANCE_RANGE, out=raw)
         raw[:, ~valid] = 0.0
-        # NaN survives clip; the valid mask already excludes those pixels.
-        np.nan_to_num(raw, copy=False, nan=0.0)
+        if self._may_hold_nan:
+            # NaN survives clip; the valid mask already excludes those pixels.
+            np.nan_to_num(raw, copy=False, nan=0.0)
         return raw, valid
 
     def read_padded(self, x: int, y: int, size: int) -> np.ndarray:
