@@ -385,19 +385,10 @@ def truncate_half(path):
         f.write(data[: len(data) // 2])
 
 
-def processing_misreports_existing_files(front, request):
-    if front.name == "processing":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "processing: QGIS's own parameter check answers 'Could not load source layer for INPUT: <path> not "
-            "found' for a file that exists but is not a readable raster; MaskCloudsAlgorithm should override "
-            "checkParameterValues and return the engine's open_raster() message for an existing path")))
-
-
-def test_truncated_geotiff_directory_at_the_end(front, toy, src, tmp_path, guard, request):
+def test_truncated_geotiff_directory_at_the_end(front, toy, src, tmp_path, guard):
     path = real_geotiff(src, layout="striped")
     truncate_half(path)
     g = guard(src)
-    processing_misreports_existing_files(front, request)
     outcome = front.run(path, tmp_path / "out", toy, bands=list(rh.CANONICAL))
     outcome.assert_error("'chip.tif'", "cannot be opened as a raster")
     g.check()
@@ -422,21 +413,19 @@ def test_path_that_does_not_exist(front, toy, src, tmp_path):
     assert no_outputs(tmp_path / "out")
 
 
-def test_text_file_is_not_a_raster(front, toy, src, tmp_path, guard, request):
+def test_text_file_is_not_a_raster(front, toy, src, tmp_path, guard):
     path = src / "notes.txt"
     path.write_text("this is a text file\nnot a raster\n")
     g = guard(src)
-    processing_misreports_existing_files(front, request)
     outcome = front.run(str(path), tmp_path / "out", toy)
     outcome.assert_error("notes.txt", "cannot be opened as a raster")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
-def test_folder_is_not_a_raster(front, toy, src, tmp_path, request):
+def test_folder_is_not_a_raster(front, toy, src, tmp_path):
     folder = src / "scene.tif"  # a folder named like a raster
     folder.mkdir()
-    processing_misreports_existing_files(front, request)
     outcome = front.run(str(folder), tmp_path / "out", toy)
     outcome.assert_error("scene.tif", "is a folder")
     assert os.listdir(folder) == []
