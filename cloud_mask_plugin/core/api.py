@@ -109,9 +109,15 @@ def plan_input(input_path: str, options: Optional[MaskOptions] = None):
     return plan_raster(input_path, load_bundle(options.model), options)
 
 
-def describe_device(requested: str = "auto") -> str:
+def describe_device(requested: str = "auto", model: Optional[str] = None) -> str:
     """Which device a run would really use and why, e.g. "GPU: CUDA via onnxruntime" or
-    "CPU: no CUDA provider found"."""
+    "CPU: no CUDA provider found". ``model`` (default: the bundled model) matters for the
+    torch GPU route, which needs the bundle's TorchScript files."""
     from .backend import resolve_device
+    from .bundle import BundleError, load_bundle
 
-    return resolve_device(requested).description
+    try:
+        bundle = load_bundle(model)
+    except BundleError:
+        bundle = None
+    return resolve_device(requested, bundle).description

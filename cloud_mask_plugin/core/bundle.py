@@ -51,6 +51,9 @@ class CoarseSpec:
     # A cell is settled by the coarse model only when its top class has at least this
     # probability; less sure cells go to the fine model. 1.0 sends every cell there.
     min_confidence: float = 0.5
+    # Optional TorchScript copy of the same model, for GPUs reached through torch when
+    # onnxruntime has no CUDA provider (see backend.py).
+    torchscript: Optional[str] = None
 
     @property
     def cell_size(self) -> int:
@@ -66,6 +69,7 @@ class FineSpec:
     output_name: str = "cloud_prob"
     # The fine model's spatial size must be a multiple of this (its total stride).
     multiple: int = 16
+    torchscript: Optional[str] = None   # as CoarseSpec.torchscript
 
     def window_ok(self, cell_size: int) -> bool:
         return (cell_size + 2 * self.halo) % self.multiple == 0
@@ -169,6 +173,7 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             input_name=str(c.get("input_name", "image")),
             output_name=str(c.get("output_name", "class_prob")),
             min_confidence=float(c.get("min_confidence", 0.5)),
+            torchscript=str(c["torchscript"]) if c.get("torchscript") else None,
         )
         fine = FineSpec(
             file=str(f.get("file", "fine.onnx")),
@@ -177,6 +182,7 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             input_name=str(f.get("input_name", "image")),
             output_name=str(f.get("output_name", "cloud_prob")),
             multiple=int(f.get("multiple", 16)),
+            torchscript=str(f["torchscript"]) if f.get("torchscript") else None,
         )
     except (TypeError, ValueError) as exc:
         raise BundleError(f"{where}: a coarse or fine setting has the wrong type: {exc}") from None

@@ -22,7 +22,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .bundle import COARSE_CLASSES, Bundle
-from .backend import DeviceChoice, ModelSession
+from .backend import DeviceChoice, GpuUnavailable, cpu_fallback, open_session
 
 # Codes written to the coarse-grid raster, in the manifest's canonical class order.
 GRID_CODES = {name: code for code, name in enumerate(COARSE_CLASSES)}
@@ -85,10 +85,16 @@ class CascadeModels:
         if descriptor_input and descriptors is None:
             raise ValueError("a sensor-independent bundle needs the fed bands' descriptors")
         self.descriptors = np.asarray(descriptors, dtype=np.float32) if descriptor_input else None
-        self.coarse = ModelSession(bundle.file_path(bundle.coarse.file), device,
-                                   bundle.coarse.input_name, bundle.coarse.output_name, "coarse", descriptor_input)
-        self.fine = ModelSession(bundle.file_path(bundle.fine.file), device,
-                                 bundle.fine.input_name, bundle.fine.output_name, "fine", descriptor_input)
+        try:
+            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input)
+            self.fine = open_session(bundle, bundle.fine, device, "fine", descriptor_input)
+        except GpuUnavailable as exc:
+            if device.requested != "auto":
+                raise
+            # ``auto`` promises a run, not a GPU: the report says why it is the CPU.
+            self.device = device = cpu_fallback(device, str(exc))
+            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input)
+            self.fine = open_session(bundle, bundle.fine, device, "fine", descriptor_input)
         self.class_index = [bundle.coarse.classes.index(name) for name in COARSE_CLASSES]
 
     def coarse_probabilities(self, image: np.ndarray) -> np.ndarray:

@@ -81,8 +81,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             f"one run (its coarse image alone would need {coarse_bytes / 1024 ** 3:.1f} GiB); split it into "
             f"tiles, e.g. with gdal_translate -srcwin"
         )
-    device = resolve_device(options.device)
-    models = CascadeModels(bundle, device, plan.descriptor_array())
+    models = CascadeModels(bundle, resolve_device(options.device, bundle), plan.descriptor_array())
+    device = models.device  # after any fallback from a GPU that did not start
     timings = {}
 
     with OutputTransaction(outputs.all(), input_path, options.overwrite) as transaction:
