@@ -2,7 +2,7 @@
 # (scripts/setup.sh: Debian's QGIS, a .venv with onnxruntime and the test tools).
 PYTHON := .venv/bin/python
 
-.PHONY: setup demo test package clean
+.PHONY: setup demo test package lint clean
 
 setup:
 	bash scripts/setup.sh
@@ -16,6 +16,10 @@ test: setup
 
 package:
 	python3 scripts/package.py zip
+
+# Unused imports and variables, undefined names.
+lint: setup
+	$(PYTHON) -m pyflakes cloud_mask_plugin training tests scripts benchmarks
 
 clean:
 	rm -rf demo_output dist .qgis-settings .pytest_cache

@@ -5,7 +5,6 @@ import os
 import pytest
 from qgis.core import (
     QgsApplication,
-    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProject,
@@ -166,38 +165,41 @@ def test_web_layers_are_refused_with_advice_to_export(run, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_output_layers_get_the_shipped_style(run, plugin, chip1_tif, model_bundle, tmp_path, monkeypatch):
-    from cloud_mask_plugin.gui import results
-    from qgis.core import QgsPalettedRasterRenderer
-    from qgis.PyQt.QtGui import QColor
+def test_toolbox_dialog_runs_and_loads_the_outputs_styled(plugin, qgis_iface, chip1_tif, model_bundle, tmp_path,
+                                                          monkeypatch):
+    """The toolbox path: the algorithm dialog runs it as a background task, then QGIS loads
+    the outputs and the layer post-processors apply the shipped QML styles."""
+    import time
 
-    # A paletted style saved from a real layer stands in for the shipped mask style.
-    styled = QgsRasterLayer(chip1_tif, "styled")
-    classes = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), "clear"),
-               QgsPalettedRasterRenderer.Class(1, QColor(255, 255, 255), "cloud")]
-    styled.setRenderer(QgsPalettedRasterRenderer(styled.dataProvider(), 1, classes))
-    qml = str(tmp_path / "mask.qml")
-    styled.saveNamedStyle(qml)
-    def style_path(kind):
-        return qml if kind == "mask" else "/absent.qml"
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.gui import QgsBrowserGuiModel
+    from qgis.PyQt.QtCore import QCoreApplication
 
-    monkeypatch.setattr(results, "style_path", style_path)
-
-    mask = str(tmp_path / "mask.tif")
-    context = QgsProcessingContext()
-    context.setProject(QgsProject.instance())
-    context.addLayerToLoadOnCompletion(mask, QgsProcessingContext.LayerDetails("Cloud mask", QgsProject.instance()))
+    browser = QgsBrowserGuiModel()  # the test interface has none; the dialog's widgets ask for it
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: browser, raising=False)
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM)
-    results_, ok = algorithm.run({"INPUT": chip1_tif, "MODEL": model_bundle, "OUTPUT_MASK": mask},
-                                 context, RecordingFeedback())
-    assert ok and results_["OUTPUT_MASK"] == mask
+    dialog = AlgorithmDialog(algorithm, False, qgis_iface.mainWindow())
+    outputs = {"OUTPUT_MASK": str(tmp_path / "mask.tif"), "OUTPUT_COARSE_GRID": str(tmp_path / "grid.tif"),
+               "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg")}
+    dialog.setParameters({"INPUT": chip1_tif, "MODEL": model_bundle, **outputs})
+    dialog.runAlgorithm()
+    deadline = time.monotonic() + 120
+    while QgsApplication.taskManager().countActiveTasks() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()
 
-    post_processor = context.layerToLoadOnCompletionDetails(mask).postProcessor()
-    assert post_processor is not None
-    loaded = QgsRasterLayer(mask, "Cloud mask")
-    post_processor.postProcessLayer(loaded, context, RecordingFeedback())
-    assert loaded.renderer().type() == "paletted"
-    assert [c.value for c in loaded.renderer().classes()] == [0, 1]
+    loaded = {layer.source(): layer for layer in QgsProject.instance().mapLayers().values()}
+    try:
+        assert set(outputs.values()) <= set(loaded)
+        mask, grid = loaded[outputs["OUTPUT_MASK"]], loaded[outputs["OUTPUT_COARSE_GRID"]]
+        assert mask.renderer().type() == "paletted"
+        assert {c.value: c.label for c in mask.renderer().classes()} == {0: "clear", 1: "cloud", 255: "no data"}
+        assert grid.renderer().type() == "paletted"
+        assert sorted(c.value for c in grid.renderer().classes()) == [0, 1, 2, 3]
+        assert loaded[outputs["OUTPUT_POLYGONS"]].renderer().type() == "singleSymbol"
+    finally:
+        QgsProject.instance().removeMapLayers([layer.id() for layer in loaded.values()])
 
 
 def test_runs_as_a_step_of_a_model(plugin, chip1_tif, model_bundle, tmp_path):
