@@ -141,10 +141,11 @@ def mask_options(args):
 
 
 def run_mask(args):
-    from .core.api import default_outputs, mask_file
+    from .core.api import mask_file
     from .core.errors import OutputError
 
     options = mask_options(args)
+    jobs = plan_outputs(args)
     try:
         os.makedirs(args.output_dir, exist_ok=True)
     except OSError as exc:
@@ -152,11 +153,9 @@ def run_mask(args):
 
     failed = 0
     with CancelOnInterrupt() as cancel:
-        for input_path in args.inputs:
+        for input_path, outputs in jobs:
             progress = ProgressLine(os.path.basename(input_path))
             try:
-                outputs = default_outputs(input_path, args.output_dir, probability=not args.no_probability,
-                                          coarse_grid=not args.no_coarse_grid, polygons=not args.no_polygons)
                 result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=cancel.requested)
             except Cancelled:
                 progress.end_line()
@@ -170,6 +169,26 @@ def run_mask(args):
             progress.end_line()
             print_summary(input_path, result)
     return EXIT_ERROR if failed else 0
+
+
+def plan_outputs(args):
+    """(input, OutputPaths) for every input, refusing before anything runs when two inputs
+    would write the same file (``a/scene.tif`` and ``b/scene.tif`` into one folder)."""
+    from .core.api import default_outputs
+    from .core.errors import OutputError
+
+    jobs, writer_of = [], {}
+    for index, input_path in enumerate(args.inputs):
+        outputs = default_outputs(input_path, args.output_dir, probability=not args.no_probability,
+                                  coarse_grid=not args.no_coarse_grid, polygons=not args.no_polygons)
+        for path in outputs.all():
+            first = writer_of.setdefault(os.path.abspath(path), index)
+            if first != index:
+                raise OutputError(
+                    f"inputs '{args.inputs[first]}' and '{input_path}' would both write '{path}'; "
+                    f"mask them into different --output-dir folders")
+        jobs.append((input_path, outputs))
+    return jobs
 
 
 def print_summary(input_path, result):

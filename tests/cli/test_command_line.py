@@ -126,3 +126,15 @@ def test_the_command_line_never_imports_qgis(chip1_tif, model_bundle, tmp_path):
     run = subprocess.run([sys.executable, "-c", probe, "mask", chip1_tif, "-o", str(tmp_path), "--model",
                           model_bundle], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, run.stderr
+
+
+def test_inputs_with_the_same_name_are_refused_before_anything_runs(chip1_tif, model_bundle, tmp_path):
+    import shutil
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = shutil.copy(chip1_tif, tmp_path / "a"), shutil.copy(chip1_tif, tmp_path / "b")
+    run = cli("mask", first, second, "-o", str(tmp_path / "out"), "--model", model_bundle, "--overwrite")
+    assert_one_error_line(run, f"inputs '{first}' and '{second}' would both write")
+    assert "chip_1_cloudmask.tif" in run.stderr
+    assert not (tmp_path / "out").exists()
