@@ -18,7 +18,8 @@ STAMP=$VENV/.requirements-installed
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    # "install ok installed", not merely known to dpkg (a removed package keeps its config).
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] || missing+=("$package")
 done
 if ((${#missing[@]})); then
     as_root=()
