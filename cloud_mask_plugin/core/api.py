@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
-from .errors import OutputError
+from .errors import InputError, OutputError
 
 ProgressCallback = Callable[[float, str], None]   # (fraction 0..1, what is happening)
 CancelCheck = Callable[[], bool]                   # True when the user asked to stop
@@ -94,7 +94,15 @@ def mask_file(input_path: str, outputs: OutputPaths, options: Optional[MaskOptio
     """
     from .pipeline import run_pipeline  # heavy imports (GDAL, onnxruntime) only when used
 
-    return run_pipeline(input_path, outputs, options or MaskOptions(), progress, is_cancelled)
+    try:
+        return run_pipeline(input_path, outputs, options or MaskOptions(), progress, is_cancelled)
+    except MemoryError:
+        # The outputs' transaction has already removed its temporary files.
+        label = os.path.basename(os.fspath(input_path)) or input_path
+        raise InputError(
+            f"not enough memory to mask '{label}'; split it into tiles (e.g. with gdal_translate -srcwin) "
+            f"or close other programs and try again"
+        ) from None
 
 
 def plan_input(input_path: str, options: Optional[MaskOptions] = None):
