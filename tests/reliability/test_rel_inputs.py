@@ -297,11 +297,12 @@ CAPPED = textwrap.dedent("""
 """)
 
 
-def run_capped(*args, timeout=120):
+def run_capped(*args, timeout=120, cap_gib=3):
     import json
 
     env = dict(os.environ, PYTHONPATH=rh.REPO)
-    proc = subprocess.run([sys.executable, "-c", CAPPED, *map(str, args)], capture_output=True, text=True,
+    script = CAPPED.replace("3 * 1024 ** 3, 3 * 1024 ** 3", f"int({cap_gib} * 1024 ** 3), int({cap_gib} * 1024 ** 3)")
+    proc = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=rh.REPO)
     assert proc.returncode == 0, f"the capped run died (rc {proc.returncode}): {proc.stderr[-2000:]}"
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -327,6 +328,28 @@ def test_large_vrt_is_streamed_in_bounded_memory(toy, src, tmp_path, guard):
     assert result["outcome"].startswith("Cancelled"), result
     assert result["calls"] == 3
     assert result["max_rss_mb"] < 1024, result
+    g.check()
+    assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
+
+
+def test_scene_larger_than_the_memory_is_a_clear_error(toy, src, tmp_path, guard):
+    """70000 x 70000 pixels is within the engine's size limit, but its coarse image (1.1
+    GiB) does not fit a 1.5 GiB address space (a small machine, a 32-bit or a memory-capped
+    QGIS): a one-line error saying what to do, not a MemoryError traceback."""
+    import resource
+
+    path = huge_vrt(src, 70_000)
+    g = guard(src)
+    result = run_capped(path, tmp_path / "out", toy, 10 ** 9, cap_gib=1.5)
+    assert result["outcome"].startswith("InputError: "), result
+    assert "huge_70000.vrt" in result["outcome"] and "memory" in result["outcome"]
+    assert "split it into tiles" in result["outcome"]
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (int(1.5 * 1024 ** 3), int(1.5 * 1024 ** 3)))
+
+    outcome = rh.cli_run_subprocess(path, tmp_path / "out", toy, preexec_fn=cap)
+    outcome.assert_error("huge_70000.vrt", "memory", "split it into tiles")
     g.check()
     assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
 
