@@ -78,6 +78,41 @@ def test_failed_run_leaves_the_existing_outputs_untouched(front, toy, tmp_path):
     assert rh.leftovers(out) == []
 
 
+def test_outputs_are_written_beside_their_target_and_moved_in_when_complete(toy, scene_path, tmp_path):
+    """The engine's OutputTransaction: during the run every product is a temporary file in
+    its own target folder (so the final move is an atomic rename on the same file system),
+    locked; an existing output stays as it was until the run has finished."""
+    out, other = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    other.mkdir()
+    outputs = default_outputs(scene_path, str(out))
+    outputs.probability = str(other / "probability.tif")
+    with open(outputs.mask, "wb") as f:
+        f.write(b"the previous mask")
+    seen = []
+
+    def progress(fraction, message):
+        for final in outputs.all():
+            folder = os.path.dirname(final)
+            stem, ext = os.path.splitext(os.path.basename(final))
+            temps = [n for n in os.listdir(folder) if n.startswith(f".{stem}.") and ".partial" in n]
+            seen.append((message, os.path.basename(final), bool(temps)))
+            assert os.path.exists(final + ".lock"), final
+            if final == outputs.mask:
+                assert open(final, "rb").read() == b"the previous mask"
+            else:
+                assert not os.path.exists(final), f"{final} appeared before the run finished"
+
+    mask_file(scene_path, outputs, MaskOptions(model=toy, overwrite=True), progress=progress)
+    written = {name for _, name, has_temp in seen if has_temp}
+    assert {"scene_cloudmask.tif", "probability.tif", "scene_coarsegrid.tif"} <= written, seen
+    assert any(name == "scene_clouds.gpkg" and has_temp for message, name, has_temp in seen
+               if message == "done"), "the polygons' temporary file was not beside its target"
+    rh.assert_valid_mask(outputs.mask)
+    rh.read(outputs.probability)
+    assert rh.leftovers(out, other) == []
+
+
 # ------------------------------------------------------------------------ unwritable places
 
 @contextlib.contextmanager
