@@ -197,11 +197,6 @@ def test_two_outputs_with_the_same_path_are_refused(cloudmask_provider, toy, sce
     assert not os.path.exists(same)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CLI: run_mask derives outputs per input, so dir_a/scene.tif and dir_b/scene.tif both write "
-    "<dir>/scene_cloudmask.tif and with --overwrite the second silently replaces the first; run_mask should "
-    "compute default_outputs for every input first and exit 2 with one 'error:' line naming both inputs and "
-    "the shared output before masking anything"))
 def test_cli_inputs_with_the_same_name_do_not_overwrite_each_other(toy, tmp_path, capfd):
     """Two inputs called scene.tif in different folders map to the same output names. With
     --overwrite the second must not silently replace the first one's results."""
