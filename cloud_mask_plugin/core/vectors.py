@@ -21,7 +21,11 @@ LAYER_NAME = "clouds"
 
 def _cloud_only_vrt(mask_path: str, width: int, height: int) -> str:
     vrt_path = f"/vsimem/cloudmask_{uuid.uuid4().hex}.vrt"
-    src = gdal.Open(mask_path)
+    with gdal_errors() as errors:
+        src = gdal.Open(mask_path)
+    if src is None:
+        raise OutputError(f"cannot read the cloud mask back to trace polygons: {errors.last()} "
+                          f"(was the output folder moved or deleted during the run?)")
     # A mask without a geotransform is in pixel coordinates; QGIS shows such rasters at
     # (0, 1, 0, 0, 0, -1), so the polygons use that to lie on the mask and its input.
     gt = src.GetGeoTransform(can_return_null=True) or (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)
