@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -134,6 +135,33 @@ def assert_valid_mask(path, nodata=None):
     if nodata is not None:
         np.testing.assert_array_equal(mask == 255, nodata)
     return mask
+
+
+@contextlib.contextmanager
+def unwritable(folder):
+    """Make ``folder`` refuse new files for real. chmod does not stop root, so as root the
+    folder is made immutable (chattr +i), which stops root too; skip when neither works."""
+    folder = os.fspath(folder)
+    if os.geteuid() != 0:
+        os.chmod(folder, 0o555)
+        undo = lambda: os.chmod(folder, 0o755)  # noqa: E731
+    else:
+        chattr = shutil.which("chattr")
+        if chattr is None or subprocess.run([chattr, "+i", folder], capture_output=True).returncode != 0:
+            pytest.skip("running as root, where chmod does not stop writes, and chattr +i is not available here")
+        undo = lambda: subprocess.run([chattr, "-i", folder], check=True)  # noqa: E731
+    try:
+        probe = os.path.join(folder, "probe")
+        try:
+            open(probe, "w").close()
+        except OSError:
+            pass
+        else:
+            os.remove(probe)
+            pytest.skip(f"could not make {folder} unwritable on this file system")
+        yield folder
+    finally:
+        undo()
 
 
 # ---------------------------------------------------------------------------- front ends

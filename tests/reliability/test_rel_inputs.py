@@ -388,11 +388,8 @@ def real_geotiff(folder, name="chip.tif", layout="striped"):
     source = rh.shared_data("oncloudn_s2", "chip_1")
     vrt = gdal.BuildVRT("", [os.path.join(source, f"{b}.tif") for b in ("B02", "B03", "B04", "B08")], separate=True)
     path = str(folder / name)
-    if layout == "cog":
-        out = gdal.Translate(path, vrt, format="COG", creationOptions=["COMPRESS=DEFLATE"])
-    else:
-        out = gdal.Translate(path, vrt)
-    out = None
+    options = dict(format="COG", creationOptions=["COMPRESS=DEFLATE"]) if layout == "cog" else {}
+    gdal.Translate(path, vrt, **options).FlushCache()  # closed when the result is dropped
     ds = gdal.Open(path, gdal.GA_Update) if layout != "cog" else None
     if ds is not None:
         for i, n in enumerate(rh.CANONICAL, start=1):
@@ -452,3 +449,35 @@ def test_folder_is_not_a_raster(front, toy, src, tmp_path):
     outcome = front.run(str(folder), tmp_path / "out", toy)
     outcome.assert_error("scene.tif", "is a folder")
     assert os.listdir(folder) == []
+
+
+# ------------------------------------------------------------------------ where the input lives
+
+def test_paths_with_spaces_accents_and_other_scripts(front, toy, tmp_path, guard):
+    """Users' folders are called 'Área de Trabalho' or '衛星 データ'."""
+    folder = tmp_path / "Área de Trabalho" / "衛星 データ [2024]"
+    folder.mkdir(parents=True)
+    path = rh.write_raster(folder / "cena nublada é 1.tif", rh.scene(140, 150))
+    g = guard(folder)
+    out = tmp_path / "saída & résultats"
+    outcome = front.run(path, out, toy)
+    assert outcome.ok, outcome.message
+    assert os.path.basename(outcome.outputs["mask"]) == "cena nublada é 1_cloudmask.tif"
+    rh.assert_grid_like(outcome.outputs["mask"], path)
+    from osgeo import ogr
+
+    source = ogr.Open(outcome.outputs["polygons"])
+    assert source is not None and source.GetLayer(0).GetFeatureCount() == outcome.report["polygons"]
+    g.check()
+    assert rh.leftovers(out) == []
+
+
+def test_input_in_a_read_only_folder(front, toy, src, tmp_path, guard):
+    """Inputs on a read-only share or disc: masking needs nothing written beside them."""
+    path = rh.write_raster(src / "scene.tif", rh.scene(140, 150))
+    g = guard(src)
+    with rh.unwritable(src):
+        outcome = front.run(path, tmp_path / "out", toy)
+    assert outcome.ok, outcome.message
+    rh.assert_valid_mask(outcome.outputs["mask"])
+    g.check()

@@ -8,7 +8,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import reliability_helpers as rh
-from toy_bundle import BANDS, _coarse_model, _fine_model, _save, make_toy_bundle
+from toy_bundle import _coarse_model, _fine_model, _save, make_toy_bundle
 
 
 @pytest.fixture

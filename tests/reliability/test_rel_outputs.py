@@ -115,38 +115,11 @@ def test_outputs_are_written_beside_their_target_and_moved_in_when_complete(toy,
 
 # ------------------------------------------------------------------------ unwritable places
 
-@contextlib.contextmanager
-def unwritable(folder):
-    """Make ``folder`` refuse new files for real. chmod does not stop root, so as root the
-    folder is made immutable (chattr +i), which stops root too; skip when neither works."""
-    folder = os.fspath(folder)
-    if os.geteuid() != 0:
-        os.chmod(folder, 0o555)
-        undo = lambda: os.chmod(folder, 0o755)  # noqa: E731
-    else:
-        chattr = shutil.which("chattr")
-        if chattr is None or subprocess.run([chattr, "+i", folder], capture_output=True).returncode != 0:
-            pytest.skip("running as root, where chmod does not stop writes, and chattr +i is not available here")
-        undo = lambda: subprocess.run([chattr, "-i", folder], check=True)  # noqa: E731
-    try:
-        probe = os.path.join(folder, "probe")
-        try:
-            open(probe, "w").close()
-        except OSError:
-            pass
-        else:
-            os.remove(probe)
-            pytest.skip(f"could not make {folder} unwritable on this file system")
-        yield folder
-    finally:
-        undo()
-
-
 def test_unwritable_output_folder(front, toy, scene_path, tmp_path, guard):
     out = tmp_path / "locked"
     out.mkdir()
     g = guard(os.path.dirname(scene_path))
-    with unwritable(out):
+    with rh.unwritable(out):
         outcome = front.run(scene_path, out, toy)
         assert os.listdir(out) == []
     outcome.assert_error(str(out), "not writable")
@@ -437,3 +410,43 @@ def test_lock_of_a_live_run_is_respected(toy, scene_path, tmp_path):
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_independent_runs_in_parallel_threads_match_a_run_alone(toy, scene_path, tmp_path):
+    """QGIS can run a panel task and a Processing run at the same time: runs on different
+    outputs in parallel threads give exactly the answer of a run alone."""
+    alone = rh.engine_run(scene_path, tmp_path / "alone", toy)
+    assert alone.ok
+    reference = rh.read(alone.outputs["mask"])[1]
+    results = {}
+
+    def run(i):
+        results[i] = rh.engine_run(scene_path, tmp_path / f"parallel_{i}", toy)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for i in range(3):
+        assert results[i].ok, results[i].message
+        np.testing.assert_array_equal(rh.read(results[i].outputs["mask"])[1], reference)
+        assert rh.leftovers(tmp_path / f"parallel_{i}") == []
+
+
+@pytest.mark.parametrize("polygons", [True, False], ids=["polygons", "rasters only"])
+def test_output_folder_removed_while_running(toy, scene_path, tmp_path, polygons):
+    """The user deletes the output folder during the run: one line (from tracing the
+    polygons, or from moving the finished files into place), nothing half-moved."""
+    out = tmp_path / "out"
+    outputs = default_outputs(scene_path, str(out), polygons=polygons)
+
+    def progress(fraction, message):
+        if message == "writing the mask" and out.exists():
+            shutil.rmtree(out)
+
+    with pytest.raises(OutputError) as error:
+        mask_file(scene_path, outputs, MaskOptions(model=toy), progress=progress)
+    assert "\n" not in str(error.value) and "scene_" in str(error.value)
+    assert not out.exists() or rh.leftovers(out) == []
+    assert rh.engine_run(scene_path, out, toy).ok  # and the next run recreates it
