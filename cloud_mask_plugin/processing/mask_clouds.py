@@ -198,7 +198,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             model=model or None,
             device=self.parameterAsEnumString(parameters, self.DEVICE, context) or AUTO,
             threshold=self._optional_number(parameters, self.THRESHOLD, context),
-            # The destination widgets already asked before replacing a file.
+            # Processing replaces existing destinations by convention; its file widgets ask first.
             overwrite=True,
             min_polygon_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
             polygon_buffer=self.parameterAsDouble(parameters, self.BUFFER, context),
