@@ -4,8 +4,6 @@ Behaviour only, never timings: the benchmarks in ``benchmarks/`` measure speed.
 """
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import onnx
@@ -20,7 +18,7 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import ModelError
 
-from conftest import REPO, write_raster
+from conftest import write_raster
 from toy_bundle import make_toy_bundle
 
 WIDE_KERNEL = 15  # receptive field of the wide fine model: 7 pixels each side, more than halo + 1
@@ -213,3 +211,35 @@ def test_torch_runtime_gives_the_onnx_answer(monkeypatch, tmp_path, torchscript_
     difference = (gdal.Open(via_torch.probability).ReadAsArray().astype(int)
                   - gdal.Open(reference.probability).ReadAsArray().astype(int))
     assert np.abs(difference).max() <= 1  # percent rounding of float differences between runtimes
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs at scale: tiled, compressed, and a valid Cloud Optimized GeoTIFF when asked.
+
+def test_outputs_are_tiled_and_compressed(tmp_path, toy_bundle):
+    scene = write_raster(tmp_path / "s.tif", np.random.default_rng(1).uniform(0, 0.6, (4, 300, 700)).astype(np.float32))
+    outputs = OutputPaths(mask=str(tmp_path / "m.tif"), probability=str(tmp_path / "p.tif"))
+    mask_file(scene, outputs, MaskOptions(model=toy_bundle))
+    for path in (outputs.mask, outputs.probability):
+        ds = gdal.Open(path)
+        assert ds.GetRasterBand(1).GetBlockSize() == [256, 256]
+        assert ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE") == "DEFLATE"
+
+
+def test_cog_output_is_a_valid_cloud_optimized_geotiff(tmp_path, toy_bundle):
+    validate = pytest.importorskip("osgeo_utils.samples.validate_cloud_optimized_geotiff")
+    rng = np.random.default_rng(2)
+    # Larger than one 512 px COG tile, so the file needs overviews and several tiles.
+    scene = write_raster(tmp_path / "s.tif", rng.uniform(0, 0.6, (4, 1100, 1300)).astype(np.float32))
+    outputs = OutputPaths(mask=str(tmp_path / "m.tif"), probability=str(tmp_path / "p.tif"))
+    mask_file(scene, outputs, MaskOptions(model=toy_bundle, cog=True))
+    plain = OutputPaths(mask=str(tmp_path / "plain.tif"))
+    mask_file(scene, plain, MaskOptions(model=toy_bundle))
+    for path in (outputs.mask, outputs.probability):
+        warnings, errors, _ = validate.validate(path, full_check=True)
+        assert errors == [], errors
+        ds = gdal.Open(path)
+        assert ds.GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE") == "COG"
+        assert ds.GetRasterBand(1).GetOverviewCount() >= 1
+        assert ds.GetMetadataItem("CLOUDMASK_MODEL") == "toy"
+    np.testing.assert_array_equal(gdal.Open(outputs.mask).ReadAsArray(), gdal.Open(plain.mask).ReadAsArray())

@@ -1,0 +1,81 @@
+"""Time to mask a scene divided by the time to just read its bands with GDAL.
+
+The read is what any tool must pay at least: every band of the 5490 x 5490 benchmark
+scene (4-band uint16 GeoTIFF, 512 px DEFLATE tiles) read with one GDAL request per strip
+of tiles, the cache dropped after each strip so that blocks are really decoded. The mask
+is ``mask_file`` as a user runs it on the CPU: cloud mask, probability, coarse grid and
+report (the cloud polygons are vector post-processing and timed apart, on stderr).
+Each is run twice, alternating, and the faster run counts (the machine is shared).
+
+Last line: ``io_ratio X``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+
+import common
+from common import log
+
+
+def read_seconds(path: str) -> float:
+    from osgeo import gdal
+
+    start = time.perf_counter()
+    ds = gdal.Open(path)
+    rows = ds.GetRasterBand(1).GetBlockSize()[1]
+    for y in range(0, ds.RasterYSize, rows):
+        h = min(rows, ds.RasterYSize - y)
+        if ds.ReadAsArray(0, y, ds.RasterXSize, h) is None:
+            raise RuntimeError(f"cannot read {path}")
+        ds.FlushCache()
+    ds = None
+    return time.perf_counter() - start
+
+
+def mask_seconds(path: str, model: str, device: str, polygons: bool = False):
+    from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file
+
+    out_dir = tempfile.mkdtemp(prefix="cloudmask_io_", dir=os.path.dirname(path))
+    try:
+        outputs = default_outputs(path, out_dir, polygons=polygons)
+        start = time.perf_counter()
+        result = mask_file(path, outputs, MaskOptions(model=model, device=device))
+        return time.perf_counter() - start, result.report
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def main(argv=None):
+    p = common.parser(__doc__.splitlines()[0])
+    p.add_argument("--size", type=int, default=5490, help="scene width and height in pixels (default 5490)")
+    p.add_argument("--repeats", type=int, default=2)
+    args = p.parse_args(argv)
+    model = common.bundle_path(args.model)
+    from scenes import build_scene
+
+    log(common.describe_machine())
+    scene = build_scene(args.size)
+    read_times, mask_times, reports = [], [], []
+    read_seconds(scene.path)  # the first read also warms the OS file cache, for both
+    for _ in range(args.repeats):
+        read_times.append(read_seconds(scene.path))
+        seconds, report = mask_seconds(scene.path, model, args.device)
+        mask_times.append(seconds)
+        reports.append(report)
+        log(f"  read {read_times[-1]:.2f} s, mask {mask_times[-1]:.2f} s {report['seconds']}")
+    best = reports[mask_times.index(min(mask_times))]
+    log(f"scene {args.size} x {args.size}: {best['cells_fine']} of {best['cells_with_data']} cells through the "
+        f"fine model; device {best['device']}")
+    with_polygons, report = mask_seconds(scene.path, model, args.device, polygons=True)
+    log(f"with cloud polygons as well: {with_polygons:.2f} s (polygons {report['seconds'].get('polygons', 0):.2f} s)")
+    read_time, mask_time = min(read_times), min(mask_times)
+    log(f"read {read_time:.2f} s, mask {mask_time:.2f} s")
+    log(common.describe_machine())
+    print(f"io_ratio {mask_time / read_time:.2f}")
+
+
+if __name__ == "__main__":
+    main()
