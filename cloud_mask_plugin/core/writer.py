@@ -133,17 +133,47 @@ class OutputTransaction:
         return temp
 
     def commit(self):
-        for final, temp in self.temps.items():
-            try:
+        """Move every finished output into place, all or nothing: existing outputs (and
+        their .aux.xml sidecars) are moved aside first and put back if any output cannot
+        be moved in (on Windows a file another program holds open cannot be replaced)."""
+        aside = []    # (final path, where it was moved aside)
+        placed = []   # final paths that now hold this run's files
+        current = ""
+        try:
+            for final, temp in self.temps.items():
+                current = final
+                for suffix in ("", ".aux.xml"):
+                    # GDAL keeps some raster metadata (category names) in a sidecar that must
+                    # travel with the raster; a stale one from an overwritten run must not stay.
+                    if os.path.isfile(final + suffix) or os.path.islink(final + suffix):
+                        backup = temp + ".previous" + suffix
+                        os.replace(final + suffix, backup)
+                        aside.append((final + suffix, backup))
+            for final, temp in self.temps.items():
+                current = final
                 os.replace(temp, final)
-                # GDAL keeps some raster metadata (category names) in a sidecar file that
-                # must travel with the raster; a stale one from an overwritten run must not stay.
+                placed.append(final)
                 if os.path.exists(temp + ".aux.xml"):
                     os.replace(temp + ".aux.xml", final + ".aux.xml")
-                elif os.path.exists(final + ".aux.xml"):
-                    os.remove(final + ".aux.xml")
-            except OSError as exc:
-                raise OutputError(f"cannot move the finished output into '{final}': {exc.strerror}") from None
+                    placed.append(final + ".aux.xml")
+        except OSError as exc:
+            for path in reversed(placed):
+                try:
+                    os.remove(path)
+                except OSError:
+                    pass
+            for path, backup in reversed(aside):
+                try:
+                    os.replace(backup, path)
+                except OSError:
+                    pass
+            raise OutputError(f"cannot move the finished output into '{current}': {exc.strerror} (is it open in "
+                              f"another program?); no output was replaced") from None
+        for _, backup in aside:
+            try:
+                os.remove(backup)
+            except OSError:
+                pass
         self.temps = {}
 
     def _release_locks(self):
