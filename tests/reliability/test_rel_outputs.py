@@ -450,3 +450,33 @@ def test_output_folder_removed_while_running(toy, scene_path, tmp_path, polygons
     assert "\n" not in str(error.value) and "scene_" in str(error.value)
     assert not out.exists() or rh.leftovers(out) == []
     assert rh.engine_run(scene_path, out, toy).ok  # and the next run recreates it
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["new outputs", "overwriting"])
+def test_outputs_are_moved_in_all_or_nothing(toy, scene_path, tmp_path, previous):
+    """One output cannot be replaced at the very end (on Windows: a file QGIS has open;
+    simulated here by a folder appearing at its path during the run). The run fails and
+    leaves either none of its outputs or, when overwriting, exactly the previous ones."""
+    out = tmp_path / "out"
+    outputs = default_outputs(scene_path, str(out))
+    if previous:
+        assert rh.engine_run(scene_path, out, toy).ok
+    before = rh.snapshot(out) if out.exists() else {}
+
+    def progress(fraction, message):
+        if message == "done":  # the last step before the outputs are moved into place
+            if os.path.exists(outputs.coarse_grid):
+                os.remove(outputs.coarse_grid)
+            os.makedirs(os.path.join(outputs.coarse_grid, "in use"))
+
+    with pytest.raises(OutputError) as error:
+        mask_file(scene_path, outputs, MaskOptions(model=toy, overwrite=previous), progress=progress)
+    assert "scene_coarsegrid.tif" in str(error.value)
+    shutil.rmtree(outputs.coarse_grid)
+    after = rh.snapshot(out)
+    if previous:
+        expected = {k: v for k, v in before.items() if k != os.path.basename(outputs.coarse_grid)}
+        assert after == expected, "a failed overwrite left a mix of old and new outputs"
+    else:
+        assert after == {}, f"a failed run left outputs: {sorted(after)}"
+    assert rh.leftovers(out) == []
