@@ -292,8 +292,11 @@ CAPPED = textwrap.dedent("""
         outcome = "ok"
     except CloudMaskError as exc:
         outcome = type(exc).__name__ + ": " + str(exc)
-    print(json.dumps({"outcome": outcome, "calls": len(calls),
-                      "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    # VmHWM: this process image's peak resident memory. (ru_maxrss would also count the
+    # parent's pages: Linux carries the pre-exec high-water mark of a forked child over.)
+    with open("/proc/self/status") as f:
+        peak_kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    print(json.dumps({"outcome": outcome, "calls": len(calls), "max_rss_mb": peak_kb / 1024}))
 """)
 
 
