@@ -23,7 +23,7 @@ from osgeo import gdal
 
 from . import __version__ as PLUGIN_VERSION
 from .api import MaskOptions, MaskResult, OutputPaths
-from .backend import resolve_device
+from .backend import default_batch_size, resolve_device
 from .bundle import COARSE_CLASSES, load_bundle
 from .cascade import (NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction, decide_cells,
                       downsample_mean)
@@ -34,7 +34,8 @@ from .vectors import polygonize_mask
 from .writer import GeoTiffWriter, OutputTransaction, convert_to_cog
 
 # Scenes whose coarse image would exceed this many bytes are refused with advice to split
-# them; 2 GiB covers about 190 000 x 190 000 pixels with 4 bands.
+# them; 2 GiB covers about 92 000 x 92 000 pixels with 4 bands (the validity bits add an
+# eighth of a byte per pixel on top).
 MAX_COARSE_BYTES = 2 * 1024 ** 3
 # Strips are processed in column chunks about this wide, so that the temporaries of the
 # read and write steps stay the same size whatever the scene's width.
@@ -72,7 +73,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
     threshold = bundle.fine.threshold if options.threshold is None else float(options.threshold)
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold {threshold} is outside 0..1; use a cloud probability such as 0.5")
-    cell, halo = bundle.cell_size, bundle.fine.halo
+    cell = bundle.cell_size
     grid_h, grid_w = -(-plan.height // cell), -(-plan.width // cell)
     coarse_bytes = grid_h * grid_w * bundle.coarse.stride ** 2 * len(plan.source_bands) * 4
     if coarse_bytes > MAX_COARSE_BYTES:
@@ -104,7 +105,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             writers = _open_rasters(transaction, outputs, plan, bundle, metadata, options.cog)
             try:
                 t = time.perf_counter()
-                counts = _fine_pass(reader, models, decision, valid_bits, writers, threshold, options.batch_size,
+                counts = _fine_pass(reader, models, decision, valid_bits, writers, threshold,
+                                    options.batch_size or default_batch_size(device),
                                     report_progress)
                 timings["fine_and_write"] = time.perf_counter() - t
                 if "grid" in writers:
@@ -193,11 +195,12 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
     try:
         writers["mask"] = GeoTiffWriter(
             transaction.temp_path(outputs.mask), plan.width, plan.height, gt, plan.projection, gdal.GDT_Byte, 255,
-            "cloud mask (0 clear, 1 cloud, 255 no data)", metadata, ["clear", "cloud"], MASK_COLORS)
+            "cloud mask (0 clear, 1 cloud, 255 no data)", metadata, ["clear", "cloud"], MASK_COLORS,
+            shown_as=outputs.mask)
         if outputs.probability:
             writers["probability"] = GeoTiffWriter(
                 transaction.temp_path(outputs.probability), plan.width, plan.height, gt, plan.projection,
-                gdal.GDT_Byte, 255, "cloud probability (%)", metadata)
+                gdal.GDT_Byte, 255, "cloud probability (%)", metadata, shown_as=outputs.probability)
         if outputs.coarse_grid:
             cell = bundle.cell_size
             # Without a geotransform the mask stays in pixel coordinates, which QGIS shows
@@ -207,7 +210,7 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
             writers["grid"] = GeoTiffWriter(
                 transaction.temp_path(outputs.coarse_grid), -(-plan.width // cell), -(-plan.height // cell), grid_gt,
                 plan.projection, gdal.GDT_Byte, None, "coarse class (0 cloudless, 1 overcast, 2 partly cloudy, 3 no data)",
-                metadata, list(COARSE_CLASSES), GRID_COLORS)
+                metadata, list(COARSE_CLASSES), GRID_COLORS, shown_as=outputs.coarse_grid)
     except BaseException:
         for writer in writers.values():
             writer.abandon()
@@ -271,10 +274,12 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
     for row in range(grid_h):
         cols = np.flatnonzero(decision.needs_fine[row])
         if cols.size:
-            y = row * cell - halo
+            # Windows are read a run of neighbouring cells at a time and fed in batches;
+            # the two are independent, so a batch of one does not mean a read per window.
+            windows = _fine_windows(reader, cols, row * cell - halo, cell, halo, chunk_cells)
             for start in range(0, cols.size, batch_size):
                 chunk = cols[start:start + batch_size]
-                batch = np.stack(list(_fine_windows(reader, chunk, y, cell, halo, chunk_cells)))
+                batch = np.stack([next(windows) for _ in chunk])
                 probs = models.fine_probabilities(batch)
                 for c, p in zip(chunk, probs):
                     # Buffer row 0 is scene row (row - 1) * cell; column 0 is scene column -halo.

@@ -201,13 +201,16 @@ class GeoTiffWriter:
 
     def __init__(self, path: str, width: int, height: int, geotransform, projection: str, data_type: int,
                  nodata: Optional[float], description: str, metadata: Dict[str, str],
-                 category_names: Optional[List[str]] = None, color_table: Optional[Dict[int, tuple]] = None):
+                 category_names: Optional[List[str]] = None, color_table: Optional[Dict[int, tuple]] = None,
+                 shown_as: Optional[str] = None):
         self.path = path
+        # Messages name the output the user asked for, not the hidden temporary file.
+        self.shown_as = shown_as or path
         with gdal_errors() as errors:
             driver = gdal.GetDriverByName("GTiff")
             self.ds = driver.Create(path, width, height, 1, data_type, options=TIFF_OPTIONS)
         if self.ds is None:
-            raise OutputError(f"cannot create '{path}': {errors.last()}")
+            raise OutputError(f"cannot create '{self.shown_as}': {errors.last()}")
         if geotransform is not None:
             self.ds.SetGeoTransform(geotransform)
         if projection:
@@ -262,13 +265,13 @@ class GeoTiffWriter:
         with gdal_errors() as errors:
             self.ds.FlushCache()
         if errors.messages:
-            raise OutputError(f"cannot write '{os.path.basename(self.path)}': {errors.last()} (is the disk full?)")
+            raise OutputError(f"cannot write '{self.shown_as}': {errors.last()} (is the disk full?)")
 
     def _write_now(self, array: np.ndarray, x: int, y: int):
         with gdal_errors() as errors:
             status = self.band.WriteArray(array, x, y)
         if status != 0 or errors.messages:
-            raise OutputError(f"cannot write '{os.path.basename(self.path)}': {errors.last()} (is the disk full?)")
+            raise OutputError(f"cannot write '{self.shown_as}': {errors.last()} (is the disk full?)")
 
     def close(self):
         if self.ds is None:
@@ -279,7 +282,7 @@ class GeoTiffWriter:
             self.band = None
             self.ds = None
         if errors.messages:
-            raise OutputError(f"cannot finish '{os.path.basename(self.path)}': {errors.last()} (is the disk full?)")
+            raise OutputError(f"cannot finish '{self.shown_as}': {errors.last()} (is the disk full?)")
 
     def abandon(self):
         """Drop the dataset without caring about errors (the file is deleted next)."""

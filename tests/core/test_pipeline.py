@@ -12,7 +12,7 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import OutputError
 
-from conftest import stack_oncloudn, write_raster
+from engine_helpers import stack_oncloudn, write_raster
 from toy_bundle import BRIGHT, SHARPNESS
 
 

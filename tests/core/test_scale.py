@@ -18,7 +18,7 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import ModelError
 
-from conftest import write_raster
+from engine_helpers import write_raster
 from toy_bundle import make_toy_bundle
 
 WIDE_KERNEL = 15  # receptive field of the wide fine model: 7 pixels each side, more than halo + 1
@@ -243,3 +243,64 @@ def test_cog_output_is_a_valid_cloud_optimized_geotiff(tmp_path, toy_bundle):
         assert ds.GetRasterBand(1).GetOverviewCount() >= 1
         assert ds.GetMetadataItem("CLOUDMASK_MODEL") == "toy"
     np.testing.assert_array_equal(gdal.Open(outputs.mask).ReadAsArray(), gdal.Open(plain.mask).ReadAsArray())
+
+
+# ---------------------------------------------------------------------------------------------
+# Coarse tiles: the same answer as one inference over the whole scene.
+
+def _wide_reach_coarse_model(path, channels, stride, seed=1):
+    """A coarse model whose class of a cell depends on cells up to 4 away: pooling to one
+    value per cell, then two 5 x 5 convolutions (2 cells each), then a softmax."""
+    rng = np.random.default_rng(seed)
+    w1 = rng.normal(0.0, 1.0, size=(8, channels, 5, 5)).astype(np.float32)
+    w2 = rng.normal(0.0, 0.3, size=(4, 8, 5, 5)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("AveragePool", ["image"], ["pooled"], kernel_shape=[stride, stride], strides=[stride, stride]),
+         helper.make_node("Conv", ["pooled", "w1"], ["hidden"], pads=[2, 2, 2, 2]),
+         helper.make_node("Relu", ["hidden"], ["active"]),
+         helper.make_node("Conv", ["active", "w2"], ["logits"], pads=[2, 2, 2, 2]),
+         helper.make_node("Softmax", ["logits"], ["class_prob"], axis=1)],
+        "wide_coarse",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["n", channels, "h", "w"])],
+        [helper.make_tensor_value_info("class_prob", TensorProto.FLOAT, ["n", 4, "gh", "gw"])],
+        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
+
+
+@pytest.fixture
+def wide_reach_bundle(tmp_path):
+    folder = make_toy_bundle(tmp_path / "reach", downsample=2, stride=4, halo=4)
+    _wide_reach_coarse_model(os.path.join(folder, "coarse.onnx"), 4, 4)
+    return folder
+
+
+def test_coarse_tiles_give_the_whole_scene_answer(monkeypatch, wide_reach_bundle):
+    from cloud_mask_plugin.core import cascade
+
+    models = CascadeModels(load_bundle(wide_reach_bundle), resolve_device("cpu"))
+    assert models.coarse_context_cells() == 5   # reach 4, plus the spare cell
+    image = np.random.default_rng(3).uniform(0.0, 0.6, size=(4, 23 * 4, 17 * 4)).astype(np.float32)
+    monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", 10 ** 6)
+    whole = models.coarse_probabilities(image)
+    for tile in (3, 4, 7):
+        monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", tile)
+        np.testing.assert_array_equal(models.coarse_probabilities(image), whole)
+
+
+def test_manifest_context_cells_is_used_as_given(monkeypatch, wide_reach_bundle):
+    from cloud_mask_plugin.core import cascade
+
+    manifest_path = os.path.join(wide_reach_bundle, "manifest.json")
+    manifest = json.load(open(manifest_path))
+    manifest["coarse"]["context_cells"] = 1    # deliberately too small: tiles then differ
+    json.dump(manifest, open(manifest_path, "w"))
+    models = CascadeModels(load_bundle(wide_reach_bundle), resolve_device("cpu"))
+    assert models.coarse_context_cells() == 1
+    image = np.random.default_rng(4).uniform(0.0, 0.6, size=(4, 20 * 4, 20 * 4)).astype(np.float32)
+    monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", 10 ** 6)
+    whole = models.coarse_probabilities(image)
+    monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", 4)
+    assert not np.array_equal(models.coarse_probabilities(image), whole)
