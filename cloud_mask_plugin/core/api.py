@@ -34,8 +34,9 @@ class MaskOptions:
     # rest by this distance (map units) before writing.
     min_polygon_area: float = 0.0
     polygon_buffer: float = 0.0
-    # Fine-model patches per inference call; bounds memory together with the strip height.
-    batch_size: int = 16
+    # Fine-model windows per inference call; None picks per device (backend.default_batch_size):
+    # 1 on the CPU, where bigger batches were no faster and hold more memory, 32 on a GPU.
+    batch_size: Optional[int] = None
     # Write the mask as a Cloud Optimized GeoTIFF instead of a tiled GeoTIFF.
     cog: bool = False
 

@@ -54,6 +54,9 @@ class CoarseSpec:
     # Optional TorchScript copy of the same model, for GPUs reached through torch when
     # onnxruntime has no CUDA provider (see backend.py).
     torchscript: Optional[str] = None
+    # Cells on each side of a cell that the model's answer depends on (its receptive
+    # field); measured by the engine when absent (cascade.CascadeModels.coarse_context_cells).
+    context_cells: Optional[int] = None
 
     @property
     def cell_size(self) -> int:
@@ -174,6 +177,7 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             output_name=str(c.get("output_name", "class_prob")),
             min_confidence=float(c.get("min_confidence", 0.5)),
             torchscript=str(c["torchscript"]) if c.get("torchscript") else None,
+            context_cells=int(c["context_cells"]) if c.get("context_cells") is not None else None,
         )
         fine = FineSpec(
             file=str(f.get("file", "fine.onnx")),
@@ -188,6 +192,8 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
         raise BundleError(f"{where}: a coarse or fine setting has the wrong type: {exc}") from None
     if sorted(coarse.classes) != sorted(COARSE_CLASSES):
         raise BundleError(f"{where}: coarse.classes must be {list(COARSE_CLASSES)} in some order, got {coarse.classes}")
+    if coarse.context_cells is not None and coarse.context_cells < 0:
+        raise BundleError(f"{where}: coarse.context_cells must be 0 or more, got {coarse.context_cells}")
     if coarse.downsample < 1 or coarse.stride < 1 or fine.halo < 0:
         raise BundleError(f"{where}: downsample and stride must be at least 1 and halo at least 0")
     if not fine.window_ok(coarse.cell_size):

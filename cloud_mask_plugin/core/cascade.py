@@ -16,22 +16,29 @@ in-memory scene (used by training's evaluation and by tests).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
 
 from .bundle import COARSE_CLASSES, Bundle
-from .backend import DeviceChoice, GpuUnavailable, cpu_fallback, open_session
+from .backend import DeviceChoice, GpuUnavailable, cpu_fallback, default_batch_size, open_session
 
 # Codes written to the coarse-grid raster, in the manifest's canonical class order.
 GRID_CODES = {name: code for code, name in enumerate(COARSE_CLASSES)}
 CLOUDLESS, OVERCAST, PARTLY, NODATA = (GRID_CODES[n] for n in COARSE_CLASSES)
 
-# Coarse inference runs in tiles of this many cells (plus a margin of context cells) so
-# that its memory stays bounded on very large scenes.
-COARSE_TILE_CELLS = 64
-COARSE_TILE_MARGIN = 4
+# Coarse inference runs in tiles of this many cells, plus a margin of context cells on
+# each side, so that its memory stays bounded on very large scenes (a 32-cell tile with
+# an 8-cell margin is a 768 px input: about 64 MB of activations for the default model).
+# The margin is the model's own reach (``coarse_context_cells``), so a tiled scene gets
+# exactly the answer of one inference over the whole scene, whatever the tile size.
+COARSE_TILE_CELLS = 32
+# Cells of context probed for around a cell; a model reaching further gets this margin.
+COARSE_PROBE_CELLS = 12
+
+_context_cache = {}
 
 
 def downsample_mean(reflectance: np.ndarray, valid: np.ndarray, factor: int) -> np.ndarray:
@@ -85,15 +92,18 @@ class CascadeModels:
         if descriptor_input and descriptors is None:
             raise ValueError("a sensor-independent bundle needs the fed bands' descriptors")
         self.descriptors = np.asarray(descriptors, dtype=np.float32) if descriptor_input else None
+        # The coarse model runs a few large tiles per scene: without onnxruntime's memory
+        # arena its activations go back to the system after each tile instead of staying
+        # reserved through the fine pass (half the peak, same speed at that call rate).
         try:
-            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input)
+            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input, arena=False)
             self.fine = open_session(bundle, bundle.fine, device, "fine", descriptor_input)
         except GpuUnavailable as exc:
             if device.requested != "auto":
                 raise
             # ``auto`` promises a run, not a GPU: the report says why it is the CPU.
             self.device = device = cpu_fallback(device, str(exc))
-            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input)
+            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input, arena=False)
             self.fine = open_session(bundle, bundle.fine, device, "fine", descriptor_input)
         self.class_index = [bundle.coarse.classes.index(name) for name in COARSE_CLASSES]
 
@@ -103,7 +113,9 @@ class CascadeModels:
         _, h, w = image.shape
         gh, gw = h // stride, w // stride
         out = np.empty((len(COARSE_CLASSES), gh, gw), dtype=np.float32)
-        step, margin = COARSE_TILE_CELLS, COARSE_TILE_MARGIN
+        step = COARSE_TILE_CELLS
+        # A scene of one tile needs no margin (and no probing for it).
+        margin = self.coarse_context_cells() if max(gh, gw) > step else 0
         for r0 in range(0, gh, step):
             for c0 in range(0, gw, step):
                 r1, c1 = min(r0 + step, gh), min(c0 + step, gw)
@@ -121,6 +133,41 @@ class CascadeModels:
                     raise_wrong_stride(self.bundle, probs.shape, (rr1 - rr0, cc1 - cc0))
                 out[:, r0:r1, c0:c1] = probs[:, r0 - rr0:r1 - rr0, c0 - cc0:c1 - cc0]
         return out
+
+    def coarse_context_cells(self) -> int:
+        """How many cells on each side of a cell the coarse model's answer depends on.
+
+        The manifest may say (``coarse.context_cells``); otherwise it is measured once per
+        model file: the model runs on a random scene of 2 * COARSE_PROBE_CELLS + 1 cells and
+        on the same scene with the middle cell changed, and the furthest cell whose output
+        changed gives the reach (plus one spare cell, in case an input happens to silence a
+        path at the edge of the reach). Two different changes are tried.
+        """
+        declared = self.bundle.coarse.context_cells
+        if declared is not None:
+            return int(declared)
+        path = self.bundle.file_path(self.bundle.coarse.file)
+        try:
+            key = (path, os.path.getmtime(path), os.path.getsize(path))
+        except OSError:
+            key = (path, None, None)
+        if key not in _context_cache:
+            stride, n, mid = self.bundle.coarse.stride, 2 * COARSE_PROBE_CELLS + 1, COARSE_PROBE_CELLS
+            rng = np.random.default_rng(0)
+            base = rng.uniform(0.02, 0.5, size=(1, len(self.bundle.bands), n * stride, n * stride)).astype(np.float32)
+            reference = self.coarse.run(base, self.descriptors)[0]
+            reach = 0
+            for low, high in ((0.5, 1.0), (0.0, 0.05)):
+                changed = base.copy()
+                block = (slice(None), slice(None), slice(mid * stride, (mid + 1) * stride),
+                         slice(mid * stride, (mid + 1) * stride))
+                changed[block] = rng.uniform(low, high, size=changed[block].shape)
+                differs = np.any(self.coarse.run(changed, self.descriptors)[0] != reference, axis=0)
+                rows, cols = np.nonzero(differs)
+                if rows.size:
+                    reach = max(reach, int(np.max(np.maximum(np.abs(rows - mid), np.abs(cols - mid)))))
+            _context_cache[key] = min(reach + 1, COARSE_PROBE_CELLS)
+        return _context_cache[key]
 
     def fine_probabilities(self, windows: np.ndarray) -> np.ndarray:
         """Cloud probability [N, win, win] for fine windows [N, C, win, win]."""
@@ -201,7 +248,7 @@ class ArrayResult:
 
 
 def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndarray,
-                  threshold: Optional[float] = None, batch_size: int = 16,
+                  threshold: Optional[float] = None, batch_size: Optional[int] = None,
                   fine_everywhere: bool = False,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> ArrayResult:
     """Run the cascade on an in-memory scene [C, H, W] with validity [H, W].
@@ -214,6 +261,7 @@ def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndar
     bundle = models.bundle
     cell, halo = bundle.cell_size, bundle.fine.halo
     threshold = bundle.fine.threshold if threshold is None else threshold
+    batch_size = batch_size or default_batch_size(models.device)
     _, h, w = reflectance.shape
     padded, valid_padded, gh, gw = pad_to_grid(reflectance, valid, cell)
     coarse_image = downsample_mean(padded, valid_padded, bundle.coarse.downsample)
