@@ -1,0 +1,109 @@
+"""Command line: ``python -m training {train,evaluate,export,baseline} ...`` from the repository root."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import torch
+
+from .paths import resolve_data_root, resolve_repo_path
+
+
+def _cmd_train(args):
+    from .config import load_config
+    from .evaluate import format_report
+    from .train import run
+
+    cfg = load_config(resolve_repo_path(args.config))
+    if args.threads:
+        cfg.threads = args.threads
+    summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate)
+    print(f"checkpoint: {summary['checkpoint']}")
+    print(f"bundle:     {summary['bundle']}  (outputs {summary['shapes']})")
+    t = summary["training"]
+    print(f"training:   fine {t['fine']['seconds']} s, coarse {t['coarse']['seconds']} s, "
+          f"total with export and evaluation {summary['seconds']} s")
+    if "report" in summary:
+        print(format_report(summary["report"]))
+
+
+def _cmd_evaluate(args):
+    from .evaluate import evaluate_bundle, fine_ms_per_patch, format_report, manifest_metrics
+    from .export import update_manifest_metrics
+
+    torch.set_num_threads(args.threads)
+    bundle_dir = resolve_repo_path(args.bundle)
+    report = evaluate_bundle(bundle_dir, resolve_data_root(args.data_root), per_scene=args.per_scene)
+    print(format_report(report))
+    print(f"fine model: {fine_ms_per_patch(bundle_dir):.2f} ms per 160x160 window "
+          f"(onnxruntime, {args.threads} threads, batch 1)")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=2)
+    if args.write:
+        update_manifest_metrics(bundle_dir, manifest_metrics(report))
+        print(f"metrics written to {bundle_dir}/manifest.json")
+
+
+def _cmd_export(args):
+    from .evaluate import evaluate_bundle, manifest_metrics
+    from .export import check_bundle, export_bundle, load_checkpoint, update_manifest_metrics
+
+    cfg, fine, coarse, norm, info = load_checkpoint(resolve_repo_path(args.checkpoint))
+    out = resolve_repo_path(args.out or cfg.bundle.out)
+    export_bundle(fine, coarse, cfg, out, norm, info)
+    print(f"exported {out}, outputs {check_bundle(out)}")
+    if args.evaluate:
+        update_manifest_metrics(out, manifest_metrics(evaluate_bundle(out, resolve_data_root(args.data_root))))
+        print("metrics written to the manifest")
+
+
+def _cmd_baseline(args):
+    from .evaluate import evaluate_threshold, load_splits
+
+    bands = ["blue", "green", "red", "nir"]
+    splits = load_splits(resolve_data_root(args.data_root), bands)
+    for split, s in evaluate_threshold(splits, bands, args.band, args.threshold).items():
+        print(f"{args.band} > {args.threshold}  {split:14s} F1 {s['f1']:.4f}  IoU {s['iou']:.4f}  "
+              f"precision {s['precision']:.4f}  recall {s['recall']:.4f}  accuracy {s['accuracy']:.4f}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
+    parser.add_argument("--data-root", help="folder with biome_l8/, oncloudn_s2/ ... (default ../shared/data "
+                                            "next to the repository, or $CLOUD_MASK_DATA)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="train both models, export the bundle and evaluate it")
+    p.add_argument("config", help="TOML config, e.g. training/configs/default.toml")
+    p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
+    p.add_argument("--threads", type=int, help="torch threads (default: the config's, 2)")
+    p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a bundle on Biome val and On Cloud N chips 1-3")
+    p.add_argument("bundle", help="bundle folder, e.g. cloud_mask_plugin/models/default")
+    p.add_argument("--per-scene", action="store_true", help="also print each scene's scores")
+    p.add_argument("--write", action="store_true", help="write the scores into the bundle's manifest")
+    p.add_argument("--json", help="also save the full report as JSON here")
+    p.add_argument("--threads", type=int, default=2)
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("export", help="export a training checkpoint as a bundle")
+    p.add_argument("checkpoint", help="training/runs/<config>/checkpoint.pt")
+    p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
+    p.add_argument("--evaluate", action="store_true", help="evaluate and write the scores into the manifest")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("baseline", help="score the reflectance threshold rule on the validation splits")
+    p.add_argument("--band", default="blue")
+    p.add_argument("--threshold", type=float, default=0.25)
+    p.set_defaults(func=_cmd_baseline)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

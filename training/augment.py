@@ -1,0 +1,167 @@
+"""Augmentations: geometry, brightness, resolution, synthetic clouds and nodata edges.
+
+Every function takes a numpy ``Generator`` so that a seeded run draws the same samples.
+Images are [C, H, W] reflectance, ``valid`` and ``label`` [H, W] bool.
+
+Why these: the labelled data is Landsat 8 top-of-atmosphere reflectance at 30 m, while
+users run the models on Sentinel-2, CBERS or PlanetScope, often surface reflectance at
+10 m or finer. Brightness gain and a haze offset cover TOA versus surface reflectance,
+rescaling covers the pixel size, and synthetic clouds over real clear scenes add
+exactly labelled thick and thin clouds over surfaces the labelled set lacks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+Sample = Tuple[np.ndarray, np.ndarray, np.ndarray]  # image, valid, label
+
+
+def flip_rotate(image, valid, label, rng: np.random.Generator) -> Sample:
+    """One of the eight flips/rotations by multiples of 90 degrees."""
+    k = int(rng.integers(4))
+    flip = bool(rng.integers(2))
+
+    def apply(a):
+        a = np.rot90(a, k, axes=(-2, -1))
+        return np.ascontiguousarray(a[..., ::-1] if flip else a)
+
+    return apply(image), apply(valid), apply(label)
+
+
+# Relative strength of atmospheric path radiance per band: strongest in the blue. Used to
+# shift surface reflectance towards top-of-atmosphere reflectance and back.
+_HAZE_SPECTRUM = {"coastal": 1.2, "blue": 1.0, "green": 0.7, "red": 0.5, "nir": 0.25, "nir08": 0.25}
+
+
+@dataclass
+class PhotometricConfig:
+    gain: Tuple[float, float] = (0.8, 1.2)  # one factor for all bands
+    band_gain: float = 0.05  # each band also gets 1 +- this
+    haze: Tuple[float, float] = (-0.04, 0.04)  # offset in reflectance, scaled by _HAZE_SPECTRUM
+
+
+def jitter_brightness(image, valid, bands: Sequence[str], cfg: PhotometricConfig, rng) -> np.ndarray:
+    gain = rng.uniform(*cfg.gain) * rng.uniform(1 - cfg.band_gain, 1 + cfg.band_gain, size=(len(bands), 1, 1))
+    haze = rng.uniform(*cfg.haze) * np.array([_HAZE_SPECTRUM.get(b, 0.2) for b in bands]).reshape(-1, 1, 1)
+    out = image * gain.astype(np.float32) + haze.astype(np.float32)
+    # Keep valid pixels above zero: zero means nodata to the models.
+    out = np.clip(out, 1e-4, None)
+    return np.where(valid[None], out, 0.0).astype(np.float32)
+
+
+def _resize(a: np.ndarray, size: Tuple[int, int], mode: str) -> np.ndarray:
+    t = torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))[None]
+    if mode == "area":
+        out = F.adaptive_avg_pool2d(t, size)
+    elif mode == "nearest":
+        out = F.interpolate(t, size=size, mode="nearest")
+    else:
+        out = F.interpolate(t, size=size, mode="bilinear", align_corners=False)
+    return out[0].numpy()
+
+
+def rescale(image, valid, label, factor: float) -> Sample:
+    """Resample a scene by ``factor`` (2 turns 30 m pixels into 15 m ones).
+
+    Upsampling is bilinear for the image and nearest for masks; downsampling averages
+    the image and takes the majority of the masks. Nodata stays nodata.
+    """
+    if factor == 1:
+        return image, valid, label
+    h, w = valid.shape
+    size = (max(1, int(round(h * factor))), max(1, int(round(w * factor))))
+    if factor > 1:
+        img = _resize(image * valid, size, "bilinear")
+        weight = _resize(valid[None].astype(np.float32), size, "bilinear")[0]
+        new_valid = _resize(valid[None].astype(np.float32), size, "nearest")[0] > 0.5
+        new_label = _resize(label[None].astype(np.float32), size, "nearest")[0] > 0.5
+    else:
+        img = _resize(image * valid, size, "area")
+        weight = _resize(valid[None].astype(np.float32), size, "area")[0]
+        new_valid = weight > 0.5
+        new_label = _resize((label & valid)[None].astype(np.float32), size, "area")[0] > 0.5 * np.maximum(weight, 1e-6)
+    img = np.where(new_valid[None], img / np.maximum(weight, 1e-6)[None], 0.0).astype(np.float32)
+    return img, new_valid, new_label & new_valid
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic clouds.
+
+def fractal_noise(shape: Tuple[int, int], rng, octaves: int = 5, base_cells: int = 3, persistence: float = 0.55,
+                  max_work_size: int = 256) -> np.ndarray:
+    """Sum of bilinearly upsampled random grids with halving cell size: cloud-like 1/f noise in [0, 1].
+
+    The octaves are summed at no more than ``max_work_size`` px a side and upsampled once:
+    the finest octave has cells of several pixels anyway, and big mosaics stay cheap.
+    """
+    h, w = shape
+    work = (min(h, max_work_size), min(w, max_work_size))
+    total = np.zeros(work, np.float32)
+    amplitude = 1.0
+    for octave in range(octaves):
+        cells = base_cells * 2 ** octave
+        grid = rng.standard_normal((1, cells + 1, cells + 1)).astype(np.float32)
+        total += amplitude * _resize(grid, work, "bilinear")[0]
+        amplitude *= persistence
+    if work != (h, w):
+        total = _resize(total[None], (h, w), "bilinear")[0]
+    total -= total.min()
+    return total / max(float(total.max()), 1e-6)
+
+
+# Cloud top-of-atmosphere reflectance relative to the blue band: nearly flat in the
+# visible, slightly lower in the near infrared.
+_CLOUD_SPECTRUM = {"coastal": 1.0, "blue": 1.0, "green": 0.98, "red": 0.96, "nir": 0.93, "nir08": 0.93}
+
+
+@dataclass
+class SyntheticCloudConfig:
+    coverage: Tuple[float, float] = (0.05, 0.9)  # fraction of the scene under the cloud field
+    thin_probability: float = 0.4  # otherwise thick
+    thick_opacity: Tuple[float, float] = (0.8, 1.0)
+    thin_opacity: Tuple[float, float] = (0.15, 0.55)
+    brightness: Tuple[float, float] = (0.35, 0.95)  # cloud reflectance in the blue band
+    edge_softness: Tuple[float, float] = (0.02, 0.25)  # width of the opacity ramp in noise units
+    label_min_opacity: float = 0.1  # pixels at least this opaque are labelled cloud
+
+
+def add_synthetic_clouds(image, valid, label, bands: Sequence[str], cfg: SyntheticCloudConfig, rng) -> Sample:
+    """Blend a fractal cloud field over a (clear) scene; the label is exact by construction:
+    a pixel is cloud where the blended cloud opacity is at least ``label_min_opacity``."""
+    h, w = valid.shape
+    field = fractal_noise((h, w), rng, base_cells=int(rng.integers(2, 5)))
+    coverage = rng.uniform(*cfg.coverage)
+    level = np.quantile(field, 1.0 - coverage)
+    softness = rng.uniform(*cfg.edge_softness)
+    ramp = np.clip((field - level) / softness, 0.0, 1.0)
+    thin = rng.random() < cfg.thin_probability
+    peak = rng.uniform(*(cfg.thin_opacity if thin else cfg.thick_opacity))
+    opacity = (ramp * peak).astype(np.float32)
+
+    texture = 0.85 + 0.3 * fractal_noise((h, w), rng, base_cells=8)
+    spectrum = np.array([_CLOUD_SPECTRUM.get(b, 0.9) for b in bands], np.float32)
+    spectrum = spectrum * rng.uniform(0.97, 1.03, size=len(bands))
+    cloud = rng.uniform(*cfg.brightness) * spectrum[:, None, None] * texture[None]
+
+    out = image * (1 - opacity[None]) + cloud * opacity[None]
+    out = np.where(valid[None], out, 0.0).astype(np.float32)
+    new_label = (label | (opacity >= cfg.label_min_opacity)) & valid
+    return out, valid, new_label
+
+
+def add_nodata_edge(image, valid, label, rng) -> Sample:
+    """Blank everything beyond a random straight line, like the slanted edge of a Landsat
+    or Sentinel-2 swath inside its tile: the models must learn that zeros are no data."""
+    h, w = valid.shape
+    angle = rng.uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[0:h, 0:w]
+    distance = (xx - w / 2) * np.cos(angle) + (yy - h / 2) * np.sin(angle)
+    cut = rng.uniform(-0.5, 0.5) * max(h, w)
+    keep = distance < cut
+    new_valid = valid & keep
+    return np.where(new_valid[None], image, 0.0).astype(np.float32), new_valid, label & new_valid

@@ -1,0 +1,260 @@
+"""Readers for the labelled and clear scenes used to train and validate the models.
+
+Every reader returns ``Scene`` objects with the same meaning whatever the source:
+
+- ``image``: float32 reflectance (0..1, top-of-atmosphere or surface) [C, H, W] with the
+  channels in the order the caller asked for, by band common name (``blue``, ``nir`` ...);
+  nodata pixels are 0, which is also how the engine feeds them to the models;
+- ``valid``: bool [H, W], false where the source has no data;
+- ``label``: bool [H, W], true for cloud (thin and thick); all false for clear scenes.
+
+Datasets store bands in their own order (Biome: red, green, blue, NIR, ...), so channels
+are always picked by name through ``cloud_mask_plugin.core.bands`` and never by position.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import rasterio
+from rasterio.errors import NotGeoreferencedWarning
+
+from cloud_mask_plugin.core.bands import SENTINEL2, names_match
+
+
+
+@dataclass
+class Scene:
+    name: str
+    image: np.ndarray  # [C, H, W] float32 reflectance, 0 where not valid
+    valid: np.ndarray  # [H, W] bool
+    label: np.ndarray  # [H, W] bool, cloud
+    source: str
+    pixel_size_m: float
+
+    @property
+    def shape(self):
+        return self.valid.shape
+
+    @property
+    def cloud_fraction(self) -> float:
+        n = int(self.valid.sum())
+        return float((self.label & self.valid).sum()) / n if n else 0.0
+
+
+def pick_bands(file_bands: Sequence[str], wanted: Sequence[str], where: str) -> List[int]:
+    """Indices into ``file_bands`` for each wanted common name ('nir' also takes 'nir08')."""
+    indices = []
+    for name in wanted:
+        matches = [i for i, fb in enumerate(file_bands) if names_match(name, fb)]
+        if not matches:
+            raise ValueError(f"{where} has no '{name}' band (it has {list(file_bands)})")
+        indices.append(matches[0])
+    return indices
+
+
+def _finish(name, image, valid, label, source, pixel_size_m) -> Scene:
+    image = np.where(valid[None], np.clip(image, 0.0, None), 0.0).astype(np.float32)
+    return Scene(name, image, valid.astype(bool), (label & valid).astype(bool), source, pixel_size_m)
+
+
+def _read(path: str) -> np.ndarray:
+    with warnings.catch_warnings():
+        # Biome and 38-Cloud patches carry no georeferencing; that is expected.
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with rasterio.open(path) as ds:
+            return ds.read()
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic GeoTIFF image/mask pairs (the workflow of Matos et al.): any sensor, any band order.
+
+def read_geotiff_pairs(
+    folder: str,
+    file_bands: Sequence[str],
+    bands: Sequence[str],
+    *,
+    cloud_values: Sequence[int],
+    nodata_values: Sequence[int] = (),
+    scale: float = 1.0,
+    offset: float = 0.0,
+    image_nodata: Optional[float] = None,
+    image_dir: str = "images",
+    mask_dir: str = "masks",
+    source: str = "geotiff_pairs",
+    pixel_size_m: float = 0.0,
+) -> List[Scene]:
+    """Scenes from ``folder/images/X.tif`` (multi-band) and ``folder/masks/X.tif`` (codes).
+
+    ``file_bands`` names the image bands in file order; reflectance = DN * scale + offset.
+    Mask codes in ``cloud_values`` are cloud, those in ``nodata_values`` are no data and all
+    other codes are clear. Pixels equal to ``image_nodata`` in every band are no data too.
+    """
+    image_paths = sorted(glob.glob(os.path.join(folder, image_dir, "*.tif")))
+    if not image_paths:
+        raise FileNotFoundError(f"no GeoTIFF images in {os.path.join(folder, image_dir)}")
+    scenes = []
+    for path in image_paths:
+        name = os.path.splitext(os.path.basename(path))[0]
+        mask_path = os.path.join(folder, mask_dir, os.path.basename(path))
+        if not os.path.isfile(mask_path):
+            raise FileNotFoundError(f"image {path} has no mask {mask_path}")
+        raw = _read(path)
+        if raw.shape[0] != len(file_bands):
+            raise ValueError(f"{path} has {raw.shape[0]} bands, the config names {len(file_bands)}")
+        codes = _read(mask_path)[0]
+        picked = raw[pick_bands(file_bands, bands, path)].astype(np.float64)
+        valid = ~np.isin(codes, list(nodata_values))
+        if image_nodata is not None:
+            valid &= ~np.all(picked == image_nodata, axis=0)
+        image = picked * scale + offset
+        label = np.isin(codes, list(cloud_values))
+        scenes.append(_finish(name, image, valid, label, source, pixel_size_m))
+    return scenes
+
+
+# Landsat 8 Biome patches: 8 float32 bands, TOA reflectance except the thermal band.
+BIOME_FILE_BANDS = ("red", "green", "blue", "nir08", "swir16", "swir22", "cirrus", "lwir11")
+BIOME_FILL, BIOME_SHADOW, BIOME_CLEAR, BIOME_THIN, BIOME_CLOUD = 0, 64, 128, 192, 255
+
+
+def read_biome(folder: str, bands: Sequence[str]) -> List[Scene]:
+    """Biome: cloud = thin cloud (192) or cloud (255); cloud shadow (64) counts as clear."""
+    return read_geotiff_pairs(
+        folder, BIOME_FILE_BANDS, bands,
+        cloud_values=(BIOME_THIN, BIOME_CLOUD), nodata_values=(BIOME_FILL,),
+        source="biome", pixel_size_m=30.0,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentinel-2 chips with one file per band (On Cloud N, BigEarthNet).
+
+def _s2_band_id(common_name: str) -> str:
+    for band_id, band in SENTINEL2.bands.items():
+        if names_match(common_name, band.name):
+            return band_id
+    raise ValueError(f"Sentinel-2 has no '{common_name}' band")
+
+
+def _s2_file_id(band_id: str) -> str:
+    """'B2' -> 'B02', 'B8A' -> 'B8A': the spelling of the file names."""
+    digits = band_id[1:].rstrip("A")
+    return "B" + digits.zfill(2) + ("A" if band_id.endswith("A") else "")
+
+
+def _read_s2_bands(paths: Dict[str, str], bands: Sequence[str]) -> np.ndarray:
+    """Stack per-band files; bands at coarser resolution are repeated up to the finest grid."""
+    arrays = [_read(paths[name])[0].astype(np.float64) for name in bands]
+    height = max(a.shape[0] for a in arrays)
+    width = max(a.shape[1] for a in arrays)
+    out = []
+    for a in arrays:
+        if a.shape != (height, width):
+            fy, fx = height // a.shape[0], width // a.shape[1]
+            if fy * a.shape[0] != height or fx * a.shape[1] != width:
+                raise ValueError(f"band grids {a.shape} and {(height, width)} are not integer multiples")
+            a = np.repeat(np.repeat(a, fy, axis=0), fx, axis=1)
+        out.append(a)
+    return np.stack(out)
+
+
+def read_oncloudn_chip(chip_dir: str, bands: Sequence[str], offset: float = 0.0) -> Scene:
+    """One On Cloud N chip: ``B02.tif``... uint16 reflectance x 10000 (0 = nodata), ``label.tif`` 1 = cloud.
+
+    The challenge chips predate Sentinel-2 processing baseline 04.00, so no -1000 offset.
+    """
+    paths = {name: os.path.join(chip_dir, _s2_file_id(_s2_band_id(name)) + ".tif") for name in bands}
+    dn = _read_s2_bands(paths, bands)
+    with rasterio.open(os.path.join(chip_dir, "label.tif")) as ds:
+        label_codes = ds.read(1)
+        label_nodata = ds.nodata
+    valid = np.all(dn > 0, axis=0)
+    if label_nodata is not None:
+        valid &= label_codes != label_nodata
+    return _finish(os.path.basename(os.path.normpath(chip_dir)), dn / 10000.0 + offset, valid,
+                   label_codes == 1, "oncloudn", 10.0)
+
+
+def read_oncloudn(folder: str, bands: Sequence[str], chips: Optional[Sequence[str]] = None) -> List[Scene]:
+    chip_dirs = sorted(glob.glob(os.path.join(folder, "chip_*")))
+    if chips is not None:
+        chip_dirs = [d for d in chip_dirs if os.path.basename(d) in set(chips)]
+    if not chip_dirs:
+        raise FileNotFoundError(f"no On Cloud N chips (chip_*) in {folder}")
+    return [read_oncloudn_chip(d, bands) for d in chip_dirs]
+
+
+def read_bigearthnet(folder: str, bands: Sequence[str], offset: float = 0.0) -> List[Scene]:
+    """Cloud-free BigEarthNet Sentinel-2 L2A patches: ``<patch>/<patch>_B02.tif``..., x 10000."""
+    scenes = []
+    for patch_dir in sorted(d for d in glob.glob(os.path.join(folder, "*")) if os.path.isdir(d)):
+        name = os.path.basename(patch_dir)
+        paths = {b: os.path.join(patch_dir, f"{name}_{_s2_file_id(_s2_band_id(b))}.tif") for b in bands}
+        dn = _read_s2_bands(paths, bands)
+        valid = np.all(dn > 0, axis=0)
+        scenes.append(_finish(name, dn / 10000.0 + offset, valid, np.zeros(valid.shape, bool), "bigearthnet", 10.0))
+    if not scenes:
+        raise FileNotFoundError(f"no BigEarthNet patch folders in {folder}")
+    return scenes
+
+
+# ---------------------------------------------------------------------------------------------
+# 38-Cloud: one file per band of Landsat 8 Level-1 DN.
+
+CLOUD38_SCALE, CLOUD38_OFFSET = 2e-5, -0.1
+
+
+def read_cloud38(folder: str, bands: Sequence[str]) -> List[Scene]:
+    """38-Cloud patch: ``red.tif``... uint16 DN (reflectance ~ 2e-5 DN - 0.1, without the sun
+    elevation correction the dataset does not ship), ``gt.tif`` 255 = cloud, DN 0 = nodata."""
+    file_names = {"blue": "blue", "green": "green", "red": "red", "nir": "nir", "nir08": "nir"}
+    missing = [b for b in bands if b not in file_names]
+    if missing:
+        raise ValueError(f"38-Cloud has no {missing} band files in {folder}")
+    dn = np.stack([_read(os.path.join(folder, file_names[b] + ".tif"))[0].astype(np.float64) for b in bands])
+    gt = _read(os.path.join(folder, "gt.tif"))[0]
+    valid = np.all(dn > 0, axis=0)
+    name = os.path.basename(os.path.normpath(folder))
+    return [_finish(name, dn * CLOUD38_SCALE + CLOUD38_OFFSET, valid, gt == 255, "cloud38", 30.0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch from a config entry.
+
+def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene]:
+    """Scenes of one ``[[...sources]]`` config entry: ``kind``, ``path`` (under the data root)
+    and kind-specific options. ``only_cloudless = true`` keeps the scenes without cloud;
+    ``names = [...]`` keeps the scenes with those names (file names without extension)."""
+    kind = entry["kind"]
+    path = os.path.join(data_root, entry["path"])
+    if kind == "biome":
+        scenes = read_biome(path, bands)
+    elif kind == "oncloudn":
+        scenes = read_oncloudn(path, bands, entry.get("chips"))
+    elif kind == "cloud38":
+        scenes = read_cloud38(path, bands)
+    elif kind == "bigearthnet":
+        scenes = read_bigearthnet(path, bands)
+    elif kind == "geotiff_pairs":
+        scenes = read_geotiff_pairs(
+            path, entry["file_bands"], bands,
+            cloud_values=entry["cloud_values"], nodata_values=entry.get("nodata_values", ()),
+            scale=float(entry.get("scale", 1.0)), offset=float(entry.get("offset", 0.0)),
+            image_nodata=entry.get("image_nodata"), pixel_size_m=float(entry.get("pixel_size_m", 0.0)),
+        )
+    else:
+        raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs)")
+    if entry.get("names") is not None:
+        wanted = set(entry["names"])
+        scenes = [s for s in scenes if s.name in wanted]
+        missing = wanted - {s.name for s in scenes}
+        if missing:
+            raise FileNotFoundError(f"source {entry.get('name', kind)} has no scenes named {sorted(missing)}")
+    if entry.get("only_cloudless"):
+        scenes = [s for s in scenes if not (s.label & s.valid).any()]
+    return scenes

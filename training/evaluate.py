@@ -1,0 +1,203 @@
+"""Evaluate a bundle on the validation splits through onnxruntime, and the threshold baseline.
+
+- ``evaluate_fine``: the fine model alone over whole images (padded to a multiple of 16),
+  thresholded at the manifest's ``fine.threshold``. Scores are micro-averaged over all
+  valid pixels of a split with ``cloud_mask_plugin.core.metrics.Confusion``.
+- ``evaluate_coarse``: the coarse model's cell classes against grid labels derived from
+  the masks (coarse accuracy) and the normalised adjacency score S_dn of the
+  overcast/cloudless pair, for the prediction and for the ground truth.
+- ``evaluate_threshold``: the ``blue > 0.25`` reflectance rule on the same pixels, a
+  check that the readers are right and a bar the model must clear.
+- ``evaluate_cascade``: the full cascade through the engine (``cloud_mask_plugin.core.
+  cascade.segment_array``): coarse cells settled where the coarse model is confident,
+  the fine model with its halo elsewhere.
+"""
+from __future__ import annotations
+
+import os
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+from cloud_mask_plugin.core.bundle import Bundle, load_bundle
+from cloud_mask_plugin.core.metrics import Confusion
+
+from .data import Scene, read_source
+from .grid import OVERCAST, CLOUDLESS, block_average, grid_labels, pad_to_multiple
+from .losses import grid_adjacency_score
+
+# The validation splits named in the manifest's metrics. On Cloud N chips 1-3 are
+# validation only: they never appear in a training config.
+DEFAULT_SPLITS = (
+    {"name": "biome_val", "kind": "biome", "path": "biome_l8/val"},
+    {"name": "oncloudn_val", "kind": "oncloudn", "path": "oncloudn_s2", "chips": ["chip_1", "chip_2", "chip_3"]},
+)
+
+
+def load_splits(data_root: str, bands: Sequence[str], splits: Sequence[dict] = DEFAULT_SPLITS) -> Dict[str, List[Scene]]:
+    return {s["name"]: read_source(s, data_root, bands) for s in splits}
+
+
+def _session(path: str):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def predict_fine(session, bundle: Bundle, scene: Scene) -> np.ndarray:
+    """Cloud probability [H, W] of the whole scene from the fine model; nodata fed as 0."""
+    image, valid, _ = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.fine.multiple)
+    x = np.where(valid[None], image, 0.0).astype(np.float32)[None]
+    (prob,) = session.run([bundle.fine.output_name], {bundle.fine.input_name: x})
+    h, w = scene.shape
+    return prob[0, 0, :h, :w]
+
+
+def predict_coarse(session, bundle: Bundle, scene: Scene) -> np.ndarray:
+    """Class probabilities [4, rows, cols] per cell; the scene is padded with nodata to whole cells."""
+    image, valid, _ = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.cell_size)
+    x = block_average(image, valid, bundle.coarse.downsample)[None]
+    (prob,) = session.run([bundle.coarse.output_name], {bundle.coarse.input_name: x})
+    return prob[0]
+
+
+def evaluate_fine(bundle_dir: str, splits: Dict[str, List[Scene]], per_scene: bool = False) -> Dict[str, dict]:
+    bundle = load_bundle(bundle_dir)
+    session = _session(bundle.file_path(bundle.fine.file))
+    results = {}
+    for name, scenes in splits.items():
+        total = Confusion()
+        scenes_out = {}
+        for scene in scenes:
+            predicted = predict_fine(session, bundle, scene) >= bundle.fine.threshold
+            counts = Confusion.from_masks(predicted, scene.label, scene.valid)
+            total = total + counts
+            scenes_out[scene.name] = counts.scores()
+        results[name] = total.scores()
+        if per_scene:
+            results[name]["scenes"] = scenes_out
+    return results
+
+
+def evaluate_coarse(bundle_dir: str, splits: Dict[str, List[Scene]], tolerance: float = 0.0) -> Dict[str, dict]:
+    bundle = load_bundle(bundle_dir)
+    session = _session(bundle.file_path(bundle.coarse.file))
+    order = [bundle.coarse.classes.index(c) for c in ("cloudless", "overcast", "partly_cloudy", "nodata")]
+    results = {}
+    for name, scenes in splits.items():
+        correct = cells = 0
+        s_pred, s_true = [], []
+        for scene in scenes:
+            _, valid, label = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.cell_size)
+            truth = grid_labels(label, valid, bundle.cell_size, tolerance)
+            # Class indices in the training order, whatever order the manifest lists.
+            predicted = np.argmax(predict_coarse(session, bundle, scene)[order], axis=0)
+            correct += int((predicted == truth).sum())
+            cells += truth.size
+            s_pred.append(float(grid_adjacency_score(torch.from_numpy(predicted)[None], "overcast", "cloudless")))
+            s_true.append(float(grid_adjacency_score(torch.from_numpy(truth)[None], "overcast", "cloudless")))
+        results[name] = {"cell_accuracy": correct / cells if cells else 1.0, "cells": cells,
+                         "s_dn_overcast_cloudless": float(np.mean(s_pred)),
+                         "s_dn_overcast_cloudless_truth": float(np.mean(s_true))}
+    return results
+
+
+def evaluate_threshold(splits: Dict[str, List[Scene]], bands: Sequence[str], band: str = "blue",
+                       threshold: float = 0.25) -> Dict[str, dict]:
+    index = list(bands).index(band)
+    results = {}
+    for name, scenes in splits.items():
+        total = Confusion()
+        for scene in scenes:
+            total = total + Confusion.from_masks(scene.image[index] > threshold, scene.label, scene.valid)
+        results[name] = total.scores()
+    return results
+
+
+def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_everywhere: bool = False
+                     ) -> Dict[str, dict]:
+    """The full cascade as users run it, through the engine's ``segment_array``: coarse
+    model on the downsampled scene, fine model (with its halo) on the cells the coarse
+    model does not settle, blended. Also reports the share of cells sent to the fine model.
+    ``fine_everywhere`` runs the fine model on every cell (the paper's patch baseline)."""
+    from cloud_mask_plugin.core.backend import resolve_device
+    from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
+
+    bundle = load_bundle(bundle_dir)
+    models = CascadeModels(bundle, resolve_device("cpu"))
+    results = {}
+    for name, scenes in splits.items():
+        total = Confusion()
+        fine_cells = cells = 0
+        for scene in scenes:
+            result = segment_array(models, scene.image, scene.valid, fine_everywhere=fine_everywhere)
+            total = total + Confusion.from_masks(result.mask == 1, scene.label, scene.valid)
+            fine_cells += result.fine_cells
+            cells += int(np.count_nonzero(result.decision.classes != 3))
+        results[name] = {**total.scores(), "fine_cell_fraction": fine_cells / cells if cells else 0.0}
+    return results
+
+
+def evaluate_bundle(bundle_dir: str, data_root: str, per_scene: bool = False,
+                    splits_spec: Sequence[dict] = DEFAULT_SPLITS) -> dict:
+    bundle = load_bundle(bundle_dir)
+    splits = load_splits(data_root, bundle.band_names, splits_spec)
+    return {
+        "fine": evaluate_fine(bundle_dir, splits, per_scene),
+        "coarse": evaluate_coarse(bundle_dir, splits),
+        "cascade": evaluate_cascade(bundle_dir, splits),
+        "threshold_blue_0.25": evaluate_threshold(splits, bundle.band_names),
+    }
+
+
+def manifest_metrics(report: dict) -> dict:
+    """The manifest's ``metrics``: fine-model pixel scores per split, plus how they were measured."""
+    keys = ("accuracy", "precision", "recall", "f1", "iou", "pixels")
+    out = {}
+    for split, scores in report["fine"].items():
+        out[split] = {k: round(scores[k], 4) if isinstance(scores[k], float) else scores[k] for k in keys}
+        out[split]["measured_on"] = "fine model over whole images, onnxruntime, nodata excluded, micro-averaged"
+        out[split]["coarse_cell_accuracy"] = round(report["coarse"][split]["cell_accuracy"], 4)
+        cascade = report["cascade"][split]
+        out[split]["cascade"] = {k: round(cascade[k], 4) for k in ("f1", "iou", "precision", "recall", "accuracy",
+                                                                     "fine_cell_fraction")}
+    return out
+
+
+def format_report(report: dict) -> str:
+    lines = []
+    for section in ("fine", "cascade", "threshold_blue_0.25"):
+        for split, s in report[section].items():
+            lines.append(f"{section:20s} {split:14s} F1 {s['f1']:.4f}  IoU {s['iou']:.4f}  "
+                         f"precision {s['precision']:.4f}  recall {s['recall']:.4f}  accuracy {s['accuracy']:.4f}"
+                         + (f"  fine cells {s['fine_cell_fraction']:.0%}" if "fine_cell_fraction" in s else ""))
+            for scene, ss in s.get("scenes", {}).items():
+                lines.append(f"{'':20s}   {scene:24s} F1 {ss['f1']:.3f}  precision {ss['precision']:.3f}  "
+                             f"recall {ss['recall']:.3f}")
+    for split, s in report["coarse"].items():
+        lines.append(f"{'coarse':20s} {split:14s} cell accuracy {s['cell_accuracy']:.4f} ({s['cells']} cells)  "
+                     f"S_dn overcast/cloudless {s['s_dn_overcast_cloudless']:.4f} "
+                     f"(truth {s['s_dn_overcast_cloudless_truth']:.4f})")
+    return "\n".join(lines)
+
+
+def fine_ms_per_patch(bundle_dir: str, repeats: int = 50, batch: int = 1) -> float:
+    """Median milliseconds for one fine window (cell + 2 * halo, 160 px) through onnxruntime."""
+    import time
+
+    bundle = load_bundle(bundle_dir)
+    session = _session(bundle.file_path(bundle.fine.file))
+    w = bundle.fine_window
+    x = np.random.default_rng(0).random((batch, len(bundle.bands), w, w), dtype=np.float32)
+    feed = {bundle.fine.input_name: x}
+    for _ in range(5):
+        session.run(None, feed)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        session.run(None, feed)
+        times.append((time.perf_counter() - t) * 1000 / batch)
+    return float(np.median(times))
