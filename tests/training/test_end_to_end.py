@@ -1,0 +1,86 @@
+"""A tiny real run: a few iterations on two Biome train patches, export, read back, run."""
+import json
+import os
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+
+from cloud_mask_plugin.core.bundle import COARSE_CLASSES, load_bundle
+from training.config import config_from_dict
+from training.export import check_bundle, export_bundle, load_checkpoint
+from training.train import run
+
+PATCHES = ["Barren_00_0214", "Barren_03_0207"]  # one clear, one partly cloudy
+
+
+def tiny_config(tmp_path):
+    source = {"name": "biome_pair", "kind": "biome", "path": "biome_l8/train", "names": PATCHES,
+              "scales": [1.0], "title": "Biome (two patches)", "license": "public domain"}
+    clear = dict(source, name="biome_clear", only_cloudless=True)
+    return config_from_dict({
+        "name": "tiny", "seed": 7, "threads": 2, "bands": ["blue", "green", "red", "nir"],
+        "checkpoint_dir": str(tmp_path / "runs"),
+        "bundle": {"out": str(tmp_path / "bundle"), "name": "tiny-test", "version": "0.0.1"},
+        "fine": {"patch": 64, "batch": 2, "iterations": 3, "overlap": 16,
+                 "cal": {"enabled": True, "update_every": 2, "sources": ["biome_pair"]}},
+        "coarse": {"tile": 128, "mosaic_tiles": 2, "mosaics": 2, "batch": 2, "iterations": 3,
+                   "adjacency_after": 0.3},
+        "train_sources": [source], "clear_sources": [clear],
+    })
+
+
+def test_train_export_load_and_run(tmp_path, data_root):
+    cfg = tiny_config(tmp_path)
+    summary = run(cfg, data_root, evaluate=False, progress=False)
+    bundle_dir = summary["bundle"]
+
+    bundle = load_bundle(bundle_dir)
+    assert bundle.band_names == ["blue", "green", "red", "nir"]
+    assert (bundle.coarse.downsample, bundle.coarse.stride, bundle.fine.halo) == (8, 16, 16)
+    assert bundle.cell_size == 128 and bundle.fine_window == 160
+    assert bundle.coarse.classes == list(COARSE_CLASSES)
+    manifest = json.load(open(os.path.join(bundle_dir, "manifest.json")))
+    assert manifest["inputs"]["normalization"]["applied_in_model"] is True
+    assert manifest["inputs"]["sensor_independent"] is False
+    assert manifest["training"]["seed"] == 7 and manifest["training"]["config"] == "tiny"
+    assert manifest["training"]["fine"]["cal_threshold"] >= 45
+
+    coarse = ort.InferenceSession(bundle.file_path(bundle.coarse.file), providers=["CPUExecutionProvider"])
+    prob = coarse.run(None, {"image": np.random.default_rng(0).random((1, 4, 32, 48), dtype=np.float32)})[0]
+    assert prob.shape == (1, 4, 2, 3)
+    assert np.allclose(prob.sum(axis=1), 1.0, atol=1e-5)
+
+    fine = ort.InferenceSession(bundle.file_path(bundle.fine.file), providers=["CPUExecutionProvider"])
+    for shape in [(1, 4, 160, 160), (3, 4, 64, 96)]:
+        out = fine.run(None, {"image": np.random.default_rng(1).random(shape, dtype=np.float32)})[0]
+        assert out.shape == (shape[0], 1) + shape[2:]
+        assert np.all((out >= 0) & (out <= 1))
+
+    props = {p.key: p.value for p in onnx.load(bundle.file_path("fine.onnx")).metadata_props}
+    assert props["name"] == "tiny-test" and props["version"] == "0.0.1"
+
+    # the checkpoint exports again to the same graphs' behaviour
+    cfg2, fine_model, coarse_model, norm, info = load_checkpoint(summary["checkpoint"])
+    again = str(tmp_path / "again")
+    export_bundle(fine_model, coarse_model, cfg2, again, norm, info)
+    assert check_bundle(again) == {"coarse": [2, 4, 4, 6], "fine": [2, 1, 160, 160]}
+    x = np.random.default_rng(2).random((1, 4, 160, 160), dtype=np.float32)
+    first = fine.run(None, {"image": x})[0]
+    second = ort.InferenceSession(os.path.join(again, "fine.onnx"), providers=["CPUExecutionProvider"]).run(
+        None, {"image": x})[0]
+    assert np.allclose(first, second, atol=1e-5)
+
+
+def test_same_seed_same_first_batches(tmp_path, data_root):
+    from training.samplers import FineSampler
+    from training.train import load_sources
+
+    cfg = tiny_config(tmp_path)
+    labelled = load_sources(cfg.train_sources, data_root, cfg.bands)
+    clear = load_sources(cfg.clear_sources, data_root, cfg.bands)
+    a = FineSampler(cfg, labelled, clear, np.random.default_rng(3)).batch(4)
+    b = FineSampler(cfg, labelled, clear, np.random.default_rng(3)).batch(4)
+    for x, y in zip(a, b):
+        assert np.array_equal(x, y)
