@@ -39,6 +39,6 @@ def git_commit() -> Optional[str]:
     if out.returncode != 0 or not commit:
         return None
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "training"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", "training"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10
     ).stdout.strip()
     return commit + ("-dirty" if dirty else "")
