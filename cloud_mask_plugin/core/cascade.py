@@ -17,13 +17,16 @@ in-memory scene (used by training's evaluation and by tests).
 from __future__ import annotations
 
 import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Iterable, Iterator, Optional, Tuple
 
 import numpy as np
 
 from .bundle import COARSE_CLASSES, Bundle
-from .backend import DeviceChoice, GpuUnavailable, cpu_fallback, default_batch_size, open_session
+from .backend import (DeviceChoice, GpuUnavailable, cpu_fallback, default_batch_size, fine_parallelism,
+                      open_session)
 
 # Codes written to the coarse-grid raster, in the manifest's canonical class order.
 GRID_CODES = {name: code for code, name in enumerate(COARSE_CLASSES)}
@@ -96,16 +99,47 @@ class CascadeModels:
         # arena its activations go back to the system after each tile instead of staying
         # reserved through the fine pass (half the peak, same speed at that call rate).
         try:
-            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input, arena=False)
-            self.fine = open_session(bundle, bundle.fine, device, "fine", descriptor_input)
+            self._open_sessions(device, descriptor_input)
         except GpuUnavailable as exc:
             if device.requested != "auto":
                 raise
             # ``auto`` promises a run, not a GPU: the report says why it is the CPU.
             self.device = device = cpu_fallback(device, str(exc))
-            self.coarse = open_session(bundle, bundle.coarse, device, "coarse", descriptor_input, arena=False)
-            self.fine = open_session(bundle, bundle.fine, device, "fine", descriptor_input)
+            self._open_sessions(device, descriptor_input)
         self.class_index = [bundle.coarse.classes.index(name) for name in COARSE_CLASSES]
+
+    def _open_sessions(self, device: DeviceChoice, descriptor_input: Optional[str]):
+        self.coarse = open_session(self.bundle, self.bundle.coarse, device, "coarse", descriptor_input, arena=False)
+        self.fine_workers, fine_threads = fine_parallelism(device)
+        self.fine = open_session(self.bundle, self.bundle.fine, device, "fine", descriptor_input,
+                                 threads=fine_threads)
+
+    def fine_in_order(self, batches: Iterable[Tuple[object, np.ndarray]]) -> Iterator[Tuple[object, np.ndarray]]:
+        """For each (key, windows [N, C, win, win]) of ``batches``, (key, cloud probability
+        [N, win, win]), in the order given, with up to ``fine_workers`` batches running at
+        once (onnxruntime releases the GIL). ``batches`` is drawn from while earlier ones
+        run, so reading the next windows overlaps the model. Results do not depend on the
+        number of workers: each window's answer is computed alone, and callers add them up
+        in the order given."""
+        if self.fine_workers <= 1:
+            for key, windows in batches:
+                yield key, self.fine_probabilities(windows)
+            return
+        pending = deque()
+        with ThreadPoolExecutor(max_workers=self.fine_workers, thread_name_prefix="cloudmask-fine") as pool:
+            try:
+                for key, windows in batches:
+                    pending.append((key, pool.submit(self.fine_probabilities, windows)))
+                    if len(pending) >= 2 * self.fine_workers:
+                        key, future = pending.popleft()
+                        yield key, future.result()
+                while pending:
+                    key, future = pending.popleft()
+                    yield key, future.result()
+            finally:
+                # Stopped early (cancelled, failed): drop what has not started yet.
+                for _, future in pending:
+                    future.cancel()
 
     def coarse_probabilities(self, image: np.ndarray) -> np.ndarray:
         """Class probabilities [4, gh, gw] in canonical order for a coarse image [C, gh*s, gw*s]."""
@@ -278,14 +312,17 @@ def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndar
     context = pad_mirrored(reflectance, ((0, 0), (halo, gh * cell - h + halo), (halo, gw * cell - w + halo)))
     cells = np.argwhere(decision.needs_fine)
     win = cell + 2 * halo
-    for start in range(0, len(cells), batch_size):
+
+    def batches():
+        for start in range(0, len(cells), batch_size):
+            chunk = cells[start:start + batch_size]
+            yield chunk, np.stack([context[:, r * cell:r * cell + win, c * cell:c * cell + win] for r, c in chunk])
+
+    for chunk, probs in models.fine_in_order(batches()):
         if is_cancelled is not None and is_cancelled():
             from .errors import Cancelled
 
             raise Cancelled()
-        chunk = cells[start:start + batch_size]
-        batch = np.stack([context[:, r * cell:r * cell + win, c * cell:c * cell + win] for r, c in chunk])
-        probs = models.fine_probabilities(batch)
         for (r, c), p in zip(chunk, probs):
             numerator[r * cell:r * cell + win, c * cell:c * cell + win] += p * weights
             denominator[r * cell:r * cell + win, c * cell:c * cell + win] += weights

@@ -277,10 +277,9 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
             # Windows are read a run of neighbouring cells at a time and fed in batches;
             # the two are independent, so a batch of one does not mean a read per window.
             windows = _fine_windows(reader, cols, row * cell - halo, cell, halo, chunk_cells)
-            for start in range(0, cols.size, batch_size):
-                chunk = cols[start:start + batch_size]
-                batch = np.stack([next(windows) for _ in chunk])
-                probs = models.fine_probabilities(batch)
+            batches = ((chunk, np.stack([next(windows) for _ in chunk]))
+                       for chunk in (cols[start:start + batch_size] for start in range(0, cols.size, batch_size)))
+            for chunk, probs in models.fine_in_order(batches):
                 for c, p in zip(chunk, probs):
                     # Buffer row 0 is scene row (row - 1) * cell; column 0 is scene column -halo.
                     top = cell - halo

@@ -304,3 +304,19 @@ def test_manifest_context_cells_is_used_as_given(monkeypatch, wide_reach_bundle)
     whole = models.coarse_probabilities(image)
     monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", 4)
     assert not np.array_equal(models.coarse_probabilities(image), whole)
+
+
+def test_fine_windows_in_parallel_give_the_same_mask(monkeypatch, tmp_path, wide_bundle):
+    """Several fine windows run at once on the CPU; the answer must not depend on how many."""
+    from cloud_mask_plugin.core import cascade
+
+    scene = write_raster(tmp_path / "s.tif",
+                         np.random.default_rng(6).uniform(0.0, 0.6, (4, 70, 90)).astype(np.float32))
+    results = {}
+    for workers in (1, 3):
+        monkeypatch.setattr(cascade, "fine_parallelism", lambda device, n=workers: (n, 1))
+        outputs = OutputPaths(mask=str(tmp_path / f"m{workers}.tif"), probability=str(tmp_path / f"p{workers}.tif"))
+        mask_file(scene, outputs, MaskOptions(model=wide_bundle))
+        results[workers] = [gdal.Open(p).ReadAsArray() for p in (outputs.mask, outputs.probability)]
+    for one, many in zip(results[1], results[3]):
+        np.testing.assert_array_equal(one, many)
