@@ -88,7 +88,7 @@ def main(argv=None):
 
     from cloud_mask_plugin.core.backend import resolve_device
     from cloud_mask_plugin.core.bundle import load_bundle
-    from cloud_mask_plugin.core.cascade import NODATA, CascadeModels, segment_array
+    from cloud_mask_plugin.core.cascade import NODATA, PARTLY, CascadeModels, segment_array
     from scenes import build_scene
 
     log(common.describe_machine())
@@ -125,6 +125,11 @@ def main(argv=None):
         s = scores(result.mask, truth, valid)
         log(f"{name:16s} vs synthetic truth: pixel accuracy {s['accuracy']:.4f}, F1 {s['f1']:.4f}, "
             f"{result.fine_cells} of {cells_with_data} cells through the fine model")
+    decision = cascade.decision
+    partly = int(np.count_nonzero(decision.classes == PARTLY))
+    unsure = int(np.count_nonzero(decision.needs_fine & (decision.classes != PARTLY)))
+    log(f"cells sent to the fine model: {partly} classed partly cloudy, {unsure} classed cloudless or overcast "
+        f"but below min_confidence {bundle.coarse.min_confidence} or not wholly valid")
     # What any coarse model could at best skip on this scene: cells the truth shows wholly
     # clear or wholly cloudy (with a cloud-fraction tolerance of 0 and of 5%).
     for tolerance in (0.0, 0.05):
