@@ -103,10 +103,10 @@ def resolve_device(requested: str = "auto", bundle=None) -> DeviceChoice:
     return DeviceChoice("cpu", CPU_PROVIDERS, "CPU: no CUDA provider found in onnxruntime")
 
 
-# Fine windows per model call. On the CPU a 160 px window already fills the cores: batches
-# of 2 to 16 were 10-20% slower per window than single windows (the working set outgrows
-# the caches) and batch 16 holds 240 MB of activations against 14 MB. A GPU needs
-# batches to be busy.
+# Fine windows per model call. On the CPU a 160 px window is already enough work for one
+# call: batches of 2 to 16 were 10-20% slower per window than single windows (measured on
+# a 2-core EPYC; likely the larger working set) and batch 16 holds 240 MB of activations
+# against 14 MB. A GPU needs batches to be busy.
 CPU_BATCH = 1
 GPU_BATCH = 32
 
