@@ -2,7 +2,7 @@
 # (scripts/setup.sh: Debian's QGIS, a .venv with onnxruntime and the test tools).
 PYTHON := .venv/bin/python
 
-.PHONY: setup demo test package lint clean
+.PHONY: setup demo test bench package lint clean
 
 setup:
 	bash scripts/setup.sh
@@ -14,12 +14,19 @@ demo: setup
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest
 
+# Speed and memory figures: each script prints a ratio as its last line (benchmarks/README.md).
+bench: setup
+	$(PYTHON) benchmarks/cascade_speedup.py
+	$(PYTHON) benchmarks/memory.py
+	$(PYTHON) benchmarks/io_ratio.py
+	$(PYTHON) benchmarks/peers.py
+
 package:
 	python3 scripts/package.py zip
 
 # Unused imports and variables, undefined names.
 lint: setup
-	$(PYTHON) -m pyflakes cloud_mask_plugin training tests scripts benchmarks
+	$(PYTHON) -m pyflakes cloud_mask_plugin training tests scripts benchmarks/*.py  # not benchmarks/.cache: a peer's venv
 
 clean:
 	rm -rf demo_output dist .qgis-settings .pytest_cache
