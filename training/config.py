@@ -10,7 +10,7 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from cloud_mask_plugin.core.bands import COMMON_BANDS
 
@@ -175,8 +175,3 @@ def load_config(path: str) -> TrainConfig:
 
 def config_from_dict(values: Dict[str, Any]) -> TrainConfig:
     return _build(TrainConfig, dict(values), "config").check()
-
-
-def tuple_range(value) -> Tuple[float, float]:
-    lo, hi = value
-    return float(lo), float(hi)

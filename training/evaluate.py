@@ -14,8 +14,7 @@
 """
 from __future__ import annotations
 
-import os
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 import numpy as np
 import torch
@@ -24,7 +23,7 @@ from cloud_mask_plugin.core.bundle import Bundle, load_bundle
 from cloud_mask_plugin.core.metrics import Confusion
 
 from .data import Scene, read_source
-from .grid import OVERCAST, CLOUDLESS, block_average, grid_labels, pad_to_multiple
+from .grid import block_average, grid_labels, pad_to_multiple
 from .losses import grid_adjacency_score
 
 # The validation splits named in the manifest's metrics. On Cloud N chips 1-3 are

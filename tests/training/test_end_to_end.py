@@ -5,7 +5,6 @@ import os
 import numpy as np
 import onnx
 import onnxruntime as ort
-import pytest
 
 from cloud_mask_plugin.core.bundle import COARSE_CLASSES, load_bundle
 from training.config import config_from_dict
