@@ -4,6 +4,7 @@ The algorithm is a thin wrapper: the engine reads the raster file itself (with G
 windows), so the layer only has to say which local file it comes from.
 """
 import os
+import traceback
 
 from qgis.core import (
     QgsProcessing,
@@ -167,6 +168,11 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=feedback.isCanceled)
         except CloudMaskError as exc:
             raise QgsProcessingException(str(exc)) from None
+        except Exception as exc:  # a bug of ours: one line for the user, the details in the log
+            feedback.pushDebugInfo(traceback.format_exc())
+            raise QgsProcessingException(
+                f"unexpected error in the Cloud Mask engine ({type(exc).__name__}: {exc}); "
+                f"please report it with the log of this run") from None
 
         feedback.pushInfo(f"Cloud cover: {result.cloud_cover_percent:.2f}%")
         for kind, path in (("mask", outputs.mask), ("probability", outputs.probability),
