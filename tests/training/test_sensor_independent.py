@@ -1,0 +1,213 @@
+"""The sensor-independent models (seed 003): band order and count, ONNX with a dynamic band
+axis, spectral augmentation, and a tiny trained bundle through the engine on a real raster."""
+import json
+import os
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import torch
+
+from training.sensor_independent import BandSetEmbedding, SICoarseNet, SIFineNet
+from training.si_train import (RGBN, SIOptions, add_synthetic_clouds, band_dropout, cloud_spectrum,
+                               export_si_onnx, sensor_descriptors)
+
+# Landsat 8 reflective bands plus the Sentinel-2 red edge: eight distinct descriptors.
+BANDS8 = ("blue", "green", "red", "nir", "swir16", "swir22", "cirrus", "rededge071")
+
+
+def _descriptors(bands, sensor="sentinel2"):
+    known = [b for b in bands if b != "cirrus" or sensor != "sentinel2"]
+    table = {b: d for b, d in zip(known, sensor_descriptors(sensor, known))}
+    if "cirrus" in bands and sensor == "sentinel2":
+        table["cirrus"] = sensor_descriptors("landsat89", ["cirrus"])[0]
+    return np.stack([table[b] for b in bands]).astype(np.float32)
+
+
+def _models(seed=0):
+    torch.manual_seed(seed)
+    fine = SIFineNet(features=6, widths=(4, 6, 8, 10, 12), decoder_widths=(4, 4, 6, 8)).eval()
+    coarse = SICoarseNet(features=6, widths=(4, 6, 8, 10, 12), context_layers=1).eval()
+    # Random batch-norm statistics, so the test does not pass only because they are trivial.
+    for model in (fine, coarse):
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+    return fine, coarse
+
+
+@pytest.mark.parametrize("channels", [4, 7, 8])
+def test_output_does_not_depend_on_band_order(channels):
+    fine, coarse = _models()
+    rng = np.random.default_rng(channels)
+    image = torch.from_numpy(rng.uniform(0, 0.8, (2, channels, 32, 48)).astype(np.float32))
+    desc = torch.from_numpy(_descriptors(BANDS8[:channels]))
+    perm = torch.from_numpy(rng.permutation(channels))
+    with torch.no_grad():
+        for model, shape in ((fine, (2, 1, 32, 48)), (coarse, (2, 4, 2, 3))):
+            out = model(image, desc)
+            assert out.shape == shape
+            torch.testing.assert_close(model(image[:, perm], desc[perm]), out, atol=1e-5, rtol=1e-5)
+            # Permuting the pixels but not the descriptors tells the model other bands:
+            # the output must change, or the descriptors would be ignored.
+            # (Checked on the embedding: a randomly initialised coarse trunk squashes its input.)
+            assert not torch.allclose(model.embed(image[:, perm], desc), model.embed(image, desc), atol=1e-3)
+
+
+def test_embedding_has_a_fixed_width_whatever_the_band_count():
+    embed = BandSetEmbedding(features=5)
+    for c in (1, 4, 11):
+        out = embed(torch.rand(1, c, 8, 8), torch.from_numpy(_descriptors((BANDS8 * 2)[:c])))
+        assert out.shape == (1, 10, 8, 8)
+
+
+def test_onnx_export_takes_any_band_count_and_matches_torch(tmp_path):
+    fine, coarse = _models(1)
+    paths = {}
+    for name, model, act, size in (("fine", fine, torch.nn.Sigmoid(), 64), ("coarse", coarse, torch.nn.Softmax(dim=1), 32)):
+        paths[name] = str(tmp_path / f"{name}.onnx")
+        export_si_onnx(model, paths[name], "out", size, {"model": name}, act)
+    rng = np.random.default_rng(5)
+    orders = [BANDS8[:4], ("nir", "red", "blue", "green"), BANDS8[:7], BANDS8[::-1], BANDS8]
+    for bands in orders:
+        desc = _descriptors(bands)
+        x = rng.uniform(0, 0.7, (2, len(bands), 48, 80)).astype(np.float32)
+        for name, model, act in (("fine", fine, torch.sigmoid), ("coarse", coarse, lambda t: torch.softmax(t, 1))):
+            session = ort.InferenceSession(paths[name], providers=["CPUExecutionProvider"])
+            (got,) = session.run(None, {"image": x, "band_descriptors": desc})
+            with torch.no_grad():
+                want = act(model(torch.from_numpy(x), torch.from_numpy(desc))).numpy()
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+def test_band_dropout_always_keeps_the_required_bands():
+    rng = np.random.default_rng(0)
+    si = SIOptions(rgbn_only_probability=0.3, extra_band_keep=0.5)
+    bands = ["coastal", "blue", "green", "red", "rededge071", "nir", "swir16", "swir22"]
+    kept_counts = []
+    for _ in range(300):
+        keep = band_dropout(bands, si, rng)
+        assert {bands[i] for i in keep} >= set(RGBN) and keep == sorted(keep)
+        kept_counts.append(len(keep))
+    counts = np.bincount(kept_counts)
+    assert 0.2 < counts[4] / 300 < 0.5  # RGBN-only about 0.3 + 0.7 / 16
+    assert counts[8] > 0  # and sometimes every band
+
+
+def test_synthetic_cloud_spectrum_is_flat_in_vnir_lower_in_swir():
+    rng = np.random.default_rng(1)
+    desc = sensor_descriptors("landsat89", ["blue", "red", "nir", "cirrus", "swir16", "swir22"])
+    for thin in (True, False):
+        for _ in range(20):
+            s = cloud_spectrum(desc, thin, rng)
+            assert np.all(s[:3] > 0.9) and np.all(s[4:] < s[0]) and s[5] < 0.8
+    thin_cirrus = np.mean([cloud_spectrum(desc, True, rng)[3] for _ in range(200)])
+    thick_cirrus = np.mean([cloud_spectrum(desc, False, rng)[3] for _ in range(200)])
+    assert thin_cirrus > thick_cirrus
+    from training.augment import SyntheticCloudConfig
+    image = np.full((6, 64, 64), 0.05, np.float32)
+    valid = np.ones((64, 64), bool)
+    out, _, label = add_synthetic_clouds(image, valid, np.zeros_like(valid), desc,
+                                         SyntheticCloudConfig(coverage=(0.5, 0.5), thick_opacity=(1.0, 1.0),
+                                                              thin_probability=0.0), rng)
+    assert 0.3 < label.mean() < 0.7
+    assert np.all(out[0][label] > out[5][label])  # cloud brighter in the blue than at 2.2 um
+
+
+def test_sensor_descriptors_come_from_the_sensor_catalogue():
+    d = sensor_descriptors("landsat89", ["nir", "cirrus"])
+    np.testing.assert_allclose(d, [[0.865, 0.028], [1.3735, 0.020]], rtol=1e-5)
+    d = sensor_descriptors("sentinel2", ["nir"])  # B8, not B8A
+    np.testing.assert_allclose(d, [[0.8328, 0.106]], rtol=1e-5)
+
+
+def test_tiny_trained_bundle_masks_a_real_landsat_raster(tmp_path, data_root):
+    """Train a few iterations on real patches, export, and mask a Biome val patch written as a
+    GeoTIFF with band descriptions: 7 bands, then the same raster's blue, green, red, nir only."""
+    from osgeo import gdal
+
+    from cloud_mask_plugin.core.api import MaskOptions, OutputPaths, mask_file, plan_input
+    from cloud_mask_plugin.core.bundle import load_bundle
+    from training.data import read_biome
+    from training.si_train import load_si_config, run_train
+
+    config = tmp_path / "si_tiny.toml"
+    seven = '["blue", "green", "red", "nir", "swir16", "swir22", "cirrus"]'
+    config.write_text(f"""
+name = "si_tiny"
+seed = 3
+threads = 1
+bands = ["coastal", "blue", "green", "red", "nir", "cirrus", "swir16", "swir22"]
+checkpoint_dir = "{tmp_path / 'runs'}"
+[si]
+features = 4
+[bundle]
+out = "{tmp_path / 'bundle'}"
+name = "si-tiny"
+[fine]
+patch = 64
+overlap = 16
+batch = 2
+iterations = 2
+widths = [4, 6, 8, 10, 12]
+decoder_widths = [4, 4, 6, 8]
+[coarse]
+tile = 128
+mosaic_tiles = 2
+mosaics = 2
+batch = 2
+iterations = 2
+widths = [4, 6, 8, 10, 12]
+[[train_sources]]
+name = "biome_pair"
+kind = "biome"
+path = "biome_l8/train"
+names = ["Barren_00_0214", "Barren_03_0207"]
+sensor = "landsat89"
+bands = {seven}
+scales = [1.0]
+[[clear_sources]]
+name = "s2_clear"
+kind = "bigearthnet"
+path = "clear/bigearthnet_s2"
+sensor = "sentinel2"
+bands = ["coastal", "blue", "green", "red", "nir", "swir16", "swir22"]
+scales = [1.0]
+""")
+    if not os.path.isdir(os.path.join(data_root, "clear/bigearthnet_s2")):
+        pytest.skip("clear/bigearthnet_s2 missing from the data folder")
+    cfg, si = load_si_config(str(config))
+    summary = run_train(cfg, si, data_root, progress=False)
+    bundle = load_bundle(summary["bundle"])
+    assert bundle.sensor_independent and bundle.required_bands == list(RGBN)
+    manifest = json.load(open(os.path.join(summary["bundle"], "manifest.json")))
+    assert manifest["inputs"]["descriptor_input"] == "band_descriptors"
+
+    scene = read_biome(os.path.join(data_root, "biome_l8/val"), ["red", "green", "blue", "nir08", "swir16",
+                                                                "swir22", "cirrus"])[0]
+    from osgeo import gdal_array  # noqa: F401  (GDAL's numpy bridge for WriteArray)
+    path = str(tmp_path / "biome_val.tif")
+    names = ("red", "green", "blue", "nir08", "swir16", "swir22", "cirrus")
+    ds = gdal.GetDriverByName("GTiff").Create(path, scene.shape[1], scene.shape[0], 7, gdal.GDT_Float32)
+    ds.SetGeoTransform((500000.0, 30.0, 0.0, 4000000.0, 0.0, -30.0))
+    for i, name in enumerate(names):
+        ds.GetRasterBand(i + 1).WriteArray(scene.image[i])
+        ds.GetRasterBand(i + 1).SetDescription(name)
+    ds = None
+
+    options = MaskOptions(model=summary["bundle"], device="cpu")
+    plan = plan_input(path, options)
+    assert plan.model_band_names == ["blue", "green", "red", "nir", "cirrus", "swir16", "swir22"]
+    assert plan.source_bands == [3, 2, 1, 4, 7, 5, 6]
+    outputs = OutputPaths(mask=str(tmp_path / "mask.tif"))
+    mask_file(path, outputs, options)
+    mask = gdal.Open(outputs.mask).ReadAsArray()
+    assert mask.shape == scene.shape
+    assert set(np.unique(mask[scene.valid])) <= {0, 1}
+
+    rgbn = MaskOptions(model=summary["bundle"], device="cpu", bands=["red", "green", "blue", "nir", None, None, None])
+    assert plan_input(path, rgbn).model_band_names == list(RGBN)
+    mask_file(path, OutputPaths(mask=str(tmp_path / "mask_rgbn.tif")), rgbn)
+    assert gdal.Open(str(tmp_path / "mask_rgbn.tif")).ReadAsArray().shape == scene.shape
