@@ -1,4 +1,4 @@
-"""Command line: ``python -m training {train,evaluate,export,baseline} ...`` from the repository root."""
+"""Command line: ``python -m training {train,evaluate,export,baseline,results} ...`` from the repository root."""
 from __future__ import annotations
 
 import argparse
@@ -69,6 +69,12 @@ def _cmd_baseline(args):
               f"precision {s['precision']:.4f}  recall {s['recall']:.4f}  accuracy {s['accuracy']:.4f}")
 
 
+def _cmd_results(args):
+    from .results import main as results_main
+
+    results_main(args)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     parser.add_argument("--data-root", help="folder with biome_l8/, oncloudn_s2/ ... (default ../shared/data "
@@ -100,6 +106,17 @@ def main(argv=None):
     p.add_argument("--band", default="blue")
     p.add_argument("--threshold", type=float, default=0.25)
     p.set_defaults(func=_cmd_baseline)
+
+    p = sub.add_parser("results", help="measure every method on the validation splits and rewrite the "
+                                       "results table in training/README.md")
+    p.add_argument("--train", action="store_true", help="train the results_*.toml variants whose bundle is missing")
+    p.add_argument("--retrain", action="store_true", help="train the chosen variants again")
+    p.add_argument("--only", nargs="+", help="measure only rows whose id starts with these (default, results_short, "
+                                             "peer, ...); other rows stay as stored")
+    p.add_argument("--render", action="store_true", help="only rewrite the README table from the stored JSON")
+    p.add_argument("--json", help="results JSON (default training/results.json)")
+    p.add_argument("--readme", help="README to rewrite (default training/README.md)")
+    p.set_defaults(func=_cmd_results)
 
     args = parser.parse_args(argv)
     args.func(args)

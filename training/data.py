@@ -247,8 +247,13 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene
             scale=float(entry.get("scale", 1.0)), offset=float(entry.get("offset", 0.0)),
             image_nodata=entry.get("image_nodata"), pixel_size_m=float(entry.get("pixel_size_m", 0.0)),
         )
+    elif kind == "landsat7_qa":
+        from .noisy_labels import read_landsat7_qa
+
+        scenes = read_landsat7_qa(path, bands)
     else:
-        raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs)")
+        raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs, "
+                         "landsat7_qa)")
     if entry.get("names") is not None:
         wanted = set(entry["names"])
         scenes = [s for s in scenes if s.name in wanted]
@@ -257,4 +262,13 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene
             raise FileNotFoundError(f"source {entry.get('name', kind)} has no scenes named {sorted(missing)}")
     if entry.get("only_cloudless"):
         scenes = [s for s in scenes if not (s.label & s.valid).any()]
+    if entry.get("label_noise") is not None:
+        # Labels spoiled on purpose (Cloud Adaptive Labeling experiments): a table with
+        # ``seed`` and optionally ``kinds``, one corruption per scene, seeded per scene.
+        from .noisy_labels import CORRUPTIONS, corrupt_labels
+
+        noise = dict(entry["label_noise"])
+        kinds = tuple(noise.get("kinds", CORRUPTIONS))
+        for i, s in enumerate(scenes):
+            s.label = corrupt_labels(s.label, s.valid, int(noise["seed"]) * 1000 + i, kinds)
     return scenes

@@ -1,0 +1,328 @@
+"""The results table of ``training/README.md``: every method on the same validation pixels.
+
+``python -m training results`` measures each row below on Biome val and On Cloud N chips
+1-3 (F1, IoU, precision, recall, accuracy, micro-averaged over valid pixels), stores the
+rows in ``training/results.json`` and rewrites the table in ``training/README.md`` between
+the ``results-table`` markers. Rows:
+
+- the default bundle three ways (seed 001's comparison): the cascade through the engine;
+  the fine model over every patch (``fine_everywhere=True``, the paper's patch baseline);
+  the coarse model alone with partly cloudy cells taken as cloud (the paper's "None");
+- short training runs of ``training/configs/results_*.toml`` (clean labels with and
+  without the adjacency loss; corrupted Biome labels and weak Landsat 7 CFMask labels,
+  each with and without Cloud Adaptive Labeling), cascade and fine model alone, plus the
+  coarse model's cell accuracy and S_dn (overcast next to cloudless);
+- the peers on the same pixels: ukis-csmask 1.0.0 (through ``benchmarks/peers.py``'s
+  worker in its own virtual environment) and the ``blue > 0.25`` rule.
+
+Variant bundles live in ``training/runs/<config name>/bundle`` (ignored by git). A variant
+whose bundle is missing is trained only with ``--train``; ``--retrain`` trains again.
+``--render`` only rewrites the README from the JSON. Rows already in the JSON are kept
+unless measured again (``--only`` picks rows).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import tempfile
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from .paths import git_commit, resolve_repo_path
+
+RESULTS_JSON = "training/results.json"
+README = "training/README.md"
+TABLE_START = "<!-- results-table:start (python -m training results rewrites this part) -->"
+TABLE_END = "<!-- results-table:end -->"
+SPLIT_TITLES = {"biome_val": "Biome val", "oncloudn_val": "On Cloud N chips 1-3"}
+SCORE_KEYS = ("f1", "iou", "precision", "recall", "accuracy")
+
+# Short training runs: (config name, what the run changes).
+VARIANTS = (
+    ("results_short", "clean labels, adjacency off (gamma 0)"),
+    ("results_adjacency", "clean labels, adjacency on (gamma 0.5)"),
+    ("results_noisy", "corrupted Biome labels, no CAL"),
+    ("results_noisy_cal", "corrupted Biome labels, CAL"),
+    ("results_l7", "weak Landsat 7 CFMask labels, no CAL"),
+    ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL"),
+)
+DEFAULT_BUNDLE = "cloud_mask_plugin/models/default"
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+
+def coarse_none_scores(bundle_dir: str, splits) -> Dict[str, dict]:
+    """The coarse model alone (seed 001's "None"): every pixel of an overcast or partly
+    cloudy cell is cloud, every pixel of a cloudless (or nodata) cell is clear."""
+    from cloud_mask_plugin.core.bundle import load_bundle
+    from cloud_mask_plugin.core.metrics import Confusion
+
+    from .evaluate import _session, predict_coarse
+
+    bundle = load_bundle(bundle_dir)
+    session = _session(bundle.file_path(bundle.coarse.file))
+    cloudy = [bundle.coarse.classes.index(c) for c in ("overcast", "partly_cloudy")]
+    cell = bundle.cell_size
+    out = {}
+    for name, scenes in splits.items():
+        total = Confusion()
+        for scene in scenes:
+            classes = np.argmax(predict_coarse(session, bundle, scene), axis=0)
+            cells = np.isin(classes, cloudy)
+            h, w = scene.shape
+            mask = np.repeat(np.repeat(cells, cell, axis=0), cell, axis=1)[:h, :w]
+            total = total + Confusion.from_masks(mask, scene.label, scene.valid)
+        out[name] = total.scores()
+    return out
+
+
+def _pick(scores: dict, extra: Sequence[str] = ()) -> dict:
+    return {k: round(float(scores[k]), 4) for k in tuple(SCORE_KEYS) + tuple(extra) if k in scores}
+
+
+def measure_bundle(bundle_dir: str, data_root: str, methods: Sequence[str]) -> Dict[str, Dict[str, dict]]:
+    """Per method ('cascade', 'fine_everywhere', 'fine_whole', 'coarse_none', 'coarse'), per split, scores."""
+    from cloud_mask_plugin.core.bundle import load_bundle
+
+    from .evaluate import evaluate_cascade, evaluate_coarse, evaluate_fine, load_splits
+
+    splits = load_splits(data_root, load_bundle(bundle_dir).band_names)
+    out = {}
+    for method in methods:
+        if method == "cascade":
+            r = evaluate_cascade(bundle_dir, splits)
+            out[method] = {s: _pick(v, ("fine_cell_fraction",)) for s, v in r.items()}
+        elif method == "fine_everywhere":
+            r = evaluate_cascade(bundle_dir, splits, fine_everywhere=True)
+            out[method] = {s: _pick(v) for s, v in r.items()}
+        elif method == "fine_whole":
+            out[method] = {s: _pick(v) for s, v in evaluate_fine(bundle_dir, splits).items()}
+        elif method == "coarse_none":
+            out[method] = {s: _pick(v) for s, v in coarse_none_scores(bundle_dir, splits).items()}
+        elif method == "coarse":
+            out[method] = {s: {k: round(float(v[k]), 4) for k in ("cell_accuracy", "s_dn_overcast_cloudless",
+                                                                   "s_dn_overcast_cloudless_truth")}
+                           for s, v in evaluate_coarse(bundle_dir, splits).items()}
+        else:
+            raise ValueError(f"unknown method {method!r}")
+    return out
+
+
+def measure_ukis(data_root: str) -> Dict[str, dict]:
+    """ukis-csmask 1.0.0 on the validation splits, run by ``benchmarks/peers.py``'s worker
+    with the models ``peers.f1_on_val_splits`` gives it: 6-band L1C on Biome (Landsat 8
+    TOA), 4-band L2A on On Cloud N (Sentinel-2 L2A)."""
+    from cloud_mask_plugin.core.metrics import Confusion
+
+    from .data import read_source
+    from .evaluate import DEFAULT_SPLITS
+
+    bench = resolve_repo_path("benchmarks")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import peers  # noqa: E402  (benchmarks/ is a folder of scripts, imported by path)
+
+    setup = {"biome": (["blue", "green", "red", "nir", "swir16", "swir22"], "l1c"),
+             "oncloudn": (["blue", "green", "red", "nir"], "l2a")}
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="cloudmask_results_") as work:
+        for split in DEFAULT_SPLITS:
+            band_order, level = setup[split["kind"]]
+            scenes = read_source(split, data_root, band_order)
+            masks, _ = peers.run_ukis([(np.moveaxis(s.image, 0, -1), band_order, level) for s in scenes], work)
+            total = Confusion()
+            for scene, mask in zip(scenes, masks):
+                total = total + Confusion.from_masks(mask, scene.label, scene.valid)
+            out[split["name"]] = {**_pick(total.scores()), "model": f"{len(band_order)}-band {level.upper()}"}
+    return out
+
+
+def measure_threshold(data_root: str) -> Dict[str, dict]:
+    from .evaluate import evaluate_threshold, load_splits
+
+    bands = ["blue", "green", "red", "nir"]
+    return {s: _pick(v) for s, v in evaluate_threshold(load_splits(data_root, bands), bands).items()}
+
+
+def train_variant(config_name: str, data_root: str) -> dict:
+    from .config import load_config
+    from .train import run
+
+    cfg = load_config(resolve_repo_path(f"training/configs/{config_name}.toml"))
+    summary = run(cfg, data_root, evaluate=False, progress=False)
+    return {"seconds": summary["seconds"], **{k: summary["training"]["fine"].get(k)
+                                               for k in ("cal_threshold", "final_loss") if k in
+                                               summary["training"]["fine"]}}
+
+
+def variant_bundle(config_name: str) -> str:
+    from .config import load_config
+
+    return resolve_repo_path(load_config(resolve_repo_path(f"training/configs/{config_name}.toml")).bundle.out)
+
+
+def _read_manifest_training(bundle_dir: str) -> dict:
+    with open(os.path.join(bundle_dir, "manifest.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    training = manifest.get("training", {}) or {}
+    fine = training.get("fine", {}) or {}
+    return {k: fine[k] for k in ("cal_threshold", "iterations", "seconds") if k in fine}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+def _fmt(v) -> str:
+    return f"{v:.3f}" if isinstance(v, (int, float)) else "-"
+
+
+def render_table(results: dict) -> str:
+    """Markdown for the README from the results JSON (see ``collect``): one pixel-score table
+    per split, then the coarse models' cell accuracy and S_dn."""
+    rows: List[dict] = results["rows"]
+    lines = []
+    for split, title in SPLIT_TITLES.items():
+        lines += [f"**{title}**", "", "| row | method | F1 | IoU | precision | recall | accuracy |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for row in rows:
+            s = row["splits"].get(split)
+            if s is None:
+                continue
+            extra = f" ({s['fine_cell_fraction']:.0%} of cells to the fine model)" if "fine_cell_fraction" in s else ""
+            lines.append(f"| {row['label']} | {row['method']}{extra} | " +
+                         " | ".join(_fmt(s.get(k)) for k in SCORE_KEYS) + " |")
+        lines.append("")
+    coarse_rows = [r for r in rows if r.get("coarse")]
+    if coarse_rows:
+        lines += ["**Coarse model** (cell classes against grid labels at tolerance 0; S_dn: the normalised "
+                  "adjacency score of overcast next to cloudless, Eq. 5, mean over scenes; the truth's own S_dn "
+                  "in brackets)", "",
+                  "| row | " + " | ".join(f"{t} cell accuracy | {t} S_dn" for t in SPLIT_TITLES.values()) + " |",
+                  "| --- | " + " | ".join("--- | ---" for _ in SPLIT_TITLES) + " |"]
+        for row in coarse_rows:
+            cells = []
+            for split in SPLIT_TITLES:
+                c = row["coarse"].get(split, {})
+                cells.append(f"{_fmt(c.get('cell_accuracy'))} | {_fmt(c.get('s_dn_overcast_cloudless'))} "
+                             f"({_fmt(c.get('s_dn_overcast_cloudless_truth'))})")
+            lines.append(f"| {row['label']} | " + " | ".join(cells) + " |")
+        lines.append("")
+    notes = [f"- {row['label']}: {row['note']}" for row in rows if row.get("note")]
+    if notes:
+        lines += notes + [""]
+    meta = results.get("measured", {})
+    if meta:
+        lines.append(f"Measured {meta.get('date', '?')} at commit {meta.get('commit', '?')} by "
+                     "`python -m training results`.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def update_readme(readme_path: str, table: str) -> bool:
+    """Replace the text between the markers (appending a section with them when absent);
+    returns whether the file changed."""
+    with open(readme_path, encoding="utf-8") as f:
+        text = f.read()
+    block = f"{TABLE_START}\n\n{table}\n{TABLE_END}"
+    if TABLE_START in text and TABLE_END in text:
+        start = text.index(TABLE_START)
+        end = text.index(TABLE_END) + len(TABLE_END)
+        new = text[:start] + block + text[end:]
+    else:
+        new = text.rstrip("\n") + "\n\n## Results table\n\n" + block + "\n"
+    if new == text:
+        return False
+    with open(readme_path, "w", encoding="utf-8") as f:
+        f.write(new)
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Collecting rows
+
+def _row(row_id, label, method, splits, **extra) -> dict:
+    return {"id": row_id, "label": label, "method": method, "splits": splits, **extra}
+
+
+def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[str]], train: bool,
+            retrain: bool, log=print) -> dict:
+    """Measure the rows (all, or those whose id starts with one of ``only``), keeping the rest."""
+    rows: Dict[str, dict] = {r["id"]: r for r in (previous or {}).get("rows", [])}
+    order: List[str] = [r["id"] for r in (previous or {}).get("rows", [])]
+
+    def wanted(row_id):
+        return not only or any(row_id.startswith(o) for o in only)
+
+    def put(row):
+        if row["id"] not in order:
+            order.append(row["id"])
+        rows[row["id"]] = row
+
+    if wanted("default"):
+        log("measuring the default bundle ...")
+        m = measure_bundle(resolve_repo_path(DEFAULT_BUNDLE), data_root,
+                           ("cascade", "fine_everywhere", "coarse_none", "coarse"))
+        put(_row("default/cascade", "default bundle", "cascade (coarse + fine where partly cloudy)", m["cascade"],
+                 coarse=m["coarse"]))
+        put(_row("default/fine_everywhere", "default bundle", "fine model on every patch (seed 001 patch baseline)",
+                 m["fine_everywhere"]))
+        put(_row("default/coarse_none", "default bundle", "coarse model alone, partly cloudy = cloud (seed 001 "
+                 "\"None\")", m["coarse_none"]))
+    for config_name, description in VARIANTS:
+        row_id = f"{config_name}/cascade"
+        if not wanted(config_name):
+            continue
+        bundle_dir = variant_bundle(config_name)
+        have = os.path.isfile(os.path.join(bundle_dir, "manifest.json"))
+        if retrain or (train and not have):
+            log(f"training {config_name} ...")
+            train_variant(config_name, data_root)
+        elif not have:
+            log(f"skipping {config_name}: no bundle in {bundle_dir} (use --train)")
+            continue
+        log(f"measuring {config_name} ...")
+        m = measure_bundle(bundle_dir, data_root, ("cascade", "fine_whole", "coarse"))
+        info = _read_manifest_training(bundle_dir)
+        note = None
+        if "cal_threshold" in info:
+            note = (f"CAL threshold at the end of training {info['cal_threshold']:g} "
+                    f"(reflectance {info['cal_threshold'] / 255:.3f})")
+        put(_row(row_id, f"`{config_name}`", f"{description}: cascade", m["cascade"], coarse=m["coarse"],
+                 note=note, training=info))
+        put(_row(f"{config_name}/fine_whole", f"`{config_name}`", f"{description}: fine model over whole images",
+                 m["fine_whole"]))
+    if wanted("peer"):
+        log("measuring ukis-csmask 1.0.0 ...")
+        u = measure_ukis(data_root)
+        put(_row("peer/ukis", "ukis-csmask 1.0.0", "its own models (6-band L1C on Biome, 4-band L2A on On Cloud N)",
+                 {s: {k: v for k, v in d.items() if k != "model"} for s, d in u.items()}))
+        put(_row("peer/blue", "`blue > 0.25`", "reflectance threshold", measure_threshold(data_root)))
+    return {"measured": {"date": datetime.date.today().isoformat(), "commit": git_commit()},
+            "rows": [rows[i] for i in order]}
+
+
+def main(args) -> None:
+    json_path = resolve_repo_path(args.json or RESULTS_JSON)
+    previous = None
+    if os.path.isfile(json_path):
+        with open(json_path, encoding="utf-8") as f:
+            previous = json.load(f)
+    if args.render:
+        if previous is None:
+            raise SystemExit(f"no results in {json_path}; run without --render first")
+        results = previous
+    else:
+        from .paths import resolve_data_root
+
+        results = collect(resolve_data_root(args.data_root), previous, args.only, args.train, args.retrain)
+        with open(json_path, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=1)
+            f.write("\n")
+        print(f"rows written to {json_path}")
+    table = render_table(results)
+    print(table)
+    readme = resolve_repo_path(args.readme or README)
+    print(f"{readme} {'updated' if update_readme(readme, table) else 'unchanged'}")
