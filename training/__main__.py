@@ -18,7 +18,8 @@ def _cmd_train(args):
     cfg = load_config(resolve_repo_path(args.config))
     if args.threads:
         cfg.threads = args.threads
-    summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate)
+    summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate,
+                  coarse_from=resolve_repo_path(args.coarse_from) if args.coarse_from else None)
     print(f"checkpoint: {summary['checkpoint']}")
     print(f"bundle:     {summary['bundle']}  (outputs {summary['shapes']})")
     t = summary["training"]
@@ -86,6 +87,8 @@ def main(argv=None):
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
     p.add_argument("--threads", type=int, help="torch threads (default: the config's, 2)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
+    p.add_argument("--coarse-from", help="train only the fine model and take the coarse one from this checkpoint "
+                                         "(e.g. training/runs/default/checkpoint.pt)")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="score a bundle on Biome val and On Cloud N chips 1-3")

@@ -156,9 +156,22 @@ def save_checkpoint(path: str, cfg: TrainConfig, fine, coarse, norm, training_in
                 "normalization": norm, "training": training_info}, path)
 
 
+def coarse_from_checkpoint(path: str, cfg: TrainConfig):
+    """The coarse model of another run's checkpoint, for a run that changes only the fine
+    model (its normalisation travels with its state). Bands and geometry must match."""
+    from .export import load_checkpoint
+
+    other, _, coarse, _, info = load_checkpoint(path)
+    if list(other.bands) != list(cfg.bands) or other.geometry != cfg.geometry:
+        raise ValueError(f"{path} was trained for bands {other.bands} and geometry {other.geometry}, "
+                         f"this config has {cfg.bands} and {cfg.geometry}")
+    return coarse, {**info.get("coarse", {}), "from_checkpoint": os.path.relpath(path, resolve_repo_path("."))}
+
+
 def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: bool = True,
-        progress: bool = True) -> dict:
-    """Train, export and (optionally) evaluate; returns a summary with paths and numbers."""
+        progress: bool = True, coarse_from: str | None = None) -> dict:
+    """Train, export and (optionally) evaluate; returns a summary with paths and numbers.
+    ``coarse_from``: take the coarse model from this checkpoint instead of training one."""
     started = time.time()
     seed_everything(cfg.seed, cfg.threads)
     rng = np.random.default_rng(cfg.seed)
@@ -170,7 +183,10 @@ def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: 
     fine, fine_info = train_fine(cfg, labelled, clear, norm, rng, progress)
     fine_seconds = time.time() - t0
     t0 = time.time()
-    coarse, coarse_info = train_coarse(cfg, labelled, clear, norm, rng, progress)
+    if coarse_from:
+        coarse, coarse_info = coarse_from_checkpoint(coarse_from, cfg)
+    else:
+        coarse, coarse_info = train_coarse(cfg, labelled, clear, norm, rng, progress)
     coarse_seconds = time.time() - t0
 
     training_info = {

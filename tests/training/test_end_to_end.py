@@ -83,3 +83,20 @@ def test_same_seed_same_first_batches(tmp_path, data_root):
     b = FineSampler(cfg, labelled, clear, np.random.default_rng(3)).batch(4)
     for x, y in zip(a, b):
         assert np.array_equal(x, y)
+
+
+def test_coarse_from_another_checkpoint_keeps_its_coarse_model(tmp_path, data_root):
+    import pytest
+
+    first = run(tiny_config(tmp_path / "a"), data_root, evaluate=False, progress=False)
+    cfg = tiny_config(tmp_path / "b")
+    cfg.seed = 8  # another fine model, same coarse one
+    second = run(cfg, data_root, evaluate=False, progress=False, coarse_from=first["checkpoint"])
+    x = np.random.default_rng(0).random((1, 4, 32, 48), dtype=np.float32)
+    outputs = [ort.InferenceSession(os.path.join(s["bundle"], "coarse.onnx"), providers=["CPUExecutionProvider"])
+               .run(None, {"image": x})[0] for s in (first, second)]
+    assert np.allclose(outputs[0], outputs[1], atol=1e-6)
+    other = tiny_config(tmp_path / "c")
+    other.bands = ["blue", "green", "red"]
+    with pytest.raises(ValueError, match="bands"):
+        run(other, data_root, evaluate=False, progress=False, coarse_from=first["checkpoint"])
