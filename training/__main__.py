@@ -19,7 +19,8 @@ def _cmd_train(args):
     if args.threads:
         cfg.threads = args.threads
     summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate,
-                  coarse_from=resolve_repo_path(args.coarse_from) if args.coarse_from else None)
+                  coarse_from=resolve_repo_path(args.coarse_from) if args.coarse_from else None,
+                  fine_from=resolve_repo_path(args.fine_from) if args.fine_from else None)
     print(f"checkpoint: {summary['checkpoint']}")
     print(f"bundle:     {summary['bundle']}  (outputs {summary['shapes']})")
     t = summary["training"]
@@ -89,6 +90,7 @@ def main(argv=None):
     p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
     p.add_argument("--coarse-from", help="train only the fine model and take the coarse one from this checkpoint "
                                          "(e.g. training/runs/default/checkpoint.pt)")
+    p.add_argument("--fine-from", help="train only the coarse model and take the fine one from this checkpoint")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="score a bundle on Biome val and On Cloud N chips 1-3")

