@@ -8,7 +8,8 @@ A config is an ordinary training config (``config.py``) plus an ``[si]`` table:
 - ``features``: per-band feature maps of the band-set embedding (pooled to twice that);
 - ``required_bands``: bands every input has (kept by band dropout, written to the manifest);
 - ``rgbn_only_probability``: share of samples cut down to the required bands only;
-- ``extra_band_keep``: otherwise, the probability that each further band is kept.
+- ``extra_band_keep``: otherwise, the probability that each further band is kept;
+- ``wavelength_jitter``, ``width_jitter``: random perturbation of the descriptors per sample.
 
 Top-level ``bands`` lists every band the bundle accepts. Each source entry also names its
 ``sensor`` (a key of ``cloud_mask_plugin.core.bands.SENSORS``: the band descriptors come
@@ -64,6 +65,12 @@ class SIOptions:
     required_bands: Tuple[str, ...] = ("blue", "green", "red", "nir")
     rgbn_only_probability: float = 0.3
     extra_band_keep: float = 0.6
+    # Per sample, each band's wavelength is scaled by 1 + N(0, wavelength_jitter) and its
+    # width by exp(U(-width_jitter, width_jitter)): Landsat and Sentinel-2 put their shared
+    # bands a few nm apart, and the model should not tell the sensors apart by that alone
+    # (only synthetic clouds come with Sentinel-2 descriptors; real labels are Landsat's).
+    wavelength_jitter: float = 0.0
+    width_jitter: float = 0.0
 
 
 def load_si_config(path: str) -> Tuple[TrainConfig, SIOptions]:
@@ -216,6 +223,16 @@ def add_synthetic_clouds(image, valid, label, descriptors, cfg: augment.Syntheti
     return out, valid, (label | (opacity >= cfg.label_min_opacity)) & valid
 
 
+def jitter_descriptors(descriptors: np.ndarray, si: SIOptions, rng) -> np.ndarray:
+    if not (si.wavelength_jitter or si.width_jitter):
+        return descriptors
+    c = len(descriptors)
+    out = descriptors.copy()
+    out[:, 0] *= 1 + rng.normal(0, si.wavelength_jitter, c) if si.wavelength_jitter else 1
+    out[:, 1] *= np.exp(rng.uniform(-si.width_jitter, si.width_jitter, c))
+    return out.astype(np.float32)
+
+
 def band_dropout(bands: Sequence[str], si: SIOptions, rng) -> List[int]:
     """Indices of the bands to keep: always the required ones; sometimes only those
     (the 4-band RGBN case), otherwise each further band with ``extra_band_keep``."""
@@ -296,7 +313,7 @@ class SISampler:
             image, valid, label = augment.add_nodata_edge(image, valid, label, rng)
         image = jitter_brightness(image, valid, desc, f.photometric, rng)
         keep = band_dropout(pool.source.bands, self.si, rng)
-        return image[keep], desc[keep], valid, label
+        return image[keep], jitter_descriptors(desc[keep], self.si, rng), valid, label
 
     def mosaic(self):
         """A mosaic of tiles from one source (one band set), before brightness jitter."""
@@ -335,7 +352,7 @@ class SISampler:
         x, v, t = augment.flip_rotate(x, v, t, self.rng)
         x = jitter_brightness(x, v, source.descriptors, self.cfg.fine.photometric, self.rng)
         keep = band_dropout(source.bands, self.si, self.rng)
-        return x[keep], source.descriptors[keep], t
+        return x[keep], jitter_descriptors(source.descriptors[keep], self.si, self.rng), t
 
 
 def _tensors(samples):
@@ -488,8 +505,7 @@ def run_train(cfg: TrainConfig, si: SIOptions, data_root: str, out_dir: Optional
         "coarse": {**coarse_info, "iterations": cfg.coarse.iterations if with_coarse else 0,
                    "seconds": round(coarse_seconds, 1)},
         "scenes": {s.entry["name"]: len(s.scenes) for s in labelled + clear},
-        "band_dropout": {"required": list(si.required_bands), "rgbn_only_probability": si.rgbn_only_probability,
-                         "extra_band_keep": si.extra_band_keep},
+        "si": dict(si.__dict__, required_bands=list(si.required_bands)),
     }
     checkpoint = os.path.join(resolve_repo_path(cfg.checkpoint_dir), cfg.name, "checkpoint.pt")
     os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
@@ -512,6 +528,9 @@ LANDSAT_REFLECTIVE = ("blue", "green", "red", "nir", "swir16", "swir22", "cirrus
 EVAL_SPLITS = (
     ("biome_val_7band", {"kind": "biome", "path": "biome_l8/val"}, "landsat89", LANDSAT_REFLECTIVE),
     ("biome_val_rgbn", {"kind": "biome", "path": "biome_l8/val"}, "landsat89", RGBN),
+    # The same Landsat pixels described as CBERS-4A WFI bands (485/70, 555/70, 660/60, 830/120 nm):
+    # how much the answer moves when another RGBN sensor's descriptors come with the data.
+    ("biome_val_rgbn_cbers_descriptors", {"kind": "biome", "path": "biome_l8/val"}, "cbers4a_wfi", RGBN),
     ("oncloudn_val_rgbn", {"kind": "oncloudn", "path": "oncloudn_s2", "chips": ["chip_1", "chip_2", "chip_3"]},
      "sentinel2", RGBN),
 )
@@ -585,7 +604,7 @@ def _print_report(bundle_dir, report):
     for kind, splits in report.items():
         for split, s in splits.items():
             extra = f"  fine cells {s['fine_cell_fraction']:.0%}" if "fine_cell_fraction" in s else ""
-            print(f"{os.path.basename(os.path.normpath(bundle_dir)):24s} {kind:8s} {split:18s} F1 {s['f1']:.4f}  "
+            print(f"{os.path.basename(os.path.normpath(bundle_dir)):24s} {kind:8s} {split:32s} F1 {s['f1']:.4f}  "
                   f"IoU {s['iou']:.4f}  precision {s['precision']:.4f}  recall {s['recall']:.4f}  "
                   f"accuracy {s['accuracy']:.4f}{extra}", flush=True)
 
