@@ -67,3 +67,34 @@ def test_has_no_junk(archive):
     parts = {part for name in names for part in name.split("/")}
     assert not parts & {"__pycache__", "tests", "training", ".git", ".venv", "demo_output", "dist"}
     assert not [name for name in names if name.endswith((".pyc", ".pyo", ".ts")) or "/." in name]
+
+
+def test_installed_from_the_zip_it_masks_a_real_scene_in_qgis(archive, chip1_tif, tmp_path):
+    """What "Install from ZIP" does: the zip is extracted into a profile's plugins folder.
+    QGIS then loads the plugin from there alone (not from this checkout) and runs it."""
+    path, _, zf = archive
+    plugins = tmp_path / "profile" / "python" / "plugins"
+    zf.extractall(plugins)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    site_packages = subprocess.run([sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+    env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "custom"), QGIS_PLUGINPATH=str(plugins),
+               QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(runtime),
+               # onnxruntime comes from the project's venv here, as a user pip-installs it.
+               PYTHONPATH=site_packages)
+    env.pop("PYTHONSAFEPATH", None)
+    qgis_process = "/usr/bin/qgis_process.bin"
+    subprocess.run([qgis_process, "plugins", "enable", PLUGIN], env=env, cwd=tmp_path, check=True,
+                   capture_output=True, text=True, timeout=120)
+    mask = tmp_path / "mask.tif"
+    run = subprocess.run([qgis_process, "run", "cloudmask:maskclouds", "--", f"INPUT={chip1_tif}", f"OUTPUT_MASK={mask}"],
+                         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    from osgeo import gdal
+
+    out, src = gdal.Open(str(mask)), gdal.Open(chip1_tif)
+    assert (out.RasterXSize, out.RasterYSize) == (src.RasterXSize, src.RasterYSize)
+    assert out.GetGeoTransform() == src.GetGeoTransform()
+    # The model that ran is the one inside the zip.
+    assert out.GetMetadataItem("CLOUDMASK_MODEL") == "cloud-mask-default"
