@@ -2,6 +2,7 @@
 
     python -m training.si_train train training/configs/si_both.toml [--out DIR] [--no-coarse]
     python -m training.si_train evaluate BUNDLE [BUNDLE ...] [--cascade] [--json FILE]
+    python -m training.si_train export training/runs/<config>/checkpoint.pt [--out DIR] [--bands a,b,...]
 
 A config is an ordinary training config (``config.py``) plus an ``[si]`` table:
 
@@ -101,6 +102,13 @@ def load_si_config(path: str) -> Tuple[TrainConfig, SIOptions]:
     missing = [b for b in si.required_bands if b not in cfg.bands]
     if missing:
         raise ValueError(f"required bands {missing} are not in the config's bands")
+    # A band no training source has would reach the model with a descriptor it never saw,
+    # which can throw it off completely (a Sentinel-2-only model fed Landsat's cirrus band
+    # fell from F1 0.85 to 0.11 on Biome val), so the manifest lists trained bands only.
+    trained = {b for entry in cfg.train_sources + cfg.clear_sources for b in entry.get("bands", ())}
+    untrained = [b for b in cfg.bands if b not in trained]
+    if untrained:
+        raise ValueError(f"{os.path.basename(path)}: bands {untrained} are in no source; drop them from 'bands'")
     for entry in cfg.train_sources + cfg.clear_sources:
         entry.setdefault("name", entry["kind"])
         if entry.get("sensor") not in SENSORS or not entry.get("bands"):
@@ -509,7 +517,7 @@ def run_train(cfg: TrainConfig, si: SIOptions, data_root: str, out_dir: Optional
     }
     checkpoint = os.path.join(resolve_repo_path(cfg.checkpoint_dir), cfg.name, "checkpoint.pt")
     os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
-    torch.save({"config": cfg.as_dict(), "si": si.__dict__, "fine": fine.state_dict(),
+    torch.save({"config": cfg.as_dict(), "si": dict(si.__dict__, required_bands=list(si.required_bands)), "fine": fine.state_dict(),
                 "coarse": coarse.state_dict(), "training": info}, checkpoint)
     bundle_dir = resolve_repo_path(out_dir or cfg.bundle.out)
     export_si_bundle(fine, coarse, cfg, si, bundle_dir, info)
@@ -539,7 +547,8 @@ EVAL_SPLITS = (
 def load_eval_splits(data_root: str):
     out = {}
     for name, entry, sensor, bands in EVAL_SPLITS:
-        out[name] = (read_source(dict(entry, name=name), data_root, bands), sensor_descriptors(sensor, bands))
+        out[name] = (read_source(dict(entry, name=name), data_root, bands), sensor_descriptors(sensor, bands),
+                     list(bands))
     return out
 
 
@@ -551,15 +560,26 @@ def _session(path):
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
+def _fed_bands(bundle, bands) -> List[int]:
+    """Indices of the split's bands that the bundle lists: what the engine would feed."""
+    fed = [i for i, b in enumerate(bands) if b in bundle.band_names]
+    missing = [b for b in bundle.required_bands if b not in bands]
+    if missing:
+        raise ValueError(f"the split lacks the bundle's required bands {missing}")
+    return fed
+
+
 def evaluate_si_fine(bundle_dir: str, splits) -> Dict[str, dict]:
     """Fine model alone over whole images (padded to a multiple of 16), onnxruntime."""
     bundle = load_bundle(bundle_dir)
     session = _session(bundle.file_path(bundle.fine.file))
     results = {}
-    for name, (scenes, descriptors) in splits.items():
+    for name, (scenes, descriptors, bands) in splits.items():
+        fed = _fed_bands(bundle, bands)
+        descriptors = descriptors[fed]
         total = Confusion()
         for scene in scenes:
-            image, valid, _ = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.fine.multiple)
+            image, valid, _ = pad_to_multiple(scene.image[fed], scene.valid, scene.label, bundle.fine.multiple)
             x = np.where(valid[None], image, 0.0).astype(np.float32)[None]
             (prob,) = session.run([bundle.fine.output_name], {bundle.fine.input_name: x,
                                                                bundle.descriptor_input: descriptors})
@@ -576,12 +596,13 @@ def evaluate_si_cascade(bundle_dir: str, splits) -> Dict[str, dict]:
 
     bundle = load_bundle(bundle_dir)
     results = {}
-    for name, (scenes, descriptors) in splits.items():
-        models = CascadeModels(bundle, resolve_device("cpu"), descriptors)
+    for name, (scenes, descriptors, bands) in splits.items():
+        fed = _fed_bands(bundle, bands)
+        models = CascadeModels(bundle, resolve_device("cpu"), descriptors[fed])
         total = Confusion()
         fine_cells = cells = 0
         for scene in scenes:
-            result = segment_array(models, scene.image, scene.valid)
+            result = segment_array(models, scene.image[fed], scene.valid)
             total = total + Confusion.from_masks(result.mask == 1, scene.label, scene.valid)
             fine_cells += result.fine_cells
             cells += int(np.count_nonzero(result.decision.classes != 3))
@@ -604,9 +625,39 @@ def _print_report(bundle_dir, report):
     for kind, splits in report.items():
         for split, s in splits.items():
             extra = f"  fine cells {s['fine_cell_fraction']:.0%}" if "fine_cell_fraction" in s else ""
-            print(f"{os.path.basename(os.path.normpath(bundle_dir)):24s} {kind:8s} {split:32s} F1 {s['f1']:.4f}  "
+            label = "/".join(os.path.normpath(bundle_dir).split(os.sep)[-2:])
+            print(f"{label:32s} {kind:8s} {split:32s} F1 {s['f1']:.4f}  "
                   f"IoU {s['iou']:.4f}  precision {s['precision']:.4f}  recall {s['recall']:.4f}  "
                   f"accuracy {s['accuracy']:.4f}{extra}", flush=True)
+
+
+def load_si_checkpoint(path: str):
+    """Config, options and models saved by ``run_train``."""
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    values = dict(state["config"])
+    values.pop("source_path", None)
+    if not values.get("train_sources"):
+        values["train_sources"] = [{"kind": "none", "path": ""}]
+        cfg = config_from_dict(values)
+        cfg.train_sources = []
+    else:
+        cfg = config_from_dict(values)
+    si = SIOptions(**dict(state["si"], required_bands=tuple(state["si"]["required_bands"])))
+    fine = SIFineNet(si.features, cfg.fine.widths, cfg.fine.decoder_widths)
+    fine.load_state_dict(state["fine"])
+    coarse = SICoarseNet(si.features, cfg.coarse.widths, cfg.coarse.context_layers)
+    coarse.load_state_dict(state["coarse"])
+    return cfg, si, fine.eval(), coarse.eval(), state.get("training", {})
+
+
+def _cmd_export(args):
+    cfg, si, fine, coarse, info = load_si_checkpoint(resolve_repo_path(args.checkpoint))
+    if args.bands:
+        cfg.bands = args.bands.split(",")
+    out = resolve_repo_path(args.out or cfg.bundle.out)
+    export_si_bundle(fine, coarse, cfg, si, out, info)
+    load_bundle(out)
+    print(f"exported {out} with bands {cfg.bands}")
 
 
 def _cmd_evaluate(args):
@@ -637,6 +688,11 @@ def main(argv=None):
     p.add_argument("--no-coarse", action="store_true", help="train the fine model only (comparison runs)")
     p.add_argument("--no-evaluate", action="store_true")
     p.set_defaults(func=_cmd_train)
+    p = sub.add_parser("export", help="export a saved checkpoint as a bundle again")
+    p.add_argument("checkpoint", help="training/runs/<config>/checkpoint.pt")
+    p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
+    p.add_argument("--bands", help="comma-separated bands for the manifest (default: the config's)")
+    p.set_defaults(func=_cmd_export)
     p = sub.add_parser("evaluate", help="score sensor-independent bundles on the validation splits")
     p.add_argument("bundles", nargs="+")
     p.add_argument("--cascade", action="store_true", help="also run the full cascade through the engine")

@@ -211,3 +211,18 @@ scales = [1.0]
     assert plan_input(path, rgbn).model_band_names == list(RGBN)
     mask_file(path, OutputPaths(mask=str(tmp_path / "mask_rgbn.tif")), rgbn)
     assert gdal.Open(str(tmp_path / "mask_rgbn.tif")).ReadAsArray().shape == scene.shape
+
+
+def test_config_refuses_bands_no_source_has(tmp_path):
+    """An untrained band would reach the model with a descriptor it never saw."""
+    from training.si_train import load_si_config
+
+    source = ('[[train_sources]]\nname = "b"\nkind = "biome"\npath = "biome_l8/train"\nsensor = "landsat89"\n'
+              'bands = ["blue", "green", "red", "nir"]\n')
+    good = tmp_path / "good.toml"
+    good.write_text('name = "g"\nbands = ["blue", "green", "red", "nir"]\n' + source)
+    assert load_si_config(str(good))[0].bands == list(RGBN)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "b"\nbands = ["blue", "green", "red", "nir", "cirrus"]\n' + source)
+    with pytest.raises(ValueError, match="cirrus"):
+        load_si_config(str(bad))
