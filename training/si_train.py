@@ -674,6 +674,27 @@ def _cmd_evaluate(args):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(everything, f, indent=2)
+    if args.write:
+        from .export import update_manifest_metrics
+
+        for bundle_dir, report in everything.items():
+            update_manifest_metrics(bundle_dir, manifest_metrics(report))
+            print(f"metrics written to {bundle_dir}/manifest.json")
+
+
+def manifest_metrics(report: dict) -> dict:
+    """The manifest's ``metrics``: fine-model pixel scores per split (and the cascade's when run)."""
+    keys = ("accuracy", "precision", "recall", "f1", "iou", "pixels")
+    out = {}
+    for split, scores in report["fine"].items():
+        out[split] = {k: round(scores[k], 4) if isinstance(scores[k], float) else scores[k] for k in keys}
+        out[split]["measured_on"] = ("fine model over whole images, onnxruntime, nodata excluded, micro-averaged; "
+                                     "bands and descriptors as the engine feeds that sensor")
+        if "cascade" in report:
+            c = report["cascade"][split]
+            out[split]["cascade"] = {k: round(c[k], 4) for k in ("f1", "iou", "precision", "recall", "accuracy",
+                                                                 "fine_cell_fraction")}
+    return out
 
 
 def main(argv=None):
@@ -697,6 +718,7 @@ def main(argv=None):
     p.add_argument("bundles", nargs="+")
     p.add_argument("--cascade", action="store_true", help="also run the full cascade through the engine")
     p.add_argument("--json")
+    p.add_argument("--write", action="store_true", help="write the scores into each bundle's manifest")
     p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=_cmd_evaluate)
     args = parser.parse_args(argv)
