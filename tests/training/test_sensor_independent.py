@@ -187,7 +187,6 @@ scales = [1.0]
 
     scene = read_biome(os.path.join(data_root, "biome_l8/val"), ["red", "green", "blue", "nir08", "swir16",
                                                                 "swir22", "cirrus"])[0]
-    from osgeo import gdal_array  # noqa: F401  (GDAL's numpy bridge for WriteArray)
     path = str(tmp_path / "biome_val.tif")
     names = ("red", "green", "blue", "nir08", "swir16", "swir22", "cirrus")
     ds = gdal.GetDriverByName("GTiff").Create(path, scene.shape[1], scene.shape[0], 7, gdal.GDT_Float32)
