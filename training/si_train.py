@@ -614,6 +614,11 @@ def _cmd_train(args):
     cfg, si = load_si_config(resolve_repo_path(args.config))
     if args.threads:
         cfg.threads = args.threads
+    if args.seed is not None:
+        # Another seed of the same config: a run of its own, so it must not overwrite the first.
+        cfg.seed = args.seed
+        cfg.name = f"{cfg.name}_seed{args.seed}"
+        args.out = args.out or os.path.join(cfg.checkpoint_dir, cfg.name, "bundle")
     summary = run_train(cfg, si, resolve_data_root(args.data_root), args.out, with_coarse=not args.no_coarse)
     print(json.dumps({k: summary[k] for k in ("checkpoint", "bundle", "seconds")}))
     if not args.no_evaluate:
@@ -706,6 +711,7 @@ def main(argv=None):
     p.add_argument("config")
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
     p.add_argument("--threads", type=int)
+    p.add_argument("--seed", type=int, help="another seed: name <config>_seed<N>, bundle under the checkpoint folder")
     p.add_argument("--no-coarse", action="store_true", help="train the fine model only (comparison runs)")
     p.add_argument("--no-evaluate", action="store_true")
     p.set_defaults(func=_cmd_train)
