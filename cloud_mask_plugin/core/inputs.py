@@ -244,7 +244,12 @@ def _match_model_bands(bundle, names: List[Optional[str]], label: str,
     sources: List[int] = []
     missing: List[str] = []
     for wanted in bundle.band_names:
-        found = [i + 1 for i, have in enumerate(names) if have and names_match(wanted, have)]
+        # The band of that very name first, then an equivalent one (nir08 for nir), and
+        # never a raster band already feeding another input: a bundle listing both nir and
+        # nir08 must not be fed Sentinel-2's B8 twice.
+        exact = [i + 1 for i, have in enumerate(names) if have == wanted]
+        similar = [i + 1 for i, have in enumerate(names) if have and have != wanted and names_match(wanted, have)]
+        found = [i for i in exact + similar if i not in sources]
         if found:
             chosen.append(wanted)
             sources.append(found[0])

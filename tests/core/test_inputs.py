@@ -144,3 +144,26 @@ def test_sensor_independent_bundle_takes_the_bands_a_raster_has(tmp_path):
     no_blue = write_raster(tmp_path / "nb.tif", scene[:3], names=("swir16", "red", "green"))
     with pytest.raises(InputError, match="lacks the band\\(s\\) blue"):
         plan_input(no_blue, MaskOptions(model=bundle))
+
+
+def test_equivalent_names_never_feed_one_raster_band_twice(tmp_path):
+    """A sensor-independent bundle listing nir and nir08 gets B8 once (as nir) from a raster
+    that has only one of them, and each from its own band when both exist."""
+    from toy_bundle import SI_BANDS, make_toy_si_bundle
+    import json
+    import os
+
+    bundle = make_toy_si_bundle(tmp_path / "si")
+    manifest_path = os.path.join(bundle, "manifest.json")
+    manifest = json.load(open(manifest_path))
+    manifest["inputs"]["bands"] = SI_BANDS[:4] + [{"name": "nir08", "wavelength_nm": 865, "width_nm": 25}]
+    json.dump(manifest, open(manifest_path, "w"))
+
+    one_nir = write_raster(tmp_path / "one.tif", np.zeros((4, 8, 8), np.float32), names=("blue", "green", "red", "nir"))
+    plan = plan_input(one_nir, MaskOptions(model=bundle))
+    assert plan.mapping_dict() == {"blue": 1, "green": 2, "red": 3, "nir": 4}
+
+    both = write_raster(tmp_path / "both.tif", np.zeros((5, 8, 8), np.float32),
+                        names=("blue", "green", "red", "nir08", "nir"))
+    plan = plan_input(both, MaskOptions(model=bundle))
+    assert plan.mapping_dict() == {"blue": 1, "green": 2, "red": 3, "nir": 5, "nir08": 4}
