@@ -52,6 +52,12 @@ def _export_onnx(model: nn.Module, path: str, in_channels: int, output_name: str
                           output_name: {0: "batch", 2: "out_height", 3: "out_width"}},
             do_constant_folding=True,
         )
+    stamp_metadata(path, metadata)
+
+
+def stamp_metadata(path: str, metadata: dict):
+    """Replace the ONNX file's metadata_props with ``metadata`` (model name, version...),
+    so the model says what it is even without its manifest; then check the file."""
     proto = onnx.load(path)
     del proto.metadata_props[:]
     for key, value in metadata.items():

@@ -438,7 +438,7 @@ def export_si_onnx(model: nn.Module, path: str, output_name: str, example_size: 
     """ONNX with dynamic batch, bands, height and width; inputs ``image`` and ``band_descriptors``."""
     import warnings
 
-    import onnx
+    from .export import stamp_metadata
 
     wrapped = _WithActivation(model.eval(), activation).eval()
     example = (torch.rand(1, 5, example_size, example_size),
@@ -453,13 +453,7 @@ def export_si_onnx(model: nn.Module, path: str, output_name: str, example_size: 
                           output_name: {0: "batch", 2: "out_height", 3: "out_width"}},
             do_constant_folding=True,
         )
-    proto = onnx.load(path)
-    del proto.metadata_props[:]
-    for key, value in metadata.items():
-        entry = proto.metadata_props.add()
-        entry.key, entry.value = key, str(value)
-    onnx.checker.check_model(proto)
-    onnx.save(proto, path)
+    stamp_metadata(path, metadata)
 
 
 def export_si_bundle(fine: SIFineNet, coarse: SICoarseNet, cfg: TrainConfig, si: SIOptions, out_dir: str,
