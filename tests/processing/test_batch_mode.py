@@ -6,19 +6,9 @@ import os
 import pytest
 from qgis.core import QgsApplication
 
-from cloud_mask_plugin import classFactory
 from frontend_helpers import assert_same_grid, read_raster
 
 ALGORITHM = "cloudmask:maskclouds"
-
-
-@pytest.fixture(scope="module")
-def plugin(qgis_processing, qgis_iface):
-    """The plugin as QGIS desktop loads it: classFactory, then initGui."""
-    plugin = classFactory(qgis_iface)
-    plugin.initGui()
-    yield plugin
-    plugin.unload()
 
 
 @pytest.fixture

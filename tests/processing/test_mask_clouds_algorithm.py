@@ -41,15 +41,6 @@ def test_plugin_registers_its_provider_in_init_gui_and_removes_it_in_unload(qgis
     assert registry.providerById("cloudmask") is None
 
 
-@pytest.fixture(scope="module")
-def plugin(qgis_processing, qgis_iface):
-    """The plugin as QGIS desktop loads it: classFactory, then initGui."""
-    plugin = classFactory(qgis_iface)
-    plugin.initGui()
-    yield plugin
-    plugin.unload()
-
-
 @pytest.fixture
 def run(plugin):
     import processing
