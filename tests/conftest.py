@@ -4,25 +4,14 @@ import os
 
 import pytest
 
-from frontend_helpers import shared_data
+from real_data import stack_oncloudn
 
 
 @pytest.fixture(scope="session")
 def chip1_tif(tmp_path_factory):
     """On Cloud N chip 1 (Sentinel-2 L2A, 512 x 512 at 10 m, UTM 36S) as one GeoTIFF with
     band descriptions blue, green, red, nir and nodata 0."""
-    from osgeo import gdal
-
-    source = shared_data("oncloudn_s2", "chip_1")
-    stacked = gdal.BuildVRT("", [os.path.join(source, f"{band}.tif") for band in ("B02", "B03", "B04", "B08")],
-                            separate=True)
-    path = str(tmp_path_factory.mktemp("chip1") / "chip_1.tif")
-    ds = gdal.Translate(path, stacked)
-    for index, name in enumerate(("blue", "green", "red", "nir"), start=1):
-        ds.GetRasterBand(index).SetDescription(name)
-        ds.GetRasterBand(index).SetNoDataValue(0)
-    ds = None
-    return path
+    return stack_oncloudn("chip_1", tmp_path_factory.mktemp("chip1") / "chip_1.tif")
 
 
 @pytest.fixture(scope="session")

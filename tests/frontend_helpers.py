@@ -1,19 +1,6 @@
 """Helpers for the front-end tests (CLI, Processing, qgis_process): where the real data
 is, inputs derived from it, and how to check the rasters a run wrote."""
-import os
-
 import pytest
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
-
-
-def shared_data(*parts):
-    """Path of a file in the shared data folder; skips the test when it is absent."""
-    path = os.path.join(SHARED_DATA, *parts)
-    if not os.path.exists(path):
-        pytest.skip(f"real test data not found at {path} (the shared data folder sits beside the repository)")
-    return path
 
 
 def read_raster(path):

@@ -7,7 +7,7 @@ from cloud_mask_plugin.core.api import MaskOptions, plan_input
 from cloud_mask_plugin.core.bands import SENSORS, common_name_from_text, normalise_band_id, parse_band_list
 from cloud_mask_plugin.core.errors import BandMappingError, InputError
 
-from engine_helpers import shared_data, write_raster
+from real_data import shared_data, write_raster
 
 
 @pytest.mark.parametrize("text,name", [

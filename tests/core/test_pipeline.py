@@ -12,7 +12,7 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import OutputError
 
-from engine_helpers import stack_oncloudn, write_raster
+from real_data import stack_oncloudn, write_raster
 from toy_bundle import BRIGHT, SHARPNESS
 
 
@@ -22,7 +22,7 @@ def read(path):
 
 
 def test_real_scene_keeps_grid_and_reports_cover(tmp_path, toy_bundle):
-    scene = stack_oncloudn("chip_1", tmp_path)
+    scene = stack_oncloudn("chip_1", tmp_path / "chip_1.tif")
     outputs = default_outputs(scene, str(tmp_path / "out"))
     result = mask_file(scene, outputs, MaskOptions(model=toy_bundle))
 

@@ -3,55 +3,19 @@ the stub ``qgis_iface`` and ``qgis_new_project``)."""
 import os
 import sys
 
-import numpy as np
 import pytest
-from osgeo import gdal
 from qgis.core import QgsApplication, QgsSettings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
 REPO = os.path.dirname(TESTS)
-DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
 for path in (REPO, TESTS, HERE):
     if path not in sys.path:
         sys.path.insert(0, path)
 
 from gui_helpers import wait_until  # noqa: E402
+from real_data import stack_oncloudn as stack_chip  # noqa: E402
 from toy_bundle import make_toy_bundle  # noqa: E402
-
-BAND_FILES = ("B02", "B03", "B04", "B08")
-BAND_NAMES = ("blue", "green", "red", "nir")
-
-
-def shared_data(*parts):
-    path = os.path.join(DATA, *parts)
-    if not os.path.exists(path):
-        pytest.skip(f"real test data not found at {path} (the shared data folder sits beside the repository)")
-    return path
-
-
-def stack_chip(chip, out_path, names=BAND_NAMES, repeat=1):
-    """The On Cloud N chip's B02/B03/B04/B08 files as one GeoTIFF, optionally tiled
-    ``repeat`` x ``repeat`` times (a larger real scene for timing-sensitive tests), with
-    ``names`` as band descriptions (None: no descriptions, as many exported rasters have)."""
-    folder = shared_data("oncloudn_s2", chip)
-    vrt = gdal.BuildVRT("", [os.path.join(folder, f"{band}.tif") for band in BAND_FILES], separate=True)
-    data = vrt.ReadAsArray()
-    if repeat > 1:
-        data = np.tile(data, (1, repeat, repeat))
-    count, height, width = data.shape
-    ds = gdal.GetDriverByName("GTiff").Create(str(out_path), width, height, count, gdal.GDT_UInt16,
-                                              ["TILED=YES", "COMPRESS=DEFLATE"])
-    ds.SetGeoTransform(vrt.GetGeoTransform())
-    ds.SetProjection(vrt.GetProjection())
-    for i in range(count):
-        band = ds.GetRasterBand(i + 1)
-        band.WriteArray(data[i])
-        band.SetNoDataValue(0)
-        if names:
-            band.SetDescription(names[i])
-    ds = None
-    return str(out_path)
 
 
 @pytest.fixture(scope="session")

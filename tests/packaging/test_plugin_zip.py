@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from frontend_helpers import REPO
+from real_data import REPO
 
 PLUGIN = "cloud_mask_plugin"
 

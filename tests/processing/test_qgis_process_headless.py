@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from frontend_helpers import REPO, assert_same_grid, cloud_percent, read_raster, without_band_names
+from real_data import REPO
+from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 QGIS_PROCESS = os.environ.get("QGIS_PROCESS", "/usr/bin/qgis_process.bin")
 

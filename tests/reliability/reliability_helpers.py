@@ -17,23 +17,15 @@ from typing import Dict, List, Optional
 import numpy as np
 import pytest
 
+from real_data import REPO
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
-CANONICAL = ("blue", "green", "red", "nir")
 
 # Files a run may leave only while it runs: temporary outputs and their SQLite or GDAL
 # sidecars, and the per-output locks.
 LEFTOVER = re.compile(r"(\.partial|\.lock$|-journal$|-wal$|-shm$)")
 # The CLI's progress lines on stderr when it is not a terminal: "<name>: NN% <stage>".
 PROGRESS_LINE = re.compile(r"^.+: +\d{1,3}% .+$")
-
-
-def shared_data(*parts):
-    path = os.path.join(SHARED_DATA, *parts)
-    if not os.path.exists(path):
-        pytest.skip(f"real test data not found at {path} (the shared data folder sits beside the repository)")
-    return path
 
 
 def sha256(path) -> str:
@@ -58,33 +50,6 @@ def leftovers(*folders) -> List[str]:
         if os.path.isdir(folder):
             found += [os.path.join(folder, n) for n in os.listdir(folder) if LEFTOVER.search(n)]
     return found
-
-
-def write_raster(path, array, geotransform=(500000.0, 10.0, 0.0, 4000000.0, 0.0, -10.0), epsg=32633,
-                 names=CANONICAL, nodata=None, driver="GTiff", options=None):
-    """Write [C, H, W] ``array`` (any numpy dtype GDAL knows) with band descriptions
-    ``names`` (None: none) and ``nodata`` (one value for all bands, or a list per band)."""
-    from osgeo import gdal, gdal_array, osr
-
-    c, h, w = array.shape
-    data_type = gdal_array.NumericTypeCodeToGDALTypeCode(array.dtype)
-    ds = gdal.GetDriverByName(driver).Create(os.fspath(path), w, h, c, data_type, options=options or [])
-    if geotransform is not None:
-        ds.SetGeoTransform(geotransform)
-    if epsg is not None:
-        srs = osr.SpatialReference()
-        srs.ImportFromEPSG(epsg)
-        ds.SetProjection(srs.ExportToWkt())
-    per_band = nodata if isinstance(nodata, (list, tuple)) else [nodata] * c
-    for i in range(c):
-        band = ds.GetRasterBand(i + 1)
-        band.WriteArray(array[i])
-        if names and names[i]:
-            band.SetDescription(names[i])
-        if per_band[i] is not None:
-            band.SetNoDataValue(float(per_band[i]))
-    ds = None
-    return os.fspath(path)
 
 
 def scene(height, width, seed=0, dtype=np.float32, bands=4):

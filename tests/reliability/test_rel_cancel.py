@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reliability_helpers as rh
+from real_data import write_raster
 from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file
 from cloud_mask_plugin.core.errors import Cancelled
 
@@ -29,7 +30,7 @@ def case(toy, tmp_path_factory):
     """A scene whose run passes every stage (reading, coarse, fine batches, writing,
     polygons), its reference mask, and how many progress callbacks a full run makes."""
     folder = tmp_path_factory.mktemp("cancel_case")
-    scene = rh.write_raster(folder / "scene.tif", rh.scene(300, 270, seed=31))
+    scene = write_raster(folder / "scene.tif", rh.scene(300, 270, seed=31))
     totals = {}
     for polygons in (True, False):
         calls = []
@@ -226,7 +227,7 @@ def test_cli_ctrl_c_cancels_cleanly(toy, tmp_path, stage):
     folder.mkdir()
     rng = np.random.default_rng(7)
     data = np.repeat(rng.uniform(0.0, 0.6, size=(1, 700, 700)).astype(np.float32), 4, axis=0)
-    scene = rh.write_raster(folder / "noisy.tif", data)
+    scene = write_raster(folder / "noisy.tif", data)
     before = rh.sha256(scene)
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=rh.REPO, PYTHONUNBUFFERED="1")

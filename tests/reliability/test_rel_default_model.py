@@ -9,6 +9,7 @@ import pytest
 from osgeo import gdal
 
 import reliability_helpers as rh
+from real_data import shared_data, write_raster
 from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file
 from cloud_mask_plugin.core.bundle import DEFAULT_BUNDLE_DIR
 from cloud_mask_plugin.core.errors import Cancelled
@@ -23,7 +24,7 @@ BIOME_BANDS = ["red", "green", "blue", "nir", "swir16", "swir22", "cirrus", "lwi
 
 @pytest.fixture(scope="module")
 def biome(tmp_path_factory):
-    folder = rh.shared_data("biome_l8", "val", "images")
+    folder = shared_data("biome_l8", "val", "images")
     name = sorted(n for n in os.listdir(folder) if n.endswith(".tif"))[0]
     return os.path.join(folder, name)
 
@@ -32,7 +33,7 @@ def crop(source, folder, x, y, w, h, holes=False):
     data = gdal.Open(source).ReadAsArray(x, y, w, h).astype(np.float32)
     if holes:
         data[:, : max(1, h // 3), : max(1, w // 2)] = np.nan
-    path = rh.write_raster(os.path.join(folder, f"crop_{w}x{h}.tif"), data, geotransform=None, epsg=None,
+    path = write_raster(os.path.join(folder, f"crop_{w}x{h}.tif"), data, geotransform=None, epsg=None,
                            names=None)
     return path, np.isnan(data).any(axis=0)
 

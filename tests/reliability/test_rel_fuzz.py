@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import reliability_helpers as rh
+from real_data import RGBN, write_raster
 
 FUZZ = dict(deadline=None, derandomize=not os.environ.get("CLOUDMASK_FUZZ_RANDOM"), database=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -114,13 +115,13 @@ def cases(draw, folder):
     # Band layout in the file.
     layout = draw(st.sampled_from(["canonical", "shuffled", "extra bands", "band list"]), label="layout")
     order = list(range(4))
-    names: List[Optional[str]] = list(rh.CANONICAL)
+    names: List[Optional[str]] = list(RGBN)
     arrays = [dn[i] for i in range(4)]
     nodatas = [nodata] * 4
     if layout in ("shuffled", "band list", "extra bands"):
         order = draw(st.permutations(range(4)), label="order")
         arrays = [dn[i] for i in order]
-        names = [rh.CANONICAL[i] for i in order]
+        names = [RGBN[i] for i in order]
     if layout == "extra bands":
         for extra in draw(st.lists(st.sampled_from(["swir16", "", "thermal?"]), min_size=1, max_size=2),
                           label="extras"):
@@ -137,7 +138,7 @@ def cases(draw, folder):
         names = None
 
     gt, epsg = GEOREF[draw(st.sampled_from(sorted(GEOREF)), label="georef")]
-    path = rh.write_raster(os.path.join(folder, f"fuzz_{dtype}.tif"), np.stack(arrays), geotransform=gt, epsg=epsg,
+    path = write_raster(os.path.join(folder, f"fuzz_{dtype}.tif"), np.stack(arrays), geotransform=gt, epsg=epsg,
                            names=names, nodata=nodatas)
     size = "tiny" if h * w < 100 else "small" if h * w < 10000 else "large"
     for what in (f"size {size}", f"dtype {dtype}", f"nodata {kind}/{pattern}", f"layout {layout}"):
@@ -166,7 +167,7 @@ def check_invariants(case: Case, outcome: rh.Outcome):
 
 def canonical_mask(case: Case, model, folder):
     """The engine's mask for the same reflectance as a float32 raster in model band order."""
-    path = rh.write_raster(os.path.join(folder, "canonical.tif"), case.reflectance, nodata=float("nan"))
+    path = write_raster(os.path.join(folder, "canonical.tif"), case.reflectance, nodata=float("nan"))
     outcome = rh.engine_run(path, os.path.join(folder, "canonical_out"), model, polygons=False)
     assert outcome.ok, outcome.message
     return rh.read(outcome.outputs["mask"])[1]

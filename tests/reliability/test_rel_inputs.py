@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import reliability_helpers as rh
+from real_data import RGBN, shared_data, write_raster
 
 
 def no_outputs(folder):
@@ -28,7 +29,7 @@ def src(tmp_path):
 # ------------------------------------------------------------------------ band problems
 
 def test_too_few_bands_names_the_file_and_the_missing_band(front, toy, src, tmp_path, guard):
-    path = rh.write_raster(src / "three.tif", rh.scene(40, 50)[:3], names=("blue", "green", "red"))
+    path = write_raster(src / "three.tif", rh.scene(40, 50)[:3], names=("blue", "green", "red"))
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     outcome.assert_error("'three.tif'", "nir", "name the bands")
@@ -37,7 +38,7 @@ def test_too_few_bands_names_the_file_and_the_missing_band(front, toy, src, tmp_
 
 
 def test_unmappable_band_names_list_what_the_raster_has(front, toy, src, tmp_path, guard):
-    path = rh.write_raster(src / "weird.tif", rh.scene(40, 50), names=("foo", "bar", "baz", "qux"))
+    path = write_raster(src / "weird.tif", rh.scene(40, 50), names=("foo", "bar", "baz", "qux"))
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     outcome.assert_error("'weird.tif'", "blue, green, red, nir", "'foo'")
@@ -46,7 +47,7 @@ def test_unmappable_band_names_list_what_the_raster_has(front, toy, src, tmp_pat
 
 
 def test_band_list_longer_than_the_raster_is_refused(front, toy, src, tmp_path, guard):
-    path = rh.write_raster(src / "s.tif", rh.scene(40, 50))
+    path = write_raster(src / "s.tif", rh.scene(40, 50))
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy, bands=["blue", "green", "red", "nir", "swir16"])
     outcome.assert_error("'s.tif'", "5 bands", "only 4")
@@ -56,7 +57,7 @@ def test_band_list_longer_than_the_raster_is_refused(front, toy, src, tmp_path, 
 
 def test_wrong_band_list_for_the_model_is_refused(front, toy, src, tmp_path, guard):
     """The user maps the raster's bands but leaves out one the model needs."""
-    path = rh.write_raster(src / "s.tif", rh.scene(40, 50), names=None)
+    path = write_raster(src / "s.tif", rh.scene(40, 50), names=None)
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy, bands=["blue", "green", "red", "swir16"])
     outcome.assert_error("'s.tif'", "nir")
@@ -67,7 +68,7 @@ def test_wrong_band_list_for_the_model_is_refused(front, toy, src, tmp_path, gua
 # ------------------------------------------------------------------------ georeferencing
 
 def test_no_crs_still_works_and_keeps_the_geotransform(front, toy, src, tmp_path, guard):
-    path = rh.write_raster(src / "nocrs.tif", rh.scene(150, 140), epsg=None)
+    path = write_raster(src / "nocrs.tif", rh.scene(150, 140), epsg=None)
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     assert outcome.ok, outcome.message
@@ -82,7 +83,7 @@ def test_no_geotransform_gives_outputs_without_one(front, toy, src, tmp_path, gu
     outputs must not invent a geotransform. GDAL's default (0, 1, 0, 0, 0, 1) written into
     the mask puts it upside down beside its input in QGIS, which shows rasters without a
     geotransform at (0, 1, 0, 0, 0, -1)."""
-    path = rh.write_raster(src / "nogeo.tif", rh.scene(150, 140), geotransform=None, epsg=None)
+    path = write_raster(src / "nogeo.tif", rh.scene(150, 140), geotransform=None, epsg=None)
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     assert outcome.ok, outcome.message
@@ -96,7 +97,7 @@ def test_no_geotransform_outputs_overlay_the_input_in_qgis(toy, src, tmp_path, q
     from qgis.core import QgsRasterLayer, QgsVectorLayer
 
     data = rh.scene(150, 140)
-    path = rh.write_raster(src / "nogeo.tif", data, geotransform=None, epsg=None)
+    path = write_raster(src / "nogeo.tif", data, geotransform=None, epsg=None)
     outcome = rh.engine_run(path, tmp_path / "out", toy)
     assert outcome.ok, outcome.message
     source = QgsRasterLayer(path, "in")
@@ -123,7 +124,7 @@ def test_no_geotransform_outputs_overlay_the_input_in_qgis(toy, src, tmp_path, q
 
 def test_rotated_geotransform_is_kept_everywhere(front, toy, src, tmp_path, guard):
     gt = (1000.0, 7.0, 3.0, 5000.0, 2.0, -9.0)  # rotated and sheared: not north-up
-    path = rh.write_raster(src / "rot.tif", rh.scene(150, 140), geotransform=gt)
+    path = write_raster(src / "rot.tif", rh.scene(150, 140), geotransform=gt)
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     assert outcome.ok, outcome.message
@@ -144,7 +145,7 @@ def test_rotated_geotransform_is_kept_everywhere(front, toy, src, tmp_path, guar
 # ------------------------------------------------------------------------ no data
 
 def test_all_nodata_is_a_clear_error(front, toy, src, tmp_path, guard):
-    path = rh.write_raster(src / "empty.tif", np.zeros((4, 60, 70), np.uint16), nodata=0)
+    path = write_raster(src / "empty.tif", np.zeros((4, 60, 70), np.uint16), nodata=0)
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     outcome.assert_error("'empty.tif'", "no valid pixels")
@@ -164,7 +165,7 @@ def test_nan_and_infinity_are_nodata(front, toy, src, tmp_path, guard, declared)
     bad[40:45, 30:] = True
     data[2, 100, 100] = np.nan
     bad[100, 100] = True
-    path = rh.write_raster(src / "nan.tif", data, nodata=float("nan") if declared else None)
+    path = write_raster(src / "nan.tif", data, nodata=float("nan") if declared else None)
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy)
     assert outcome.ok, outcome.message
@@ -184,7 +185,7 @@ def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy, src, tmp_path,
 
     dn = np.rint(rh.scene(60, 70, seed=5) * 250).astype(np.uint8)
     dn[3, 10:20, 10:20] = 0  # dark water in NIR
-    path = rh.write_raster(src / "rgbn.tif", dn)
+    path = write_raster(src / "rgbn.tif", dn)
     assert gdal.Open(path).GetRasterBand(4).GetColorInterpretation() == gdal.GCI_AlphaBand  # the premise
     g = guard(src)
     outcome = front.run(path, tmp_path / "out", toy, scale=0.6 / 250)
@@ -199,7 +200,7 @@ def test_per_dataset_mask_still_marks_nodata(toy, src, tmp_path):
     from osgeo import gdal
 
     data = rh.scene(60, 70, seed=6)
-    path = rh.write_raster(src / "masked.tif", data)
+    path = write_raster(src / "masked.tif", data)
     ds = gdal.Open(path, gdal.GA_Update)
     assert ds.CreateMaskBand(gdal.GMF_PER_DATASET) == 0
     keep = np.ones((60, 70), np.uint8) * 255
@@ -216,7 +217,7 @@ def test_per_dataset_mask_still_marks_nodata(toy, src, tmp_path):
 @pytest.mark.parametrize("height,width", [(1, 1), (7, 9), (129, 3), (3, 257), (300, 131)])
 def test_sizes_not_multiples_of_the_cell_or_window(front, toy, src, tmp_path, height, width):
     data = rh.scene(height, width, seed=height * 7 + width)
-    path = rh.write_raster(src / "odd.tif", data)
+    path = write_raster(src / "odd.tif", data)
     outcome = front.run(path, tmp_path / "out", toy)
     assert outcome.ok, outcome.message
     rh.assert_grid_like(outcome.outputs["mask"], path)
@@ -236,7 +237,7 @@ DN_SCALE = 0.6 / 250
 def float32_mask(toy, tmp_path_factory):
     """The mask of ``DN`` stored as float32, the reference for the other data types."""
     folder = tmp_path_factory.mktemp("dtype_reference")
-    reference = rh.write_raster(folder / "reference.tif", DN.astype(np.float32))
+    reference = write_raster(folder / "reference.tif", DN.astype(np.float32))
     expected = rh.engine_run(reference, folder / "out", toy, scale=DN_SCALE)
     assert expected.ok, expected.message
     return rh.read(expected.outputs["mask"])[1]
@@ -245,7 +246,7 @@ def float32_mask(toy, tmp_path_factory):
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int16, np.float32, np.float64])
 def test_data_types_give_the_same_mask(front, toy, src, tmp_path, dtype, float32_mask):
     """The same DN in any data type, with the same scale, gives the same mask."""
-    path = rh.write_raster(src / f"dn_{np.dtype(dtype).name}.tif", DN.astype(dtype))
+    path = write_raster(src / f"dn_{np.dtype(dtype).name}.tif", DN.astype(dtype))
     outcome = front.run(path, tmp_path / "out", toy, scale=DN_SCALE)
     assert outcome.ok, outcome.message
     rh.assert_grid_like(outcome.outputs["mask"], path)
@@ -270,10 +271,10 @@ HUGE_BAND = """
 
 
 def huge_vrt(folder, size):
-    rh.write_raster(folder / "small.tif", rh.scene(200, 200, dtype=np.uint16), nodata=0)
+    write_raster(folder / "small.tif", rh.scene(200, 200, dtype=np.uint16), nodata=0)
     path = folder / f"huge_{size}.vrt"
     path.write_text(HUGE_VRT.format(size=size, bands="".join(
-        HUGE_BAND.format(i=i, name=name) for i, name in enumerate(rh.CANONICAL, start=1))))
+        HUGE_BAND.format(i=i, name=name) for i, name in enumerate(RGBN, start=1))))
     return str(path)
 
 
@@ -388,14 +389,14 @@ def real_geotiff(folder, name="chip.tif", layout="striped"):
     the end) or 'cog' (directory first, tiles after)."""
     from osgeo import gdal
 
-    source = rh.shared_data("oncloudn_s2", "chip_1")
+    source = shared_data("oncloudn_s2", "chip_1")
     vrt = gdal.BuildVRT("", [os.path.join(source, f"{b}.tif") for b in ("B02", "B03", "B04", "B08")], separate=True)
     path = str(folder / name)
     options = dict(format="COG", creationOptions=["COMPRESS=DEFLATE"]) if layout == "cog" else {}
     gdal.Translate(path, vrt, **options).FlushCache()  # closed when the result is dropped
     ds = gdal.Open(path, gdal.GA_Update) if layout != "cog" else None
     if ds is not None:
-        for i, n in enumerate(rh.CANONICAL, start=1):
+        for i, n in enumerate(RGBN, start=1):
             ds.GetRasterBand(i).SetDescription(n)
         ds = None
     return path
@@ -412,7 +413,7 @@ def test_truncated_geotiff_directory_at_the_end(front, toy, src, tmp_path, guard
     path = real_geotiff(src, layout="striped")
     truncate_half(path)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, bands=list(rh.CANONICAL))
+    outcome = front.run(path, tmp_path / "out", toy, bands=list(RGBN))
     outcome.assert_error("'chip.tif'", "cannot be opened as a raster")
     g.check()
     assert no_outputs(tmp_path / "out")
@@ -423,7 +424,7 @@ def test_truncated_geotiff_tiles_missing(front, toy, src, tmp_path, guard):
     path = real_geotiff(src, layout="cog")
     truncate_half(path)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, bands=list(rh.CANONICAL))
+    outcome = front.run(path, tmp_path / "out", toy, bands=list(RGBN))
     outcome.assert_error("'chip.tif'", "truncated or corrupt")
     g.check()
     assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
@@ -460,7 +461,7 @@ def test_paths_with_spaces_accents_and_other_scripts(front, toy, tmp_path, guard
     """Users' folders are called 'Área de Trabalho' or '衛星 データ'."""
     folder = tmp_path / "Área de Trabalho" / "衛星 データ [2024]"
     folder.mkdir(parents=True)
-    path = rh.write_raster(folder / "cena nublada é 1.tif", rh.scene(140, 150))
+    path = write_raster(folder / "cena nublada é 1.tif", rh.scene(140, 150))
     g = guard(folder)
     out = tmp_path / "saída & résultats"
     outcome = front.run(path, out, toy)
@@ -477,7 +478,7 @@ def test_paths_with_spaces_accents_and_other_scripts(front, toy, tmp_path, guard
 
 def test_input_in_a_read_only_folder(front, toy, src, tmp_path, guard):
     """Inputs on a read-only share or disc: masking needs nothing written beside them."""
-    path = rh.write_raster(src / "scene.tif", rh.scene(140, 150))
+    path = write_raster(src / "scene.tif", rh.scene(140, 150))
     g = guard(src)
     with rh.unwritable(src):
         outcome = front.run(path, tmp_path / "out", toy)

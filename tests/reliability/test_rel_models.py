@@ -8,6 +8,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import reliability_helpers as rh
+from real_data import write_raster
 from toy_bundle import _coarse_model, _fine_model, _save, make_toy_bundle
 
 
@@ -16,7 +17,7 @@ def scene_path(tmp_path):
     """A scene with dark, bright and mixed cells, so both models run."""
     folder = tmp_path / "in"
     folder.mkdir()
-    return rh.write_raster(folder / "scene.tif", rh.scene(300, 260, seed=11))
+    return write_raster(folder / "scene.tif", rh.scene(300, 260, seed=11))
 
 
 def bundle(tmp_path, name="bundle", **kwargs):
@@ -100,7 +101,7 @@ def test_manifest_lists_more_bands_than_the_models_take(front, tmp_path, guard):
                                                                 "width_nm": 90}))
     folder = tmp_path / "in"
     folder.mkdir()
-    path = rh.write_raster(folder / "five.tif", rh.scene(300, 260, bands=5),
+    path = write_raster(folder / "five.tif", rh.scene(300, 260, bands=5),
                            names=("blue", "green", "red", "nir", "swir16"))
     g = guard(folder)
     outcome = front.run(path, tmp_path / "out", model)

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import reliability_helpers as rh
+from real_data import write_raster
 from cloud_mask_plugin.core.api import MaskOptions, OutputPaths, default_outputs, mask_file
 from cloud_mask_plugin.core.errors import OutputError
 
@@ -25,14 +26,14 @@ from cloud_mask_plugin.core.errors import OutputError
 def scene_path(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    return rh.write_raster(folder / "scene.tif", rh.scene(300, 260, seed=21))
+    return write_raster(folder / "scene.tif", rh.scene(300, 260, seed=21))
 
 
 def noisy_scene(folder, size=500, seed=4):
     """Random brightness everywhere: large, badly compressible outputs and many polygons."""
     rng = np.random.default_rng(seed)
     data = np.repeat(rng.uniform(0.0, 0.6, size=(1, size, size)).astype(np.float32), 4, axis=0)
-    return rh.write_raster(folder / "noisy.tif", data)
+    return write_raster(folder / "noisy.tif", data)
 
 
 # ------------------------------------------------------------------------ existing outputs
@@ -66,12 +67,12 @@ def test_failed_run_leaves_the_existing_outputs_untouched(front, toy, tmp_path):
     replaces nothing, even with overwrite."""
     folder = tmp_path / "in"
     folder.mkdir()
-    good = rh.write_raster(folder / "scene.tif", rh.scene(200, 200))
+    good = write_raster(folder / "scene.tif", rh.scene(200, 200))
     out = tmp_path / "out"
     first = rh.engine_run(good, out, toy)
     assert first.ok
     before = rh.snapshot(out)
-    rh.write_raster(folder / "scene.tif", np.zeros((4, 200, 200), np.uint16), nodata=0)  # same name, now empty
+    write_raster(folder / "scene.tif", np.zeros((4, 200, 200), np.uint16), nodata=0)  # same name, now empty
     outcome = front.run(good, out, toy, overwrite=True)
     outcome.assert_error("no valid pixels")
     assert rh.snapshot(out) == before
@@ -177,7 +178,7 @@ def test_cli_inputs_with_the_same_name_do_not_overwrite_each_other(toy, tmp_path
 
     for i, folder in enumerate(("a", "b")):
         (tmp_path / folder).mkdir()
-        rh.write_raster(tmp_path / folder / "scene.tif", rh.scene(100, 100, seed=i) * (0.3 + 0.7 * i))
+        write_raster(tmp_path / folder / "scene.tif", rh.scene(100, 100, seed=i) * (0.3 + 0.7 * i))
     out = tmp_path / "out"
     capfd.readouterr()
     rc = main(["mask", str(tmp_path / "a" / "scene.tif"), str(tmp_path / "b" / "scene.tif"), "-o", str(out),
