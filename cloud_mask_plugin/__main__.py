@@ -54,7 +54,8 @@ def build_parser():
                                description="Write <name>_cloudmask.tif (0 clear, 1 cloud, 255 no data) and, "
                                            "unless switched off, <name>_cloudprob.tif, <name>_coarsegrid.tif, "
                                            "<name>_clouds.gpkg and <name>_report.json for each input.")
-    mask.add_argument("inputs", nargs="+", metavar="INPUT", help="raster file(s) to mask")
+    mask.add_argument("inputs", nargs="+", metavar="INPUT",
+                      help="raster files, folders of band files (a Landsat or Sentinel-2 product) or Landsat MTL files")
     mask.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the outputs (created if missing)")
     add_reading_options(mask)
     mask.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="where the model runs (default: auto)")
@@ -72,7 +73,7 @@ def build_parser():
     mask.set_defaults(command=run_mask)
 
     bands = commands.add_parser("bands", help="show which raster band feeds which model input, and the scaling")
-    bands.add_argument("input", metavar="INPUT", help="raster file")
+    bands.add_argument("input", metavar="INPUT", help="raster file, folder of band files or Landsat MTL file")
     add_reading_options(bands)
     bands.set_defaults(command=run_bands)
 

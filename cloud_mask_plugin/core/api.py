@@ -70,6 +70,8 @@ def default_outputs(input_path: str, output_dir: str, probability: bool = True, 
     """``<stem>_cloudmask.tif``, ``<stem>_cloudprob.tif``, ``<stem>_coarsegrid.tif``,
     ``<stem>_clouds.gpkg`` and ``<stem>_report.json`` in ``output_dir``."""
     stem = os.path.splitext(os.path.basename(input_path.rstrip("/\\")))[0]
+    if stem.upper().endswith("_MTL"):   # a Landsat MTL file stands for its product
+        stem = stem[:-len("_MTL")]
     if stem.lower().endswith(".tar") or not stem:
         raise OutputError(f"cannot derive an output name from '{input_path}'")
 

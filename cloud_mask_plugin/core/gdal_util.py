@@ -47,8 +47,6 @@ def open_raster(path: str):
         raise InputError("no input raster given")
     if not path.startswith("/vsi") and not os.path.exists(path):
         raise InputError(f"input '{path}' does not exist; check the path")
-    if os.path.isdir(path) and not path.lower().endswith((".safe", ".zarr")):
-        raise InputError(f"input '{path}' is a folder; give a raster file (GeoTIFF, VRT, JP2...)")
     with gdal_errors() as errors:
         ds = gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY)
     if ds is None:

@@ -10,12 +10,15 @@ Band names come from, in order of precedence:
    descriptions ("B02", "SR_B4") or, when there are none, to the sensor's band order;
 3. the raster itself: band descriptions that are common names ("red", "NIR"), band
    metadata (``eo:common_name``, ``wavelength``), or band ids of a sensor recognised
-   from the file name or metadata (Sentinel-2 "T33UUP_..._B04.jp2", Landsat "LC08_..._B4").
+   from the file name or metadata (Sentinel-2 "T33UUP_..._B04.jp2", Landsat "LC08_..._B4");
+4. for one file per band (a product folder, a Landsat MTL file, or a VRT stacking band
+   files), the band ids in the file names (``band_files``).
 
-Scaling comes from the user's scale/offset, else GDAL's per-band scale/offset, else the
-sensor preset when it has exactly one product level, else from the data type: floating
-point data is taken as reflectance, integer data as reflectance x 10000 (with a warning
-in the report, since Landsat Level-1 DN would need --scale 2e-5 --offset -0.1).
+Scaling comes from the user's scale/offset, else GDAL's per-band scale/offset, else what
+band files say (a Landsat MTL file, the product level in the names), else the sensor
+preset when it has exactly one product level, else from the data type: floating point
+data is taken as reflectance, integer data as reflectance x 10000 (with a warning in the
+report, since Landsat Level-1 DN would need --scale 2e-5 --offset -0.1).
 """
 from __future__ import annotations
 
@@ -24,13 +27,14 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
-from .bands import (COMMON_BANDS, SENSORS, Sensor, common_name_from_text, names_match,
-                    normalise_band_id)
+from .band_files import (BandFileNames, is_band_file_set, name_band_files, sensor_from_text,
+                         stack_band_files, vrt_band_sources)
+from .bands import COMMON_BANDS, SENSORS, Sensor, common_name_from_text, names_match, normalise_band_id
 from .errors import BandMappingError, InputError
+from .gdal_util import open_raster
 
 # Every front end names bands its own way; one message serves them all.
 HOW_TO_NAME_BANDS = "name the bands (CLI --bands, Processing BANDS, or the panel's band table)"
-from .gdal_util import open_raster
 
 
 @dataclass
@@ -57,6 +61,13 @@ class InputPlan:
     geotransform: Optional[Tuple[float, ...]]
     projection: str
     warnings: List[str] = field(default_factory=list)
+    # The raster the engine reads when it is not ``path`` itself: the virtual raster that
+    # stacks a folder of band files.
+    raster_path: Optional[str] = None
+
+    @property
+    def read_path(self) -> str:
+        return self.raster_path or self.path
 
     def describe(self) -> List[str]:
         """Human-readable lines, one per model input: 'blue <- band 1 (x 0.0001 + 0)'."""
@@ -76,22 +87,33 @@ class InputPlan:
 
 
 def plan_raster(path: str, bundle, options) -> InputPlan:
-    ds = open_raster(path)
+    label = os.path.basename(path.rstrip("/\\")) or path
+    sensor = _sensor_from_options(options)
+    stack = stack_band_files(path, sensor) if is_band_file_set(path) else None
+    ds = open_raster(stack.raster_path if stack else path)
     count = ds.RasterCount
-    label = os.path.basename(path) or path
     if count == 0:
         raise InputError(f"'{label}' has no raster bands")
     bands = [ds.GetRasterBand(i + 1) for i in range(count)]
     descriptions = [b.GetDescription() or "" for b in bands]
     warnings: List[str] = []
 
-    sensor = _sensor_from_options(options)
-    names, naming_source = _name_bands(ds, path, descriptions, bands, options, sensor)
+    # One file per band: a stacked folder, or a VRT of band files without band descriptions.
+    band_file_names = stack.naming if stack else None
+    if band_file_names is None and not any(descriptions):
+        band_file_names = _names_from_vrt_sources(ds, label, sensor)
+    if band_file_names is not None and not options.bands:
+        names, naming_source = list(band_file_names.names), band_file_names.naming_source
+    else:
+        names, naming_source = _name_bands(ds, path, descriptions, bands, options, sensor)
+    if sensor is None and band_file_names is not None:
+        sensor = band_file_names.sensor
     if sensor is None and naming_source.startswith("band ids of"):
         sensor = _detect_sensor(path, ds)
 
     model_band_names, source_bands = _match_model_bands(bundle, names, label, descriptions)
-    scales, offsets, scaling_source = _scaling(bands, source_bands, options, sensor, warnings, label)
+    scales, offsets, scaling_source = _scaling(bands, source_bands, options, sensor, warnings, label,
+                                               band_file_names)
 
     from osgeo import gdal
 
@@ -114,6 +136,7 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         geotransform=_geotransform(ds),
         projection=ds.GetProjection() or "",
         warnings=warnings,
+        raster_path=stack.raster_path if stack else None,
     )
 
 
@@ -169,6 +192,15 @@ def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Op
     return [None] * count, "nothing (no band descriptions, metadata or known file name)"
 
 
+def _names_from_vrt_sources(ds, label: str, sensor: Optional[Sensor]) -> Optional[BandFileNames]:
+    """Names from the source files of a VRT that stacks band files, else None."""
+    sources = vrt_band_sources(ds)
+    names = name_band_files(sources, label, sensor) if sources else None
+    if names is not None:
+        names.naming_source = names.naming_source.replace("in the file names", "in the VRT's source file names")
+    return names
+
+
 def _band_id_name(sensor: Sensor, text: str) -> Optional[str]:
     if not text:
         return None
@@ -208,20 +240,8 @@ def _nearest_common_name(wavelength_nm: float) -> Optional[str]:
 
 
 def _detect_sensor(path: str, ds) -> Optional[Sensor]:
-    text = os.path.basename(path).upper() + " " + " ".join(f"{k}={v}" for k, v in (ds.GetMetadata() or {}).items()).upper()
-    if re.search(r"S2[ABC]_|SENTINEL-?2|_MSIL[12]", text):
-        return SENSORS["sentinel2"]
-    if re.search(r"\bL[CO]0[89]_|LANDSAT_[89]|LANDSAT-[89]|\bLC[89]\d", text):
-        return SENSORS["landsat89"]
-    if re.search(r"\bLE07_|LANDSAT_7|\bLE7\d", text):
-        return SENSORS["landsat7"]
-    if re.search(r"\bLT0[45]_|LANDSAT_[45]\b|\bLT[45]\d", text):
-        return SENSORS["landsat45"]
-    if re.search(r"CBERS_?4A.*WFI", text):
-        return SENSORS["cbers4a_wfi"]
-    if re.search(r"CBERS_?4A.*MUX", text):
-        return SENSORS["cbers4a_mux"]
-    return None
+    metadata = " ".join(f"{k}={v}" for k, v in (ds.GetMetadata() or {}).items())
+    return sensor_from_text(os.path.basename(path) + " " + metadata)
 
 
 def _descriptor(raster_name: str, sensor: Optional[Sensor]) -> Tuple[float, float]:
@@ -267,7 +287,8 @@ def _match_model_bands(bundle, names: List[Optional[str]], label: str,
     return chosen, sources
 
 
-def _scaling(bands, source_bands, options, sensor, warnings, label) -> Tuple[List[float], List[float], str]:
+def _scaling(bands, source_bands, options, sensor, warnings, label,
+             band_file_names: Optional[BandFileNames] = None) -> Tuple[List[float], List[float], str]:
     n = len(source_bands)
     if options.scale is not None or options.offset is not None:
         scale = 1.0 if options.scale is None else float(options.scale)
@@ -279,6 +300,12 @@ def _scaling(bands, source_bands, options, sensor, warnings, label) -> Tuple[Lis
     if any((s not in (None, 1.0)) or (o not in (None, 0.0)) for s, o in zip(gdal_scales, gdal_offsets)):
         return ([1.0 if s is None else float(s) for s in gdal_scales],
                 [0.0 if o is None else float(o) for o in gdal_offsets], "GDAL band scale/offset")
+
+    if band_file_names is not None and band_file_names.scaling is not None:
+        scales, offsets, source = band_file_names.scaling
+        return [scales[i - 1] for i in source_bands], [offsets[i - 1] for i in source_bands], source
+    if band_file_names is not None and band_file_names.scaling_problem:
+        raise InputError(f"'{label}': {band_file_names.scaling_problem} (CLI --scale/--offset, Processing SCALE/OFFSET)")
 
     if sensor is not None and len(sensor.scalings) == 1:
         (level, scaling), = sensor.scalings.items()

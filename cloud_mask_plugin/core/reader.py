@@ -25,7 +25,7 @@ class RasterReader:
     def __init__(self, plan):
         self.plan = plan
         self.label = os.path.basename(plan.path) or plan.path
-        self.ds = open_raster(plan.path)
+        self.ds = open_raster(plan.read_path)
         self.width = self.ds.RasterXSize
         self.height = self.ds.RasterYSize
         self.bands = [self.ds.GetRasterBand(i) for i in plan.source_bands]

@@ -26,6 +26,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import shipped_path
 from ..core.api import MaskOptions, OutputPaths, mask_file
+from ..core.band_files import is_band_file_set
 from ..core.bands import SENSORS, parse_band_list
 from ..core.errors import CloudMaskError
 from ..core.gdal_util import open_raster
@@ -76,7 +77,11 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             "Masks the clouds of a multispectral raster file with the model bundle's coarse/fine "
             "CNN cascade: a coarse model sorts the scene into cloudless, overcast and partly "
             "cloudy cells, and only partly cloudy cells go to the fine model at full resolution.\n\n"
-            "<b>Input</b> must be a raster file on disk (GeoTIFF, VRT, JP2...). Bands are matched "
+            "<b>Input</b> must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and "
+            "qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, "
+            "B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual "
+            "Raster ('Place each input file into a separate band') are named from their file "
+            "names. Bands are matched "
             "to the model's inputs from the band descriptions, or from <b>Sensor</b>, or from "
             "<b>Bands</b>: a comma list with one name per raster band, e.g. "
             "'blue,green,red,nir' ('-' skips a band). <b>Scale</b> and <b>Offset</b> turn DN into "
@@ -136,8 +141,17 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.CLOUD_COVER, "Cloud cover (%)"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
-        ok, message = super().checkParameterValues(parameters, context)
         input_value = parameters.get(self.INPUT)
+        if _band_file_set(input_value):
+            # A folder of band files or an MTL file is no layer QGIS can load, so the base
+            # class would refuse it; the engine stacks it. Check the other parameters as the
+            # base class does.
+            for definition in self.parameterDefinitions():
+                name = definition.name()
+                if name != self.INPUT and not definition.checkValueIsAcceptable(parameters.get(name), context):
+                    return False, f"Incorrect parameter value for {definition.description()}"
+            return True, ""
+        ok, message = super().checkParameterValues(parameters, context)
         if not ok and isinstance(input_value, str) and os.path.exists(input_value):
             # QGIS answers "not found" for any file it cannot load as a layer; for a file
             # that exists, GDAL's reason (truncated, not a raster, a folder) is the useful one.
@@ -148,10 +162,12 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         return ok, message
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
-        if layer is None:
-            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT))
-        input_path = local_raster_source(layer)
+        input_path = parameters.get(self.INPUT)
+        if not _band_file_set(input_path):
+            layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+            if layer is None:
+                raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT))
+            input_path = local_raster_source(layer)
         options = self._options(parameters, context)
         outputs = self._outputs(parameters, context)
 
@@ -233,6 +249,10 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             polygons=destination(self.OUTPUT_POLYGONS, (".gpkg",)),
             report=report,
         )
+
+
+def _band_file_set(value) -> bool:
+    return isinstance(value, str) and is_band_file_set(value)
 
 
 def local_raster_source(layer):

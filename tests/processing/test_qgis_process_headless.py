@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from real_data import REPO
+from real_data import ONCLOUDN_BAND_FILES, REPO, shared_data
 from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 QGIS_PROCESS = os.environ.get("QGIS_PROCESS", "/usr/bin/qgis_process.bin")
@@ -52,3 +52,27 @@ def test_engine_errors_fail_the_run_with_their_message_and_no_output(chip1_tif, 
     assert run.returncode != 0
     assert "'unnamed.tif' lacks the band(s)" in run.stderr and "Traceback" not in run.stdout + run.stderr
     assert os.listdir(tmp_path) == ["unnamed.tif"]
+
+
+def test_band_files_are_mapped_without_band_options(model_bundle, tmp_path):
+    """On Cloud N chip 2 as delivered, one file per band: given as its folder, and stacked the
+    way a QGIS user stacks band files (Build Virtual Raster, separate bands). Copies, since
+    QGIS stores the statistics of a loaded VRT layer beside its source files."""
+    for band in ONCLOUDN_BAND_FILES:
+        shutil.copy(shared_data("oncloudn_s2", "chip_2", f"{band}.tif"), tmp_path)
+    folder_mask, vrt, vrt_mask = tmp_path / "folder_mask.tif", tmp_path / "stack.vrt", tmp_path / "vrt_mask.tif"
+
+    from_folder = qgis_process("--json", "run", "cloudmask:maskclouds", "--", f"INPUT={tmp_path}",
+                               f"MODEL={model_bundle}", f"OUTPUT_MASK={folder_mask}")
+    assert from_folder.returncode == 0, from_folder.stdout + from_folder.stderr
+    band_files = [f"INPUT={tmp_path / (band + '.tif')}" for band in ONCLOUDN_BAND_FILES]
+    stacked = qgis_process("run", "gdal:buildvirtualraster", "--", *band_files, "SEPARATE=true", f"OUTPUT={vrt}")
+    assert stacked.returncode == 0, stacked.stdout + stacked.stderr
+    from_vrt = qgis_process("--json", "run", "cloudmask:maskclouds", "--", f"INPUT={vrt}", f"MODEL={model_bundle}",
+                            f"OUTPUT_MASK={vrt_mask}")
+    assert from_vrt.returncode == 0, from_vrt.stdout + from_vrt.stderr
+
+    assert_same_grid(str(folder_mask), str(tmp_path / "B02.tif"))
+    assert (read_raster(str(folder_mask))[0] == read_raster(str(vrt_mask))[0]).all()
+    cover = json.loads(from_folder.stdout)["results"]["CLOUD_COVER"]
+    assert 0 < cover < 100 and json.loads(from_vrt.stdout)["results"]["CLOUD_COVER"] == pytest.approx(cover)

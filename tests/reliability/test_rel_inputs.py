@@ -447,11 +447,11 @@ def test_text_file_is_not_a_raster(front, toy, src, tmp_path, guard):
     assert no_outputs(tmp_path / "out")
 
 
-def test_folder_is_not_a_raster(front, toy, src, tmp_path):
+def test_folder_without_band_files_is_not_a_raster(front, toy, src, tmp_path):
     folder = src / "scene.tif"  # a folder named like a raster
     folder.mkdir()
     outcome = front.run(str(folder), tmp_path / "out", toy)
-    outcome.assert_error("scene.tif", "is a folder")
+    outcome.assert_error("'scene.tif' holds no band files", "give a raster file or a folder of band files")
     assert os.listdir(folder) == []
 
 
