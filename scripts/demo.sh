@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Mask the clouds of a real cloudy Landsat 8 scene headless with qgis_process and the
 # bundled model, the way a user would after installing the plugin; print the report.
+# The scene is a folder of band files as USGS delivers them: no band options needed.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PYTHON=${PYTHON:-.venv/bin/python}
 OUT=$PWD/demo_output
-SCENE=$OUT/landsat8_demo.tif
-
-"$PYTHON" scripts/demo_scene.py stack "$SCENE"
+SCENE=$("$PYTHON" scripts/demo_scene.py folder)
+mkdir -p "$OUT"
+echo "scene: $SCENE"
+ls "$SCENE"
 
 echo
 echo "== qgis_process run cloudmask:maskclouds"

