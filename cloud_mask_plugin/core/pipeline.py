@@ -157,7 +157,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
 
 
 def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, report_progress):
-    """Pass 1: the coarse image, the validity mask (packed bits) and each cell's valid fraction."""
+    """Pass 1: the coarse image, the validity mask (packed bits per strip of cells, None for a
+    strip that is valid throughout) and each cell's valid fraction."""
     cell, factor = bundle.cell_size, bundle.coarse.downsample
     stride = bundle.coarse.stride
     width, height = reader.width, reader.height
@@ -181,7 +182,8 @@ def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, 
             valid = np.pad(valid, pad[1:])
             coarse[:, row * stride:(row + 1) * stride, c0 * stride:c1 * stride] = downsample_mean(data, valid, factor)
             valid_fraction[row, c0:c1] = cell_valid_fraction(valid, cell)[0]
-        valid_bits.append(np.packbits(row_valid[:rows], axis=1))
+        # Rows without any no-data pixel (most of a scene) need no bits at all.
+        valid_bits.append(None if row_valid[:rows].all() else np.packbits(row_valid[:rows], axis=1))
         reader.release_rows_above(y1)
         report_progress("read", (row + 1) / grid_h, "reading the scene")
     if not valid_fraction.any():
@@ -244,7 +246,9 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
         """Compose and write the strip of cells ``row`` from buffer rows [0, cell)."""
         y0, y1 = row * cell, min((row + 1) * cell, height)
         rows = y1 - y0
-        valid_row = np.unpackbits(valid_bits[row], axis=1, count=width).astype(bool)
+        bits = valid_bits[row]
+        valid_row = (np.ones((rows, width), dtype=bool) if bits is None
+                     else np.unpackbits(bits, axis=1, count=width).astype(bool))
         # Column chunks keep the temporaries small whatever the scene's width.
         for c0 in range(0, grid_w, chunk_cells):
             c1 = min(c0 + chunk_cells, grid_w)
