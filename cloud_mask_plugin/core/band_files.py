@@ -190,7 +190,8 @@ def _band_file_scaling(files: List[Optional[BandFile]], sensor: Sensor, mtl_path
         if baseline:
             key = "L1C_N0400" if int(baseline.group(1)) >= 400 else "L1C"
             level = sensor.scalings[key]
-            note = f"Sentinel-2 processing baseline {baseline.group(1)[:2]}.{baseline.group(1)[2:]} in the product name: (DN {'- 1000' if level.offset else ''}) / 10000"
+            formula = "(DN - 1000) / 10000" if level.offset else "DN / 10000"
+            note = f"Sentinel-2 processing baseline {baseline.group(1)[:2]}.{baseline.group(1)[2:]} in the product name: {formula}"
             return ([level.scale] * len(files), [level.offset] * len(files), note), None
     return None, None
 
