@@ -1,10 +1,23 @@
 """Fixtures for every test folder: a real scene from the shared data folder beside the
-repository, and the model bundle the front ends run."""
+repository, the model bundle the front ends run, and toy bundles for fast engine tests."""
 import os
 
 import pytest
 
 from real_data import stack_oncloudn
+from toy_bundle import make_toy_bundle
+
+
+@pytest.fixture(scope="session")
+def toy_bundle(tmp_path_factory):
+    """Toy bundle with the default bundle's geometry: cell 128 (8 x 16), halo 16."""
+    return make_toy_bundle(tmp_path_factory.mktemp("toy"), downsample=8, stride=16, halo=16)
+
+
+@pytest.fixture(scope="session")
+def small_toy_bundle(tmp_path_factory):
+    """Toy bundle with tiny cells (8 px) so small rasters span many cells and seams."""
+    return make_toy_bundle(tmp_path_factory.mktemp("toy_small"), downsample=2, stride=4, halo=4)
 
 
 @pytest.fixture(scope="session")

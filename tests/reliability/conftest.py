@@ -1,29 +1,11 @@
-"""Fixtures for the reliability tests: toy model bundles, the Processing provider, and a
-``front`` fixture that runs the same case through the engine, the CLI and the Processing
-algorithm."""
+"""Fixtures for the reliability tests: the Processing provider, and a ``front`` fixture that
+runs the same case through the engine, the CLI and the Processing algorithm. The toy model
+bundles (``toy_bundle``, ``small_toy_bundle``) come from tests/conftest.py."""
 import os
-import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))  # tests/ for toy_bundle
-
-from toy_bundle import make_toy_bundle  # noqa: E402
-
-import reliability_helpers as rh  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def toy(tmp_path_factory):
-    """Toy bundle with the default model's geometry: cell 128 (8 x 16), halo 16."""
-    return make_toy_bundle(tmp_path_factory.mktemp("rel_toy"), downsample=8, stride=16, halo=16)
-
-
-@pytest.fixture(scope="session")
-def small_toy(tmp_path_factory):
-    """Toy bundle with 8-pixel cells, so small rasters cross many cells and seams."""
-    return make_toy_bundle(tmp_path_factory.mktemp("rel_toy_small"), downsample=2, stride=4, halo=4)
+import reliability_helpers as rh
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ HYPOTHESIS = dict(deadline=None, derandomize=True, suppress_health_check=[Health
 
 
 @pytest.fixture(scope="module")
-def case(toy, tmp_path_factory):
+def case(toy_bundle, tmp_path_factory):
     """A scene whose run passes every stage (reading, coarse, fine batches, writing,
     polygons), its reference mask, and how many progress callbacks a full run makes."""
     folder = tmp_path_factory.mktemp("cancel_case")
@@ -35,7 +35,7 @@ def case(toy, tmp_path_factory):
     for polygons in (True, False):
         calls = []
         outputs = default_outputs(scene, str(folder / f"reference_{polygons}"), polygons=polygons)
-        mask_file(scene, outputs, MaskOptions(model=toy, batch_size=2), progress=lambda f, m: calls.append(m))
+        mask_file(scene, outputs, MaskOptions(model=toy_bundle, batch_size=2), progress=lambda f, m: calls.append(m))
         totals[polygons] = len(calls)
     stages = set(calls) | {"tracing cloud polygons"}
     assert {"reading the scene", "classifying the coarse grid", "fine model on partly cloudy cells",
@@ -52,7 +52,7 @@ def check_cancelled_cleanly(scene, scene_sha, out, before):
 
 @settings(max_examples=30, **HYPOTHESIS)
 @given(data=st.data(), with_previous=st.booleans(), polygons=st.booleans())
-def test_engine_cancel_after_any_progress_callback(toy, case, capfd, data, with_previous, polygons):
+def test_engine_cancel_after_any_progress_callback(toy_bundle, case, capfd, data, with_previous, polygons):
     scene, reference, totals, scene_sha = case
     total = totals[polygons]
     k = data.draw(st.integers(0, total), label="cancel after callback")
@@ -61,11 +61,11 @@ def test_engine_cancel_after_any_progress_callback(toy, case, capfd, data, with_
         os.makedirs(out)
         outputs = default_outputs(scene, out, polygons=polygons)
         if with_previous:  # an earlier run's outputs, which a cancelled overwrite must keep
-            mask_file(scene, outputs, MaskOptions(model=toy))
+            mask_file(scene, outputs, MaskOptions(model=toy_bundle))
         before = rh.snapshot(out)
         calls = []
         capfd.readouterr()
-        options = MaskOptions(model=toy, overwrite=True, batch_size=2)
+        options = MaskOptions(model=toy_bundle, overwrite=True, batch_size=2)
         if k < total:
             with pytest.raises(Cancelled):
                 mask_file(scene, outputs, options, progress=lambda f, m: calls.append(m),
@@ -78,12 +78,12 @@ def test_engine_cancel_after_any_progress_callback(toy, case, capfd, data, with_
         # Nothing reached the terminal (GDAL or SQLite complaining about deleted files).
         assert capfd.readouterr().err == ""
         # The next run on the same outputs works and gives the reference answer.
-        mask_file(scene, outputs, MaskOptions(model=toy, overwrite=True))
+        mask_file(scene, outputs, MaskOptions(model=toy_bundle, overwrite=True))
         np.testing.assert_array_equal(rh.read(outputs.mask)[1], reference)
         assert rh.leftovers(out) == []
 
 
-def test_cancel_inside_polygonizing(toy, case, tmp_path, capfd):
+def test_cancel_inside_polygonizing(toy_bundle, case, tmp_path, capfd):
     """Cancelled while GDAL traces polygons (its own progress callback sees the request)."""
     scene, _, _, scene_sha = case
     outputs = default_outputs(scene, str(tmp_path))
@@ -101,7 +101,7 @@ def test_cancel_inside_polygonizing(toy, case, tmp_path, capfd):
 
     capfd.readouterr()
     with pytest.raises(Cancelled):
-        mask_file(scene, outputs, MaskOptions(model=toy), progress=progress, is_cancelled=is_cancelled)
+        mask_file(scene, outputs, MaskOptions(model=toy_bundle), progress=progress, is_cancelled=is_cancelled)
     import gc
 
     gc.collect()
@@ -112,18 +112,18 @@ def test_cancel_inside_polygonizing(toy, case, tmp_path, capfd):
 
 
 @pytest.fixture(scope="module")
-def processing_steps(cloudmask_provider, toy, case, tmp_path_factory):
+def processing_steps(cloudmask_provider, toy_bundle, case, tmp_path_factory):
     """How many distinct progress values (QgsFeedback signals only changes) a full
     Processing run reports."""
     feedback = rh.RecordingFeedback()
-    outcome = rh.processing_run(case[0], tmp_path_factory.mktemp("steps"), toy, feedback=feedback)
+    outcome = rh.processing_run(case[0], tmp_path_factory.mktemp("steps"), toy_bundle, feedback=feedback)
     assert outcome.ok, outcome.message
     return len(feedback.progress_values)
 
 
 @settings(max_examples=8, **HYPOTHESIS)
 @given(data=st.data())
-def test_processing_cancel_after_any_progress_step(cloudmask_provider, toy, case, processing_steps, data):
+def test_processing_cancel_after_any_progress_step(cloudmask_provider, toy_bundle, case, processing_steps, data):
     scene, reference, _, scene_sha = case
     # The last signal is 100 %, after which nothing is left to cancel.
     k = data.draw(st.integers(1, processing_steps - 1), label="cancel after progress step")
@@ -131,11 +131,11 @@ def test_processing_cancel_after_any_progress_step(cloudmask_provider, toy, case
     feedback.progressChanged.connect(lambda value: feedback.cancel() if len(feedback.progress_values) >= k else None)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out")
-        outcome = rh.processing_run(scene, out, toy, feedback=feedback)
+        outcome = rh.processing_run(scene, out, toy_bundle, feedback=feedback)
         outcome.assert_error("cancelled")
         assert rh.sha256(scene) == scene_sha
         assert not os.path.isdir(out) or os.listdir(out) == []
-        again = rh.processing_run(scene, out, toy)
+        again = rh.processing_run(scene, out, toy_bundle)
         assert again.ok, again.message
         np.testing.assert_array_equal(rh.read(again.outputs["mask"])[1], reference)
 
@@ -160,7 +160,7 @@ def run_task(task, finished, cancel_at_once=False, timeout=60):
 
 @settings(max_examples=6, **HYPOTHESIS)
 @given(data=st.data())
-def test_task_cancel_from_the_main_thread(qgis_app, toy, case, data):
+def test_task_cancel_from_the_main_thread(qgis_app, toy_bundle, case, data):
     from cloud_mask_plugin.gui.jobs import MaskJob
     from cloud_mask_plugin.gui.task import OUTCOME_CANCELLED, OUTCOME_DONE, CloudMaskTask
 
@@ -168,7 +168,7 @@ def test_task_cancel_from_the_main_thread(qgis_app, toy, case, data):
     k = data.draw(st.integers(0, totals[True] - 1), label="cancel after progress signal")
     with tempfile.TemporaryDirectory() as out:
         outputs = default_outputs(scene, out)
-        job = MaskJob("layer-id", "scene", scene, MaskOptions(model=toy, batch_size=2), outputs, out, False)
+        job = MaskJob("layer-id", "scene", scene, MaskOptions(model=toy_bundle, batch_size=2), outputs, out, False)
         finished = []
         task = CloudMaskTask(job, finished.append)
         seen = []
@@ -198,7 +198,7 @@ def test_task_cancel_from_the_main_thread(qgis_app, toy, case, data):
         np.testing.assert_array_equal(rh.read(outputs.mask)[1], reference)
 
 
-def test_task_with_an_unexpected_engine_failure_reports_instead_of_crashing(qgis_app, toy, case, monkeypatch):
+def test_task_with_an_unexpected_engine_failure_reports_instead_of_crashing(qgis_app, toy_bundle, case, monkeypatch):
     """A bug in the engine (a non-CloudMaskError) ends the task as failed with a message."""
     from cloud_mask_plugin.core import pipeline
     from cloud_mask_plugin.gui.jobs import MaskJob
@@ -210,7 +210,7 @@ def test_task_with_an_unexpected_engine_failure_reports_instead_of_crashing(qgis
     monkeypatch.setattr(pipeline, "decide_cells", broken)
     scene = case[0]
     with tempfile.TemporaryDirectory() as out:
-        job = MaskJob("id", "scene", scene, MaskOptions(model=toy), default_outputs(scene, out), out, False)
+        job = MaskJob("id", "scene", scene, MaskOptions(model=toy_bundle), default_outputs(scene, out), out, False)
         finished = []
         task = CloudMaskTask(job, finished.append)
         run_task(task, finished)
@@ -222,7 +222,7 @@ def test_task_with_an_unexpected_engine_failure_reports_instead_of_crashing(qgis
 # ------------------------------------------------------------------------ the CLI: Ctrl-C
 
 @pytest.mark.parametrize("stage", ["reading the scene", "fine model on partly cloudy cells", "tracing cloud polygons"])
-def test_cli_ctrl_c_cancels_cleanly(toy, tmp_path, stage):
+def test_cli_ctrl_c_cancels_cleanly(toy_bundle, tmp_path, stage):
     folder = tmp_path / "in"
     folder.mkdir()
     rng = np.random.default_rng(7)
@@ -231,7 +231,7 @@ def test_cli_ctrl_c_cancels_cleanly(toy, tmp_path, stage):
     before = rh.sha256(scene)
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=rh.REPO, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "cloud_mask_plugin", *rh.cli_args(scene, out, toy)],
+    proc = subprocess.Popen([sys.executable, "-m", "cloud_mask_plugin", *rh.cli_args(scene, out, toy_bundle)],
                             cwd=rh.REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines = []
     try:

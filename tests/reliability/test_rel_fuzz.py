@@ -175,8 +175,8 @@ def canonical_mask(case: Case, model, folder):
 
 @settings(max_examples=30 * SCALE, **FUZZ)
 @given(data=st.data())
-def test_fuzz_engine(toy, small_toy, data):
-    model = data.draw(st.sampled_from([toy, small_toy]), label="model")
+def test_fuzz_engine(toy_bundle, small_toy_bundle, data):
+    model = data.draw(st.sampled_from([toy_bundle, small_toy_bundle]), label="model")
     with tempfile.TemporaryDirectory() as tmp:
         case = data.draw(cases(tmp), label="case")
         outcome = rh.engine_run(case.path, os.path.join(tmp, "out"), model, bands=case.bands, scale=case.scale,
@@ -189,20 +189,20 @@ def test_fuzz_engine(toy, small_toy, data):
 
 @settings(max_examples=20 * SCALE, **FUZZ)
 @given(data=st.data())
-def test_fuzz_cli(toy, capfd, data):
+def test_fuzz_cli(toy_bundle, capfd, data):
     with tempfile.TemporaryDirectory() as tmp:
         case = data.draw(cases(tmp), label="case")
-        outcome = rh.cli_run(case.path, os.path.join(tmp, "out"), toy, capfd, bands=case.bands, scale=case.scale)
+        outcome = rh.cli_run(case.path, os.path.join(tmp, "out"), toy_bundle, capfd, bands=case.bands, scale=case.scale)
         check_invariants(case, outcome)
         assert rh.leftovers(os.path.join(tmp, "out")) == []
 
 
 @settings(max_examples=8 * SCALE, **FUZZ)
 @given(data=st.data())
-def test_fuzz_processing(cloudmask_provider, toy, data):
+def test_fuzz_processing(cloudmask_provider, toy_bundle, data):
     with tempfile.TemporaryDirectory() as tmp:
         case = data.draw(cases(tmp), label="case")
-        outcome = rh.processing_run(case.path, os.path.join(tmp, "out"), toy, bands=case.bands, scale=case.scale,
+        outcome = rh.processing_run(case.path, os.path.join(tmp, "out"), toy_bundle, bands=case.bands, scale=case.scale,
                                     polygons=False)
         check_invariants(case, outcome)
         assert rh.leftovers(os.path.join(tmp, "out")) == []

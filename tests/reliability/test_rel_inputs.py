@@ -28,38 +28,38 @@ def src(tmp_path):
 
 # ------------------------------------------------------------------------ band problems
 
-def test_too_few_bands_names_the_file_and_the_missing_band(front, toy, src, tmp_path, guard):
+def test_too_few_bands_names_the_file_and_the_missing_band(front, toy_bundle, src, tmp_path, guard):
     path = write_raster(src / "three.tif", rh.scene(40, 50)[:3], names=("blue", "green", "red"))
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     outcome.assert_error("'three.tif'", "nir", "name the bands")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
-def test_unmappable_band_names_list_what_the_raster_has(front, toy, src, tmp_path, guard):
+def test_unmappable_band_names_list_what_the_raster_has(front, toy_bundle, src, tmp_path, guard):
     path = write_raster(src / "weird.tif", rh.scene(40, 50), names=("foo", "bar", "baz", "qux"))
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     outcome.assert_error("'weird.tif'", "blue, green, red, nir", "'foo'")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
-def test_band_list_longer_than_the_raster_is_refused(front, toy, src, tmp_path, guard):
+def test_band_list_longer_than_the_raster_is_refused(front, toy_bundle, src, tmp_path, guard):
     path = write_raster(src / "s.tif", rh.scene(40, 50))
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, bands=["blue", "green", "red", "nir", "swir16"])
+    outcome = front.run(path, tmp_path / "out", toy_bundle, bands=["blue", "green", "red", "nir", "swir16"])
     outcome.assert_error("'s.tif'", "5 bands", "only 4")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
-def test_wrong_band_list_for_the_model_is_refused(front, toy, src, tmp_path, guard):
+def test_wrong_band_list_for_the_model_is_refused(front, toy_bundle, src, tmp_path, guard):
     """The user maps the raster's bands but leaves out one the model needs."""
     path = write_raster(src / "s.tif", rh.scene(40, 50), names=None)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, bands=["blue", "green", "red", "swir16"])
+    outcome = front.run(path, tmp_path / "out", toy_bundle, bands=["blue", "green", "red", "swir16"])
     outcome.assert_error("'s.tif'", "nir")
     g.check()
     assert no_outputs(tmp_path / "out")
@@ -67,10 +67,10 @@ def test_wrong_band_list_for_the_model_is_refused(front, toy, src, tmp_path, gua
 
 # ------------------------------------------------------------------------ georeferencing
 
-def test_no_crs_still_works_and_keeps_the_geotransform(front, toy, src, tmp_path, guard):
+def test_no_crs_still_works_and_keeps_the_geotransform(front, toy_bundle, src, tmp_path, guard):
     path = write_raster(src / "nocrs.tif", rh.scene(150, 140), epsg=None)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     for key in ("mask", "probability"):
         rh.assert_grid_like(outcome.outputs[key], path)
@@ -78,27 +78,27 @@ def test_no_crs_still_works_and_keeps_the_geotransform(front, toy, src, tmp_path
     g.check()
 
 
-def test_no_geotransform_gives_outputs_without_one(front, toy, src, tmp_path, guard):
+def test_no_geotransform_gives_outputs_without_one(front, toy_bundle, src, tmp_path, guard):
     """A raster with neither CRS nor geotransform (like the Landsat Biome patches): the
     outputs must not invent a geotransform. GDAL's default (0, 1, 0, 0, 0, 1) written into
     the mask puts it upside down beside its input in QGIS, which shows rasters without a
     geotransform at (0, 1, 0, 0, 0, -1)."""
     path = write_raster(src / "nogeo.tif", rh.scene(150, 140), geotransform=None, epsg=None)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     for key in ("mask", "probability"):
         rh.assert_grid_like(outcome.outputs[key], path)
     g.check()
 
 
-def test_no_geotransform_outputs_overlay_the_input_in_qgis(toy, src, tmp_path, qgis_app):
+def test_no_geotransform_outputs_overlay_the_input_in_qgis(toy_bundle, src, tmp_path, qgis_app):
     """What the user sees: the mask and the cloud polygons lie exactly on the input."""
     from qgis.core import QgsRasterLayer, QgsVectorLayer
 
     data = rh.scene(150, 140)
     path = write_raster(src / "nogeo.tif", data, geotransform=None, epsg=None)
-    outcome = rh.engine_run(path, tmp_path / "out", toy)
+    outcome = rh.engine_run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     source = QgsRasterLayer(path, "in")
     mask = QgsRasterLayer(outcome.outputs["mask"], "mask")
@@ -122,11 +122,11 @@ def test_no_geotransform_outputs_overlay_the_input_in_qgis(toy, src, tmp_path, q
     assert (e.yMinimum(), e.yMaximum()) == (-(rows.max() + 1), -rows.min())
 
 
-def test_rotated_geotransform_is_kept_everywhere(front, toy, src, tmp_path, guard):
+def test_rotated_geotransform_is_kept_everywhere(front, toy_bundle, src, tmp_path, guard):
     gt = (1000.0, 7.0, 3.0, 5000.0, 2.0, -9.0)  # rotated and sheared: not north-up
     path = write_raster(src / "rot.tif", rh.scene(150, 140), geotransform=gt)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     for key in ("mask", "probability"):
         rh.assert_grid_like(outcome.outputs[key], path)
@@ -144,17 +144,17 @@ def test_rotated_geotransform_is_kept_everywhere(front, toy, src, tmp_path, guar
 
 # ------------------------------------------------------------------------ no data
 
-def test_all_nodata_is_a_clear_error(front, toy, src, tmp_path, guard):
+def test_all_nodata_is_a_clear_error(front, toy_bundle, src, tmp_path, guard):
     path = write_raster(src / "empty.tif", np.zeros((4, 60, 70), np.uint16), nodata=0)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     outcome.assert_error("'empty.tif'", "no valid pixels")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
 @pytest.mark.parametrize("declared", [None, "nan"], ids=["undeclared", "nodata=nan"])
-def test_nan_and_infinity_are_nodata(front, toy, src, tmp_path, guard, declared):
+def test_nan_and_infinity_are_nodata(front, toy_bundle, src, tmp_path, guard, declared):
     data = rh.scene(150, 140)
     bad = np.zeros(data.shape[1:], bool)
     data[:, :10] = np.nan
@@ -167,7 +167,7 @@ def test_nan_and_infinity_are_nodata(front, toy, src, tmp_path, guard, declared)
     bad[100, 100] = True
     path = write_raster(src / "nan.tif", data, nodata=float("nan") if declared else None)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     mask = rh.assert_valid_mask(outcome.outputs["mask"], nodata=bad)
     assert outcome.report["valid_pixels"] == (~bad).sum()
@@ -177,7 +177,7 @@ def test_nan_and_infinity_are_nodata(front, toy, src, tmp_path, guard, declared)
     g.check()
 
 
-def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy, src, tmp_path, guard):
+def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy_bundle, src, tmp_path, guard):
     """GDAL writes 4-band Byte GeoTIFFs as RGBA unless told otherwise, so the NIR band of
     a blue, green, red, NIR file (NAIP-like) reads as an alpha band. The model reads it as
     NIR; it must not also turn every NIR = 0 pixel into no data."""
@@ -188,14 +188,14 @@ def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy, src, tmp_path,
     path = write_raster(src / "rgbn.tif", dn)
     assert gdal.Open(path).GetRasterBand(4).GetColorInterpretation() == gdal.GCI_AlphaBand  # the premise
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, scale=0.6 / 250)
+    outcome = front.run(path, tmp_path / "out", toy_bundle, scale=0.6 / 250)
     assert outcome.ok, outcome.message
     rh.assert_valid_mask(outcome.outputs["mask"], nodata=np.zeros(dn.shape[1:], bool))
     assert outcome.report["valid_pixels"] == 60 * 70
     g.check()
 
 
-def test_per_dataset_mask_still_marks_nodata(toy, src, tmp_path):
+def test_per_dataset_mask_still_marks_nodata(toy_bundle, src, tmp_path):
     """A real mask (an internal per-dataset mask band) still makes no data."""
     from osgeo import gdal
 
@@ -207,7 +207,7 @@ def test_per_dataset_mask_still_marks_nodata(toy, src, tmp_path):
     keep[:, :25] = 0
     ds.GetRasterBand(1).GetMaskBand().WriteArray(keep)
     ds = None
-    outcome = rh.engine_run(path, tmp_path / "out", toy)
+    outcome = rh.engine_run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     rh.assert_valid_mask(outcome.outputs["mask"], nodata=keep == 0)
 
@@ -215,10 +215,10 @@ def test_per_dataset_mask_still_marks_nodata(toy, src, tmp_path):
 # ------------------------------------------------------------------------ sizes and types
 
 @pytest.mark.parametrize("height,width", [(1, 1), (7, 9), (129, 3), (3, 257), (300, 131)])
-def test_sizes_not_multiples_of_the_cell_or_window(front, toy, src, tmp_path, height, width):
+def test_sizes_not_multiples_of_the_cell_or_window(front, toy_bundle, src, tmp_path, height, width):
     data = rh.scene(height, width, seed=height * 7 + width)
     path = write_raster(src / "odd.tif", data)
-    outcome = front.run(path, tmp_path / "out", toy)
+    outcome = front.run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     rh.assert_grid_like(outcome.outputs["mask"], path)
     mask = rh.assert_valid_mask(outcome.outputs["mask"], nodata=np.zeros((height, width), bool))
@@ -234,20 +234,20 @@ DN_SCALE = 0.6 / 250
 
 
 @pytest.fixture(scope="module")
-def float32_mask(toy, tmp_path_factory):
+def float32_mask(toy_bundle, tmp_path_factory):
     """The mask of ``DN`` stored as float32, the reference for the other data types."""
     folder = tmp_path_factory.mktemp("dtype_reference")
     reference = write_raster(folder / "reference.tif", DN.astype(np.float32))
-    expected = rh.engine_run(reference, folder / "out", toy, scale=DN_SCALE)
+    expected = rh.engine_run(reference, folder / "out", toy_bundle, scale=DN_SCALE)
     assert expected.ok, expected.message
     return rh.read(expected.outputs["mask"])[1]
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int16, np.float32, np.float64])
-def test_data_types_give_the_same_mask(front, toy, src, tmp_path, dtype, float32_mask):
+def test_data_types_give_the_same_mask(front, toy_bundle, src, tmp_path, dtype, float32_mask):
     """The same DN in any data type, with the same scale, gives the same mask."""
     path = write_raster(src / f"dn_{np.dtype(dtype).name}.tif", DN.astype(dtype))
-    outcome = front.run(path, tmp_path / "out", toy, scale=DN_SCALE)
+    outcome = front.run(path, tmp_path / "out", toy_bundle, scale=DN_SCALE)
     assert outcome.ok, outcome.message
     rh.assert_grid_like(outcome.outputs["mask"], path)
     np.testing.assert_array_equal(rh.read(outcome.outputs["mask"])[1], float32_mask)
@@ -312,10 +312,10 @@ def run_capped(*args, timeout=120, cap_gib=3):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_huge_vrt_is_refused_with_a_reason_without_allocating(toy, src, tmp_path, guard):
+def test_huge_vrt_is_refused_with_a_reason_without_allocating(toy_bundle, src, tmp_path, guard):
     path = huge_vrt(src, 100_000)
     g = guard(src)
-    result = run_capped(path, tmp_path / "out", toy, 10 ** 9)
+    result = run_capped(path, tmp_path / "out", toy_bundle, 10 ** 9)
     assert result["outcome"].startswith("InputError: 'huge_100000.vrt' is 100000 x 100000 pixels, too large")
     assert "split it into tiles" in result["outcome"]
     assert result["max_rss_mb"] < 500, result
@@ -323,12 +323,12 @@ def test_huge_vrt_is_refused_with_a_reason_without_allocating(toy, src, tmp_path
     assert no_outputs(tmp_path / "out")
 
 
-def test_large_vrt_is_streamed_in_bounded_memory(toy, src, tmp_path, guard):
+def test_large_vrt_is_streamed_in_bounded_memory(toy_bundle, src, tmp_path, guard):
     """40000 x 40000 pixels (1.6 G pixels, 12.8 GB as float32 bands) is accepted and read
     strip by strip: after a few strips the run is cancelled, having used little memory."""
     path = huge_vrt(src, 40_000)
     g = guard(src)
-    result = run_capped(path, tmp_path / "out", toy, 3)
+    result = run_capped(path, tmp_path / "out", toy_bundle, 3)
     assert result["outcome"].startswith("Cancelled"), result
     assert result["calls"] == 3
     assert result["max_rss_mb"] < 1024, result
@@ -336,7 +336,7 @@ def test_large_vrt_is_streamed_in_bounded_memory(toy, src, tmp_path, guard):
     assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
 
 
-def test_scene_larger_than_the_memory_is_a_clear_error(toy, src, tmp_path, guard):
+def test_scene_larger_than_the_memory_is_a_clear_error(toy_bundle, src, tmp_path, guard):
     """70000 x 70000 pixels is within the engine's size limit, but its coarse image (1.1
     GiB) does not fit a 1.5 GiB address space (a small machine, a 32-bit or a memory-capped
     QGIS): a one-line error saying what to do, not a MemoryError traceback."""
@@ -344,7 +344,7 @@ def test_scene_larger_than_the_memory_is_a_clear_error(toy, src, tmp_path, guard
 
     path = huge_vrt(src, 70_000)
     g = guard(src)
-    result = run_capped(path, tmp_path / "out", toy, 10 ** 9, cap_gib=1.5)
+    result = run_capped(path, tmp_path / "out", toy_bundle, 10 ** 9, cap_gib=1.5)
     assert result["outcome"].startswith("InputError: "), result
     assert "huge_70000.vrt" in result["outcome"] and "memory" in result["outcome"]
     assert "split it into tiles" in result["outcome"]
@@ -352,13 +352,13 @@ def test_scene_larger_than_the_memory_is_a_clear_error(toy, src, tmp_path, guard
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (int(1.5 * 1024 ** 3), int(1.5 * 1024 ** 3)))
 
-    outcome = rh.cli_run_subprocess(path, tmp_path / "out", toy, preexec_fn=cap)
+    outcome = rh.cli_run_subprocess(path, tmp_path / "out", toy_bundle, preexec_fn=cap)
     outcome.assert_error("huge_70000.vrt", "memory", "split it into tiles")
     g.check()
     assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
 
 
-def test_huge_vrt_through_the_cli_is_refused_in_one_line(toy, src, tmp_path):
+def test_huge_vrt_through_the_cli_is_refused_in_one_line(toy_bundle, src, tmp_path):
     import resource
 
     path = huge_vrt(src, 100_000)
@@ -366,16 +366,16 @@ def test_huge_vrt_through_the_cli_is_refused_in_one_line(toy, src, tmp_path):
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
 
-    outcome = rh.cli_run_subprocess(path, tmp_path / "out", toy, preexec_fn=cap)
+    outcome = rh.cli_run_subprocess(path, tmp_path / "out", toy_bundle, preexec_fn=cap)
     outcome.assert_error("'huge_100000.vrt' is 100000 x 100000 pixels", "split it into tiles")
 
 
-def test_huge_vrt_through_processing_is_refused(cloudmask_provider, toy, src, tmp_path):
+def test_huge_vrt_through_processing_is_refused(cloudmask_provider, toy_bundle, src, tmp_path):
     import resource
 
     path = huge_vrt(src, 100_000)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    outcome = rh.processing_run(path, tmp_path / "out", toy)
+    outcome = rh.processing_run(path, tmp_path / "out", toy_bundle)
     outcome.assert_error("'huge_100000.vrt' is 100000 x 100000 pixels", "split it into tiles")
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 500
@@ -409,62 +409,62 @@ def truncate_half(path):
         f.write(data[: len(data) // 2])
 
 
-def test_truncated_geotiff_directory_at_the_end(front, toy, src, tmp_path, guard):
+def test_truncated_geotiff_directory_at_the_end(front, toy_bundle, src, tmp_path, guard):
     path = real_geotiff(src, layout="striped")
     truncate_half(path)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, bands=list(RGBN))
+    outcome = front.run(path, tmp_path / "out", toy_bundle, bands=list(RGBN))
     outcome.assert_error("'chip.tif'", "cannot be opened as a raster")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
-def test_truncated_geotiff_tiles_missing(front, toy, src, tmp_path, guard):
+def test_truncated_geotiff_tiles_missing(front, toy_bundle, src, tmp_path, guard):
     """A COG keeps its directory first, so the file opens and the read fails part way."""
     path = real_geotiff(src, layout="cog")
     truncate_half(path)
     g = guard(src)
-    outcome = front.run(path, tmp_path / "out", toy, bands=list(RGBN))
+    outcome = front.run(path, tmp_path / "out", toy_bundle, bands=list(RGBN))
     outcome.assert_error("'chip.tif'", "truncated or corrupt")
     g.check()
     assert rh.leftovers(tmp_path / "out") == [] and no_outputs(tmp_path / "out")
 
 
-def test_path_that_does_not_exist(front, toy, src, tmp_path):
+def test_path_that_does_not_exist(front, toy_bundle, src, tmp_path):
     missing = str(src / "nowhere" / "scene.tif")
-    outcome = front.run(missing, tmp_path / "out", toy)
+    outcome = front.run(missing, tmp_path / "out", toy_bundle)
     outcome.assert_error(missing, "not")
     assert no_outputs(tmp_path / "out")
 
 
-def test_text_file_is_not_a_raster(front, toy, src, tmp_path, guard):
+def test_text_file_is_not_a_raster(front, toy_bundle, src, tmp_path, guard):
     path = src / "notes.txt"
     path.write_text("this is a text file\nnot a raster\n")
     g = guard(src)
-    outcome = front.run(str(path), tmp_path / "out", toy)
+    outcome = front.run(str(path), tmp_path / "out", toy_bundle)
     outcome.assert_error("notes.txt", "cannot be opened as a raster")
     g.check()
     assert no_outputs(tmp_path / "out")
 
 
-def test_folder_without_band_files_is_not_a_raster(front, toy, src, tmp_path):
+def test_folder_without_band_files_is_not_a_raster(front, toy_bundle, src, tmp_path):
     folder = src / "scene.tif"  # a folder named like a raster
     folder.mkdir()
-    outcome = front.run(str(folder), tmp_path / "out", toy)
+    outcome = front.run(str(folder), tmp_path / "out", toy_bundle)
     outcome.assert_error("'scene.tif' holds no band files", "give a raster file or a folder of band files")
     assert os.listdir(folder) == []
 
 
 # ------------------------------------------------------------------------ where the input lives
 
-def test_paths_with_spaces_accents_and_other_scripts(front, toy, tmp_path, guard):
+def test_paths_with_spaces_accents_and_other_scripts(front, toy_bundle, tmp_path, guard):
     """Users' folders are called 'Área de Trabalho' or '衛星 データ'."""
     folder = tmp_path / "Área de Trabalho" / "衛星 データ [2024]"
     folder.mkdir(parents=True)
     path = write_raster(folder / "cena nublada é 1.tif", rh.scene(140, 150))
     g = guard(folder)
     out = tmp_path / "saída & résultats"
-    outcome = front.run(path, out, toy)
+    outcome = front.run(path, out, toy_bundle)
     assert outcome.ok, outcome.message
     assert os.path.basename(outcome.outputs["mask"]) == "cena nublada é 1_cloudmask.tif"
     rh.assert_grid_like(outcome.outputs["mask"], path)
@@ -476,12 +476,12 @@ def test_paths_with_spaces_accents_and_other_scripts(front, toy, tmp_path, guard
     assert rh.leftovers(out) == []
 
 
-def test_input_in_a_read_only_folder(front, toy, src, tmp_path, guard):
+def test_input_in_a_read_only_folder(front, toy_bundle, src, tmp_path, guard):
     """Inputs on a read-only share or disc: masking needs nothing written beside them."""
     path = write_raster(src / "scene.tif", rh.scene(140, 150))
     g = guard(src)
     with rh.unwritable(src):
-        outcome = front.run(path, tmp_path / "out", toy)
+        outcome = front.run(path, tmp_path / "out", toy_bundle)
     assert outcome.ok, outcome.message
     rh.assert_valid_mask(outcome.outputs["mask"])
     g.check()
