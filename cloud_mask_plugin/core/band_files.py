@@ -104,9 +104,10 @@ class BandFileNames:
 
 
 def name_band_files(paths: List[str], label: str, sensor: Optional[Sensor] = None,
-                    mtl_path: Optional[str] = None) -> Optional[BandFileNames]:
+                    mtl_path: Optional[str] = None, files_are: str = "the file names") -> Optional[BandFileNames]:
     """Common names and scaling for ``paths`` (one file per band), or None when the file names
-    carry no band ids. ``sensor`` (the user's preset) beats what the names suggest."""
+    carry no band ids. ``sensor`` (the user's preset) beats what the names suggest;
+    ``files_are`` says in the naming source what the names are."""
     files = [band_file(p) for p in paths]
     if not any(files):
         return None
@@ -123,7 +124,7 @@ def name_band_files(paths: List[str], label: str, sensor: Optional[Sensor] = Non
         band = sensor.band_for_id(f.band_id) if f else None
         names.append(band.name if band else None)
     how = "chosen preset" if given else "recognised from the file names"
-    naming_source = f"band ids in the file names ({sensor.title}, {how})"
+    naming_source = f"band ids in {files_are} ({sensor.title}, {how})"
     mtl_path = mtl_path or _find_mtl(paths)
     scaling, problem = _band_file_scaling(files, sensor, mtl_path, paths)
     return BandFileNames(names, sensor, naming_source, scaling, problem)
@@ -246,15 +247,14 @@ def stack_band_files(path: str, sensor: Optional[Sensor] = None) -> BandStack:
         )
     chosen = _one_file_per_band(found, label)
     naming = name_band_files([f.path for f in chosen], label, sensor, mtl_path)
-    # Keep the bands the sensor knows; the panchromatic band would set a finer grid than the others.
-    keep = [i for i, name in enumerate(naming.names) if name and name != "pan"]
+    # The bands the sensor knows, by wavelength; not the panchromatic band, whose finer pixels
+    # would set the grid of the whole stack.
+    keep = sorted((i for i, name in enumerate(naming.names) if name and name != "pan"),
+                  key=lambda i: naming.sensor.bands[chosen[i].band_id].wavelength_nm)
     if not keep:
         raise InputError(f"none of the band files of '{label}' is a {naming.sensor.title} band the models can use")
     chosen = [chosen[i] for i in keep]
     naming = _subset(naming, keep)
-    order = sorted(range(len(chosen)), key=lambda i: naming.sensor.bands[chosen[i].band_id].wavelength_nm)
-    chosen = [chosen[i] for i in order]
-    naming = _subset(naming, order)
     raster_path = _build_vrt(path, [f.path for f in chosen], naming.names, label)
     return BandStack(path, raster_path, [f.path for f in chosen], naming)
 

@@ -102,8 +102,6 @@ class Sensor:
     title: str
     bands: Dict[str, Band]
     scalings: Dict[str, Scaling] = field(default_factory=dict)
-    # Regular expression that finds this sensor's band id in a description or file name.
-    band_id_pattern: str = r"(?i)\bB(\d{1,2}A?)\b"
 
     def band_for_id(self, band_id: str) -> Optional[Band]:
         return self.bands.get(normalise_band_id(band_id))

@@ -195,10 +195,7 @@ def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Op
 def _names_from_vrt_sources(ds, label: str, sensor: Optional[Sensor]) -> Optional[BandFileNames]:
     """Names from the source files of a VRT that stacks band files, else None."""
     sources = vrt_band_sources(ds)
-    names = name_band_files(sources, label, sensor) if sources else None
-    if names is not None:
-        names.naming_source = names.naming_source.replace("in the file names", "in the VRT's source file names")
-    return names
+    return name_band_files(sources, label, sensor, files_are="the VRT's source file names") if sources else None
 
 
 def _band_id_name(sensor: Sensor, text: str) -> Optional[str]:
