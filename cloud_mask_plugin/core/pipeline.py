@@ -134,8 +134,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             t = time.perf_counter()
             report_progress("vectors", 0.0, "tracing cloud polygons")
             mask_temp = transaction.temps[os.path.abspath(outputs.mask)]
-            polygon_count = polygonize_mask(mask_temp, transaction.temp_path(outputs.polygons), plan.width,
-                                            plan.height, options.min_polygon_area, options.polygon_buffer,
+            polygon_count = polygonize_mask(mask_temp, transaction.temp_path(outputs.polygons),
+                                            options.min_polygon_area, options.polygon_buffer,
                                             metadata, report_progress.is_cancelled)
             timings["polygons"] = time.perf_counter() - t
 

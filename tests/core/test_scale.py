@@ -216,6 +216,34 @@ def test_torch_runtime_gives_the_onnx_answer(monkeypatch, tmp_path, torchscript_
 # ---------------------------------------------------------------------------------------------
 # Outputs at scale: tiled, compressed, and a valid Cloud Optimized GeoTIFF when asked.
 
+def test_polygon_tracing_does_not_keep_the_mask_in_gdals_cache(tmp_path):
+    """GDAL's polygonizer reads its raster twice; through the block cache that would keep the
+    whole mask in memory (5% of RAM allowed). The cache must stay far below the mask's size,
+    the polygons must be the cloud pixels only, and the temporary copy must be gone."""
+    from cloud_mask_plugin.core.vectors import polygonize_mask
+
+    size = 2048
+    mask = np.zeros((size, size), np.uint8)
+    mask[100:900, 200:1800] = 1
+    mask[1200:1300, :] = 255  # no data: not a cloud polygon
+    mask[1500:1510, 1500:1510] = 1
+    path = write_raster(tmp_path / "mask.tif", mask[None], names=None, nodata=255,
+                        options=["TILED=YES", "COMPRESS=DEFLATE"])
+    cache_seen = []
+
+    def sample_cache():
+        cache_seen.append(gdal.GetCacheUsed())
+        return False
+
+    target = tmp_path / "out" / "clouds.gpkg"
+    target.parent.mkdir()
+    before = gdal.GetCacheUsed()
+    assert polygonize_mask(str(path), str(target), is_cancelled=sample_cache) == 2
+    assert len(cache_seen) > 10
+    assert max(cache_seen) - before < size * size // 8
+    assert os.listdir(target.parent) == ["clouds.gpkg"]
+
+
 def test_outputs_are_tiled_and_compressed(tmp_path, toy_bundle):
     scene = write_raster(tmp_path / "s.tif", np.random.default_rng(1).uniform(0, 0.6, (4, 300, 700)).astype(np.float32))
     outputs = OutputPaths(mask=str(tmp_path / "m.tif"), probability=str(tmp_path / "p.tif"))
