@@ -1,15 +1,21 @@
 """One raster file through the cascade, streamed so memory does not grow with the scene.
 
-Pass 1 reads the model bands in strips one cell high, keeps the validity mask as packed
-bits and builds the coarse model's input by block averaging. The coarse model then
-classifies every cell. Pass 2 goes over the rows of cells again: it reads full-resolution
-windows only around cells that need the fine model, blends their probabilities, and
-writes the mask, probability and coarse-grid rasters one strip at a time. Fine windows
-of one row of cells reach into the rows above and below, so a row is written only after
-the next row's windows were added (a lag of one row).
+The scene is processed in column stripes (about 2048 px wide, whole cells), each from top
+to bottom, so that GDAL's cache holds the input tiles of one stripe instead of rows of
+tiles across the whole scene. Inputs stored in full-width strips are one stripe.
 
-Peak memory is a few strips of the scene's width plus the coarse image (1/64 of the
-scene's pixels per band) and one batch of fine windows.
+Pass 1 reads the model bands one cell high, keeps the validity mask as packed bits where
+there is no data, and builds the coarse model's input by block averaging. The coarse model
+then classifies every cell. Pass 2 goes over the stripes again: it reads full-resolution
+windows only around cells that need the fine model, blends their probabilities, and writes
+the mask and probability rasters one strip of cells at a time. Fine windows of one row of
+cells reach into the rows above and below, so a row is written only after the next row's
+windows were added (a lag of one row); windows of the cells on either side of a stripe's
+edge reach into the next stripe, so they are handed on to it instead of computed twice.
+
+Peak memory is a few strips of one stripe, the coarse image (1/64 of the scene's pixels
+per band), the fine windows handed from one stripe to the next (two per row of cells) and
+one batch of fine windows.
 """
 from __future__ import annotations
 
@@ -37,9 +43,11 @@ from .writer import GeoTiffWriter, OutputTransaction, convert_to_cog
 # them; 2 GiB covers about 92 000 x 92 000 pixels with 4 bands (the validity bits add an
 # eighth of a byte per pixel on top).
 MAX_COARSE_BYTES = 2 * 1024 ** 3
-# Strips are processed in column chunks about this wide, so that the temporaries of the
-# read and write steps stay the same size whatever the scene's width.
-COLUMN_CHUNK_PIXELS = 2048
+# Column stripes are about this wide: a multiple of the outputs' 256 px tiles for the usual
+# cell sizes (so no output tile is written twice) and of 512 px input tiles (so few input
+# tiles are decoded twice), and narrow enough that GDAL's cache of one stripe's input
+# tiles is a few tens of MB.
+STRIPE_PIXELS = 2048
 
 GRID_COLORS = {0: (46, 139, 87, 255), 1: (230, 230, 250, 255), 2: (255, 165, 0, 255), 3: (128, 128, 128, 255)}
 MASK_COLORS = {0: (0, 0, 0, 0), 1: (255, 255, 255, 255), 255: (128, 128, 128, 255)}
@@ -90,7 +98,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
         reader = RasterReader(plan)
         try:
             t = time.perf_counter()
-            coarse_image, valid_bits, valid_fraction = _read_coarse_inputs(reader, bundle, grid_h, grid_w,
+            stripes = _column_stripes(reader, cell, grid_w)
+            coarse_image, valid_bits, valid_fraction = _read_coarse_inputs(reader, bundle, grid_h, stripes,
                                                                            report_progress)
             timings["read_coarse_input"] = time.perf_counter() - t
 
@@ -105,7 +114,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             writers = _open_rasters(transaction, outputs, plan, bundle, metadata, options.cog)
             try:
                 t = time.perf_counter()
-                counts = _fine_pass(reader, models, decision, valid_bits, writers, threshold,
+                counts = _fine_pass(reader, models, decision, valid_bits, stripes, writers, threshold,
                                     options.batch_size or default_batch_size(device),
                                     report_progress)
                 timings["fine_and_write"] = time.perf_counter() - t
@@ -156,36 +165,43 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
     return MaskResult(outputs=outputs, report=report)
 
 
-def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, grid_w: int, report_progress):
-    """Pass 1: the coarse image, the validity mask (packed bits per strip of cells, None for a
-    strip that is valid throughout) and each cell's valid fraction."""
+def _column_stripes(reader: RasterReader, cell: int, grid_w: int):
+    """(first cell column, end cell column) of each column stripe, left to right."""
+    if not reader.tiled:
+        return [(0, grid_w)]
+    step = max(1, round(STRIPE_PIXELS / cell))
+    return [(c0, min(c0 + step, grid_w)) for c0 in range(0, grid_w, step)]
+
+
+def _read_coarse_inputs(reader: RasterReader, bundle, grid_h: int, stripes, report_progress):
+    """Pass 1: the coarse image, the validity mask (packed bits per cell row and stripe,
+    only where some pixel has no data) and each cell's valid fraction."""
     cell, factor = bundle.cell_size, bundle.coarse.downsample
     stride = bundle.coarse.stride
+    grid_w = stripes[-1][1]
     width, height = reader.width, reader.height
     coarse = np.zeros((len(reader.bands), grid_h * stride, grid_w * stride), dtype=np.float32)
     valid_fraction = np.zeros((grid_h, grid_w), dtype=np.float32)
-    valid_bits = []
-    chunk_cells = _chunk_cells(cell)
-    row_valid = np.zeros((cell, width), dtype=bool)
-    for row in range(grid_h):
-        y0, y1 = row * cell, min((row + 1) * cell, height)
-        rows = y1 - y0
-        # Column chunks keep the temporaries small whatever the scene's width; cells never
-        # straddle chunks, so every block mean is computed exactly as over the whole strip.
-        for c0 in range(0, grid_w, chunk_cells):
-            c1 = min(c0 + chunk_cells, grid_w)
-            x0, x1 = c0 * cell, min(c1 * cell, width)
-            data, valid = reader.read(x0, y0, x1 - x0, rows)
-            row_valid[:rows, x0:x1] = valid
-            pad = ((0, 0), (0, cell - rows), (0, c1 * cell - x1))
+    valid_bits = {}
+    steps_done, steps = 0, grid_h * len(stripes)
+    for stripe, (c0, c1) in enumerate(stripes):
+        x0, x1 = c0 * cell, min(c1 * cell, width)
+        for row in range(grid_h):
+            y0, y1 = row * cell, min((row + 1) * cell, height)
+            data, valid = reader.read(x0, y0, x1 - x0, y1 - y0)
+            # Most of a scene has no no-data pixel and needs no bits at all.
+            if not valid.all():
+                valid_bits[row, stripe] = np.packbits(valid, axis=1)
+            # Cells never straddle stripes, so every block mean is the whole scene's.
+            pad = ((0, 0), (0, cell - (y1 - y0)), (0, c1 * cell - x1))
             data = np.pad(data, pad)
             valid = np.pad(valid, pad[1:])
             coarse[:, row * stride:(row + 1) * stride, c0 * stride:c1 * stride] = downsample_mean(data, valid, factor)
             valid_fraction[row, c0:c1] = cell_valid_fraction(valid, cell)[0]
-        # Rows without any no-data pixel (most of a scene) need no bits at all.
-        valid_bits.append(None if row_valid[:rows].all() else np.packbits(row_valid[:rows], axis=1))
-        reader.release_rows_above(y1)
-        report_progress("read", (row + 1) / grid_h, "reading the scene")
+            reader.release_rows_above(y1)
+            steps_done += 1
+            report_progress("read", steps_done / steps, "reading the scene")
+        reader.release_all()
     if not valid_fraction.any():
         raise InputError(f"'{reader.label}' has no valid pixels in the model's bands (everything is no data)")
     return coarse, valid_bits, valid_fraction
@@ -220,78 +236,119 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
     return writers
 
 
-def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits, writers, threshold: float,
-               batch_size: int, report_progress) -> dict:
+def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits, stripes, writers,
+               threshold: float, batch_size: int, report_progress) -> dict:
     """Pass 2: fine windows around the cells that need them, blended, written strip by strip."""
+    counts = {"cloud_pixels": 0, "valid_pixels": 0, "fine_cells": int(decision.needs_fine.sum())}
+    done = [0]
+    handed_on = {}
+    for stripe, (c0, c1) in enumerate(stripes):
+        handed_on = _fine_stripe(reader, models, decision, valid_bits, stripe, c0, c1, handed_on, writers,
+                                 threshold, batch_size, counts, done, report_progress)
+        reader.release_all()
+    return counts
+
+
+def _fine_stripe(reader, models, decision, valid_bits, stripe, c0, c1, handed_on, writers, threshold,
+                 batch_size, counts, done, report_progress) -> dict:
+    """The fine pass over cell columns [c0, c1), top to bottom.
+
+    The pixels of the stripe also get the right edge of the windows of cell c0 - 1 and the
+    left edge of the windows of cell c1. The previous stripe computed both (c0 as a look
+    ahead) and hands them in as ``handed_on[row] = (window of c0 or None, right edge of
+    c0 - 1 or None)``; this stripe returns the same for the next one. Every window is
+    computed once, and each pixel adds up its windows in the order of the in-memory
+    cascade (row by row, left to right), so the result is the same to the last bit.
+    """
     bundle = models.bundle
     cell, halo = bundle.cell_size, bundle.fine.halo
     window = cell + 2 * halo
     width, height = reader.width, reader.height
     grid_h, grid_w = decision.classes.shape
     weights = blend_weights(window, halo)
-    # Accumulators span two rows of cells plus the halo below, and the halo either side:
-    # row r-1 (waiting for row r's windows) and row r (being computed).
-    acc_w = grid_w * cell + 2 * halo
+    look_ahead = c1 < grid_w
+    x_start, x_end = c0 * cell, min(c1 * cell, width)
+    # Accumulators cover scene columns [x_start - halo, c1 * cell + halo) and two rows of
+    # cells plus the halo below: row r - 1 (waiting for row r's windows) and row r.
+    acc_w = (c1 - c0) * cell + 2 * halo
     numerator = np.zeros((2 * cell + halo, acc_w), dtype=np.float32)
     denominator = np.zeros_like(numerator)
-    counts = {"cloud_pixels": 0, "valid_pixels": 0}
-    fine_total = int(decision.needs_fine.sum())
-    fine_done = 0
+    mask_strip = np.empty((cell, x_end - x_start), dtype=np.uint8)
+    percent_strip = np.empty_like(mask_strip) if "probability" in writers else None
+    hand_on = {}
 
-    chunk_cells = _chunk_cells(cell)
-    mask_strip = np.empty((cell, width), dtype=np.uint8)
-    percent_strip = np.empty((cell, width), dtype=np.uint8) if "probability" in writers else None
+    def add(p: np.ndarray, c: int, first: int = 0):
+        """Blend window columns [first, first + width of p) of cell c's window into buffer rows
+        [cell - halo, cell - halo + window), the rows of the current row's windows."""
+        left = (c - c0) * cell + first  # accumulator column of p's first column
+        a0, a1 = max(left, 0), min(left + p.shape[1], acc_w)
+        if a0 >= a1:
+            return
+        w = weights[:, first + a0 - left:first + a1 - left]
+        top = cell - halo
+        numerator[top:top + window, a0:a1] += p[:, a0 - left:a1 - left] * w
+        denominator[top:top + window, a0:a1] += w
 
     def finish_row(row: int):
-        """Compose and write the strip of cells ``row`` from buffer rows [0, cell)."""
+        """Compose and write the stripe's part of cell row ``row`` from buffer rows [0, cell)."""
         y0, y1 = row * cell, min((row + 1) * cell, height)
-        rows = y1 - y0
-        bits = valid_bits[row]
-        valid_row = (np.ones((rows, width), dtype=bool) if bits is None
-                     else np.unpackbits(bits, axis=1, count=width).astype(bool))
-        # Column chunks keep the temporaries small whatever the scene's width.
-        for c0 in range(0, grid_w, chunk_cells):
-            c1 = min(c0 + chunk_cells, grid_w)
-            x0, x1 = c0 * cell, min(c1 * cell, width)
-            settled = np.repeat(np.repeat(decision.cloud_prob[row:row + 1, c0:c1], cell, axis=0), cell,
-                                axis=1)[:rows, :x1 - x0]
-            fine_cols = np.repeat(decision.needs_fine[row, c0:c1], cell)[:x1 - x0]
-            probability = settled
-            if fine_cols.any():
-                blended = (numerator[:rows, halo + x0:halo + x1]
-                           / np.maximum(denominator[:rows, halo + x0:halo + x1], 1e-6))
-                probability = np.where(fine_cols[None, :], blended, settled)
-            valid = valid_row[:, x0:x1]
-            mask = mask_strip[:rows, x0:x1]
-            np.greater_equal(probability, threshold, out=mask, casting="unsafe")
+        rows, cols = y1 - y0, x_end - x_start
+        bits = valid_bits.get((row, stripe))
+        valid = (None if bits is None else np.unpackbits(bits, axis=1, count=cols).astype(bool))
+        settled = np.repeat(np.repeat(decision.cloud_prob[row:row + 1, c0:c1], cell, axis=0), cell,
+                            axis=1)[:rows, :cols]
+        fine_cols = np.repeat(decision.needs_fine[row, c0:c1], cell)[:cols]
+        probability = settled
+        if fine_cols.any():
+            blended = numerator[:rows, halo:halo + cols] / np.maximum(denominator[:rows, halo:halo + cols], 1e-6)
+            probability = np.where(fine_cols[None, :], blended, settled)
+        mask = mask_strip[:rows]
+        np.greater_equal(probability, threshold, out=mask, casting="unsafe")
+        if valid is not None:
             mask[~valid] = 255
-            if percent_strip is not None:
-                percent = percent_strip[:rows, x0:x1]
-                percent[...] = np.rint(probability * 100.0)
-                percent[~valid] = 255
-        counts["cloud_pixels"] += int(np.count_nonzero(mask_strip[:rows] == 1))
-        counts["valid_pixels"] += int(np.count_nonzero(valid_row))
-        writers["mask"].write(mask_strip[:rows], 0, y0)
         if percent_strip is not None:
-            writers["probability"].write(percent_strip[:rows], 0, y0)
+            percent = percent_strip[:rows]
+            percent[...] = np.rint(probability * 100.0)
+            if valid is not None:
+                percent[~valid] = 255
+        counts["cloud_pixels"] += int(np.count_nonzero(mask == 1))
+        counts["valid_pixels"] += rows * cols if valid is None else int(np.count_nonzero(valid))
+        writers["mask"].write(mask, x_start, y0)
+        if percent_strip is not None:
+            writers["probability"].write(percent_strip[:rows], x_start, y0)
 
     for row in range(grid_h):
-        cols = np.flatnonzero(decision.needs_fine[row])
+        ahead = [None, None]  # what this row hands on: the window of c1, the right edge of c1 - 1's
+
+        def take(c: int, p: np.ndarray):
+            add(p, c)
+            if look_ahead and c == c1:
+                ahead[0] = p.copy()  # a copy: p may be a view of a whole batch
+            elif look_ahead and c == c1 - 1:
+                ahead[1] = p[:, cell + halo:].copy()
+
+        first_window, left_edge = handed_on.pop(row, (None, None))
+        if left_edge is not None:
+            add(left_edge, c0 - 1, first=cell + halo)
+        if first_window is not None:
+            take(c0, first_window)
+        end = c1 + 1 if look_ahead else c1
+        cols = c0 + np.flatnonzero(decision.needs_fine[row, c0:end])
+        if first_window is not None:
+            cols = cols[1:]
         if cols.size:
             # Windows are read a run of neighbouring cells at a time and fed in batches;
             # the two are independent, so a batch of one does not mean a read per window.
-            windows = _fine_windows(reader, cols, row * cell - halo, cell, halo, chunk_cells)
+            windows = _fine_windows(reader, cols, row * cell - halo, cell, halo, end - c0)
             batches = ((chunk, np.stack([next(windows) for _ in chunk]))
                        for chunk in (cols[start:start + batch_size] for start in range(0, cols.size, batch_size)))
             for chunk, probs in models.fine_in_order(batches):
                 for c, p in zip(chunk, probs):
-                    # Buffer row 0 is scene row (row - 1) * cell; column 0 is scene column -halo.
-                    top = cell - halo
-                    left = c * cell
-                    numerator[top:top + window, left:left + window] += p * weights
-                    denominator[top:top + window, left:left + window] += weights
-                fine_done += len(chunk)
-                report_progress("fine", fine_done / max(fine_total, 1), "fine model on partly cloudy cells")
+                    take(int(c), p)
+                done[0] += len(chunk)
+                report_progress("fine", done[0] / max(counts["fine_cells"], 1), "fine model on partly cloudy cells")
+        if ahead[0] is not None or ahead[1] is not None:
+            hand_on[row] = tuple(ahead)
         # The next row's windows start a halo above its cells.
         reader.release_rows_above((row + 1) * cell - halo)
         if row >= 1:
@@ -300,15 +357,9 @@ def _fine_pass(reader: RasterReader, models: CascadeModels, decision, valid_bits
         numerator[cell + halo:] = 0
         denominator[:cell + halo] = denominator[cell:]
         denominator[cell + halo:] = 0
-        report_progress("fine", fine_done / max(fine_total, 1), "writing the mask")
+        report_progress("fine", done[0] / max(counts["fine_cells"], 1), "writing the mask")
     finish_row(grid_h - 1)
-    counts["fine_cells"] = fine_total
-    return counts
-
-
-def _chunk_cells(cell: int) -> int:
-    """Cells per column chunk: about COLUMN_CHUNK_PIXELS wide, at least one cell."""
-    return max(1, COLUMN_CHUNK_PIXELS // cell)
+    return hand_on
 
 
 def _fine_windows(reader: RasterReader, cols: np.ndarray, y: int, cell: int, halo: int, max_span_cells: int):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 from typing import Tuple
+from xml.etree import ElementTree
 
 import numpy as np
 from osgeo import gdal
@@ -51,11 +52,15 @@ class RasterReader:
         # gigabyte. Changing the cache size would change it for all of QGIS, so instead the
         # reader drops this dataset's blocks once the reads have moved below them.
         self.block_rows = max(b.GetBlockSize()[1] for b in self.bands + self.mask_bands)
+        # Inputs stored in full-width strips (GeoTIFFs written without TILED=YES) decode a
+        # whole strip for any part of it; tiled inputs can be read in column stripes.
+        self.tiled = max(b.GetBlockSize()[0] for b in self.bands + self.mask_bands) < self.width
         # A VRT's own blocks (128 rows) say nothing about the files under it: Sentinel-2's
         # JPEG 2000 bands decode in tiles of 1024 rows, which would be decoded eight times
         # over if the cache were dropped every 128 rows.
         if self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2"):
             self.block_rows = max(self.block_rows, 1024)
+            self.tiled = not _vrt_has_striped_source(self.ds)
         self._top_cached_block_row = None
         data_types = {b.DataType for b in self.bands}
         self._one_request = len(data_types) == 1
@@ -135,10 +140,27 @@ class RasterReader:
             self.ds.FlushCache()
             self._top_cached_block_row = None
 
+    def release_all(self):
+        """Drop this dataset's cached blocks: the reads start again elsewhere (a new column
+        stripe, or the next pass)."""
+        self.ds.FlushCache()
+        self._top_cached_block_row = None
+
     def close(self):
         self.bands = []
         self.mask_bands = []
         self.ds = None
+
+
+def _vrt_has_striped_source(ds) -> bool:
+    """Whether a VRT reads any file stored in full-width strips (its SourceProperties say so)."""
+    xml = (ds.GetMetadata("xml:VRT") or [""])[0]
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return False
+    return any(el.get("BlockXSize") is not None and el.get("BlockXSize") == el.get("RasterXSize")
+               for el in root.iter("SourceProperties"))
 
 
 def pad_mirrored(data: np.ndarray, pad) -> np.ndarray:

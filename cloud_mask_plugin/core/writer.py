@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import uuid
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 from osgeo import gdal
@@ -196,6 +196,15 @@ class OutputTransaction:
         return False
 
 
+class _PendingRows:
+    """Rows of one column range received but not yet written: they start at row ``y0``."""
+
+    def __init__(self):
+        self.arrays: List[np.ndarray] = []
+        self.y0 = 0
+        self.rows = 0
+
+
 class GeoTiffWriter:
     """A single-band GeoTIFF written strip by strip, georeferenced like the input."""
 
@@ -230,38 +239,42 @@ class GeoTiffWriter:
             self.band.SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
         self.width, self.height = width, height
         self.block_rows = self.band.GetBlockSize()[1]
-        # Full-width strips written top to bottom wait here until they fill whole rows of
-        # tiles: those are written and flushed at once, so GDAL's block cache never holds
-        # more than one row of tiles of this file (it would otherwise keep every dirty
-        # tile of the scene, up to GDAL_CACHEMAX), and no tile is compressed twice.
-        self._pending: List[np.ndarray] = []
-        self._pending_y0 = 0
-        self._pending_rows = 0
+        # Strips written top to bottom, each over one range of columns (the whole width, or
+        # one column stripe), wait here until they fill whole rows of tiles: those are
+        # written and flushed at once, so GDAL's block cache never holds more than one row
+        # of tiles of a stripe (it would otherwise keep every dirty tile of the scene, up to
+        # GDAL_CACHEMAX), and no tile is compressed twice when stripes start on tile edges.
+        self._pending: Dict[Tuple[int, int], _PendingRows] = {}
 
     def write(self, array: np.ndarray, x: int, y: int):
         rows, cols = array.shape
-        if x == 0 and cols == self.width and y == self._pending_y0 + self._pending_rows:
+        pending = self._pending.get((x, cols))
+        if pending is None and y == 0:
+            pending = self._pending[(x, cols)] = _PendingRows()
+        if pending is not None and y == pending.y0 + pending.rows:
             # A copy: the caller may reuse its array while the rows wait here.
-            self._pending.append(np.array(array, copy=True))
-            self._pending_rows += rows
-            whole = self._pending_rows // self.block_rows * self.block_rows
-            if self._pending_y0 + self._pending_rows == self.height:
-                whole = self._pending_rows
+            pending.arrays.append(np.array(array, copy=True))
+            pending.rows += rows
+            whole = pending.rows // self.block_rows * self.block_rows
+            if pending.y0 + pending.rows == self.height:
+                whole = pending.rows
             if whole:
-                self._write_pending(whole)
+                self._write_pending(x, cols, whole)
             return
-        self._write_pending(self._pending_rows)
         self._write_now(array, x, y)
 
-    def _write_pending(self, rows: int):
+    def _write_pending(self, x: int, cols: int, rows: int):
+        pending = self._pending[(x, cols)]
         if not rows:
             return
-        strip = self._pending[0] if len(self._pending) == 1 else np.concatenate(self._pending, axis=0)
-        self._write_now(strip[:rows], 0, self._pending_y0)
+        strip = pending.arrays[0] if len(pending.arrays) == 1 else np.concatenate(pending.arrays, axis=0)
+        self._write_now(strip[:rows], x, pending.y0)
         rest = strip[rows:]
-        self._pending = [rest] if len(rest) else []
-        self._pending_y0 += rows
-        self._pending_rows = len(rest)
+        pending.arrays = [rest] if len(rest) else []
+        pending.y0 += rows
+        pending.rows = len(rest)
+        if pending.y0 == self.height:
+            del self._pending[(x, cols)]
         with gdal_errors() as errors:
             self.ds.FlushCache()
         if errors.messages:
@@ -276,7 +289,8 @@ class GeoTiffWriter:
     def close(self):
         if self.ds is None:
             return
-        self._write_pending(self._pending_rows)
+        for (x, cols), pending in list(self._pending.items()):
+            self._write_pending(x, cols, pending.rows)
         with gdal_errors() as errors:
             self.ds.FlushCache()
             self.band = None

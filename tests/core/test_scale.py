@@ -73,6 +73,66 @@ def test_streaming_equals_in_memory_with_wide_context_at_every_edge(tmp_path, wi
                                   np.rint(expected.probability * 100).astype(np.uint8))
 
 
+@pytest.mark.parametrize("stripe_pixels", [8, 16, 24])
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_column_stripes_give_the_in_memory_answer(monkeypatch, tmp_path, wide_bundle, stripe_pixels, batch_size):
+    """A tiled input is processed in column stripes; windows of the cells on either side of
+    a stripe's edge are handed from one stripe to the next. The mask, probability and
+    counts must not change in any bit, with one-cell stripes and no-data holes included."""
+    from cloud_mask_plugin.core import pipeline
+
+    rng = np.random.default_rng(stripe_pixels)
+    scene = rng.uniform(0.0, 0.6, size=(4, 45, 70)).astype(np.float32)
+    valid = np.ones(scene.shape[1:], bool)
+    valid[5:9, 30:40] = False
+    valid[40:, :3] = False
+    scene[:, ~valid] = -1.0
+    path = write_raster(tmp_path / "scene.tif", scene, nodata=-1.0,
+                        options=["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"])
+    monkeypatch.setattr(pipeline, "STRIPE_PIXELS", stripe_pixels)
+    used = []
+    real_stripes = pipeline._column_stripes
+    monkeypatch.setattr(pipeline, "_column_stripes", lambda *a: used.append(real_stripes(*a)) or used[-1])
+    windows_run = []
+    real_fine = CascadeModels.fine_probabilities
+    monkeypatch.setattr(CascadeModels, "fine_probabilities",
+                        lambda self, w: windows_run.append(len(w)) or real_fine(self, w))
+    outputs = OutputPaths(mask=str(tmp_path / "m.tif"), probability=str(tmp_path / "p.tif"),
+                          report=str(tmp_path / "r.json"))
+    mask_file(path, outputs, MaskOptions(model=wide_bundle, batch_size=batch_size))
+    monkeypatch.setattr(CascadeModels, "fine_probabilities", real_fine)
+
+    cell = load_bundle(wide_bundle).cell_size
+    grid_w, stripe_cells = -(-70 // cell), stripe_pixels // cell
+    assert len(used[0]) == -(-grid_w // stripe_cells) > 2
+    models = CascadeModels(load_bundle(wide_bundle), resolve_device("cpu"))
+    expected = segment_array(models, np.where(valid, scene, 0.0).astype(np.float32), valid)
+    assert expected.fine_cells > 0
+    np.testing.assert_array_equal(gdal.Open(outputs.mask).ReadAsArray(), expected.mask)
+    np.testing.assert_array_equal(gdal.Open(outputs.probability).ReadAsArray(),
+                                  np.where(valid, np.rint(expected.probability * 100), 255).astype(np.uint8))
+    report = json.load(open(outputs.report))
+    assert report["valid_pixels"] == int(valid.sum())
+    assert report["cloud_pixels"] == int(np.count_nonzero(expected.mask == 1))
+    assert report["cells_fine"] == expected.fine_cells
+    assert sum(windows_run) == expected.fine_cells  # each window computed once, not again by the next stripe
+
+
+def test_inputs_in_full_width_strips_are_one_stripe(monkeypatch, tmp_path, wide_bundle):
+    """A strip-organised GeoTIFF decodes whole strips for any read, so cutting it into column
+    stripes would decode every strip once per stripe: it is processed as one stripe."""
+    from cloud_mask_plugin.core import pipeline
+
+    scene = np.random.default_rng(1).uniform(0.0, 0.6, size=(4, 30, 70)).astype(np.float32)
+    path = write_raster(tmp_path / "scene.tif", scene)
+    monkeypatch.setattr(pipeline, "STRIPE_PIXELS", 16)
+    used = []
+    real_stripes = pipeline._column_stripes
+    monkeypatch.setattr(pipeline, "_column_stripes", lambda *a: used.append(real_stripes(*a)) or used[-1])
+    mask_file(path, OutputPaths(mask=str(tmp_path / "m.tif")), MaskOptions(model=wide_bundle))
+    assert used == [[(0, -(-70 // load_bundle(wide_bundle).cell_size))]]
+
+
 # ---------------------------------------------------------------------------------------------
 # Device choice: CPU, onnxruntime's CUDA provider, torch's CUDA with TorchScript models.
 
