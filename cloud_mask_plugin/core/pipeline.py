@@ -34,6 +34,7 @@ from .bundle import COARSE_CLASSES, load_bundle
 from .cascade import (NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction, decide_cells,
                       downsample_mean)
 from .errors import Cancelled, InputError, OutputError
+from .heap import release_free_memory
 from .inputs import plan_raster
 from .reader import RasterReader, pad_mirrored
 from .vectors import polygonize_mask
@@ -108,6 +109,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             decision = decide_cells(models.coarse_probabilities(coarse_image), valid_fraction,
                                     bundle.coarse.min_confidence)
             del coarse_image
+            release_free_memory()  # the coarse image and the coarse model's activations
             timings["coarse"] = time.perf_counter() - t
 
             metadata = _provenance(bundle, threshold, device.description, input_path)
@@ -138,6 +140,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
                     convert_to_cog(plain, cog)
                     os.remove(plain)
 
+        release_free_memory()  # the fine pass's windows and buffers
         polygon_count = None
         if outputs.polygons:
             t = time.perf_counter()
