@@ -1,4 +1,4 @@
-"""Command line: ``python -m training {train,evaluate,export,baseline,results} ...`` from the repository root."""
+"""Command line: ``python -m training {train,evaluate,export,quantize,baseline,results} ...`` from the repository root."""
 from __future__ import annotations
 
 import argparse
@@ -61,6 +61,20 @@ def _cmd_export(args):
         print("metrics written to the manifest")
 
 
+def _cmd_quantize(args):
+    from cloud_mask_plugin.core.bundle import load_bundle
+
+    from .config import load_config
+    from .quantize import calibration_windows, quantize_fine
+
+    bundle_dir = resolve_repo_path(args.bundle)
+    cfg = load_config(resolve_repo_path(args.config))
+    windows = calibration_windows(cfg, resolve_data_root(args.data_root), load_bundle(bundle_dir).fine_window,
+                                  args.windows, cfg.seed)
+    print(f"wrote {quantize_fine(bundle_dir, windows)} (calibrated on {len(windows)} training windows); "
+          f"score it with: python -m training evaluate {args.bundle} --write")
+
+
 def _cmd_baseline(args):
     from .evaluate import evaluate_threshold, load_splits
 
@@ -106,6 +120,13 @@ def main(argv=None):
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
     p.add_argument("--evaluate", action="store_true", help="evaluate and write the scores into the manifest")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("quantize", help="add an int8 copy of the bundle's fine model for the CPU (fine.cpu_file)")
+    p.add_argument("bundle", help="bundle folder, e.g. cloud_mask_plugin/models/default")
+    p.add_argument("--config", required=True, help="the config the bundle was trained with; its training "
+                                                   "data calibrates the quantisation")
+    p.add_argument("--windows", type=int, default=96, help="calibration windows (default 96)")
+    p.set_defaults(func=_cmd_quantize)
 
     p = sub.add_parser("baseline", help="score the reflectance threshold rule on the validation splits")
     p.add_argument("--band", default="blue")

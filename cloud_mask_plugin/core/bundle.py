@@ -73,9 +73,16 @@ class FineSpec:
     # The fine model's spatial size must be a multiple of this (its total stride).
     multiple: int = 16
     torchscript: Optional[str] = None   # as CoarseSpec.torchscript
+    # An int8 copy of ``file`` for onnxruntime on the CPU (``python -m training quantize``):
+    # about 1.5x faster there at the same scores. GPUs run ``file``.
+    cpu_file: Optional[str] = None
 
     def window_ok(self, cell_size: int) -> bool:
         return (cell_size + 2 * self.halo) % self.multiple == 0
+
+    def onnx_file(self, on_cpu: bool) -> str:
+        """The ONNX file onnxruntime runs on the CPU (``on_cpu``) or on a GPU."""
+        return self.cpu_file if on_cpu and self.cpu_file else self.file
 
 
 @dataclass
@@ -187,6 +194,7 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             output_name=str(f.get("output_name", "cloud_prob")),
             multiple=int(f.get("multiple", 16)),
             torchscript=str(f["torchscript"]) if f.get("torchscript") else None,
+            cpu_file=str(f["cpu_file"]) if f.get("cpu_file") else None,
         )
     except (TypeError, ValueError) as exc:
         raise BundleError(f"{where}: a coarse or fine setting has the wrong type: {exc}") from None

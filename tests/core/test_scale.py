@@ -238,6 +238,29 @@ def test_a_cuda_provider_that_does_not_start_falls_back_under_auto_only(monkeypa
     assert not os.path.exists(tmp_path / "m2.tif")
 
 
+def test_the_cpu_runs_the_int8_copy_and_a_gpu_the_float_model(monkeypatch, tmp_path):
+    """``fine.cpu_file`` is what onnxruntime runs on the CPU; a CUDA session keeps ``fine.file``."""
+    import shutil
+
+    from cloud_mask_plugin.core.backend import CUDA_PROVIDERS, DeviceChoice, open_session
+
+    folder = make_toy_bundle(tmp_path / "bundle")
+    shutil.copy(os.path.join(folder, "fine.onnx"), os.path.join(folder, "fine_int8.onnx"))
+    manifest_path = os.path.join(folder, "manifest.json")
+    manifest = json.load(open(manifest_path))
+    manifest["fine"]["cpu_file"] = "fine_int8.onnx"
+    json.dump(manifest, open(manifest_path, "w"))
+    bundle = load_bundle(folder)
+
+    assert os.path.basename(CascadeModels(bundle, resolve_device("cpu")).fine.path) == "fine_int8.onnx"
+    # Which file a CUDA session would open (there is no GPU here to open it on).
+    opened = []
+    monkeypatch.setattr(backend, "ModelSession", lambda path, *args, **kwargs: opened.append(os.path.basename(path)))
+    open_session(bundle, bundle.fine, DeviceChoice("cuda", CUDA_PROVIDERS, "GPU: CUDA via onnxruntime"), "fine")
+    open_session(bundle, bundle.coarse, resolve_device("cpu"), "coarse")
+    assert opened == ["fine.onnx", "coarse.onnx"]
+
+
 def test_torch_gpu_route_needs_the_bundles_torchscript_files(monkeypatch, toy_bundle, torchscript_bundle):
     import onnxruntime
 

@@ -6,9 +6,12 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
+from cloud_mask_plugin.core.backend import resolve_device
 from cloud_mask_plugin.core.bundle import COARSE_CLASSES, load_bundle
+from cloud_mask_plugin.core.cascade import CascadeModels
 from training.config import config_from_dict
 from training.export import check_bundle, export_bundle, load_checkpoint
+from training.quantize import calibration_windows, quantize_fine
 from training.train import run
 
 PATCHES = ["Barren_00_0214", "Barren_03_0207"]  # one clear, one partly cloudy
@@ -70,6 +73,22 @@ def test_train_export_load_and_run(tmp_path, data_root):
     second = ort.InferenceSession(os.path.join(again, "fine.onnx"), providers=["CPUExecutionProvider"]).run(
         None, {"image": x})[0]
     assert np.allclose(first, second, atol=1e-5)
+
+    # an int8 copy for the CPU, calibrated on training windows, that the engine then runs
+    windows = calibration_windows(cfg, data_root, bundle.fine_window, count=8, seed=cfg.seed)
+    assert len(windows) == 8 and windows[0].shape == (1, 4, 160, 160)
+    quantize_fine(bundle_dir, windows)
+    quantized = load_bundle(bundle_dir)
+    assert quantized.fine.cpu_file == "fine_int8.onnx" and quantized.fine.file == "fine.onnx"
+    graph = onnx.load(quantized.file_path("fine_int8.onnx")).graph
+    assert {"QuantizeLinear", "DequantizeLinear"} <= {node.op_type for node in graph.node}
+    assert any(t.data_type == onnx.TensorProto.INT8 for t in graph.initializer)
+    models = CascadeModels(quantized, resolve_device("cpu"))
+    assert os.path.basename(models.fine.path) == "fine_int8.onnx"
+    for window in windows[:4]:
+        float_prob = fine.run(None, {"image": window})[0]
+        int8_prob = models.fine_probabilities(window)
+        assert np.abs(int8_prob - float_prob[:, 0]).mean() < 0.02
 
 
 def test_same_seed_same_first_batches(tmp_path, data_root):

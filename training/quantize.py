@@ -1,0 +1,84 @@
+"""An int8 copy of a bundle's fine model for onnxruntime on the CPU.
+
+Static quantisation with onnxruntime (QDQ format, int8 weights per output channel, uint8
+activations), calibrated on windows of the training data of the bundle's config, never on
+the validation splits. On the CPU the copy is about 1.5x faster per window (convolutions
+run in int8) and scores the same on the validation splits (see training/README.md); the
+manifest names it as ``fine.cpu_file`` and the plugin runs it whenever it runs on the CPU.
+GPUs keep the float model.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import List
+
+import numpy as np
+
+from cloud_mask_plugin.core.bundle import load_bundle
+
+from .config import TrainConfig
+from .data import read_source
+
+CPU_FILE = "fine_int8.onnx"
+DEFAULT_WINDOWS = 96
+
+
+def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: int = DEFAULT_WINDOWS,
+                        seed: int = 0) -> List[np.ndarray]:
+    """``count`` windows [1, C, window, window] of the config's training scenes (labelled
+    and clear), taken in turn from each scene large enough, at seeded random places."""
+    scenes = [scene for entry in cfg.train_sources + cfg.clear_sources
+              for scene in read_source(entry, data_root, cfg.bands)
+              if min(scene.shape) >= window]
+    if not scenes:
+        raise ValueError(f"no training scene of the config is at least {window} px on each side")
+    rng = np.random.default_rng(seed)
+    windows = []
+    for i in range(count):
+        scene = scenes[i % len(scenes)]
+        h, w = scene.shape
+        y, x = int(rng.integers(0, h - window + 1)), int(rng.integers(0, w - window + 1))
+        windows.append(np.ascontiguousarray(scene.image[None, :, y:y + window, x:x + window], dtype=np.float32))
+    return windows
+
+
+def quantize_fine(bundle_dir: str, windows: List[np.ndarray]) -> str:
+    """Write the int8 copy of the bundle's fine model beside it and name it in the manifest."""
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    bundle = load_bundle(bundle_dir)
+    if bundle.sensor_independent:
+        raise ValueError(f"'{bundle_dir}' is a sensor-independent bundle: its fine model takes band "
+                         f"descriptors, which this calibration does not feed; it keeps its float model")
+    input_name = bundle.fine.input_name
+
+    class Windows(CalibrationDataReader):
+        def __init__(self):
+            self._next = iter(windows)
+
+        def get_next(self):
+            window = next(self._next, None)
+            return None if window is None else {input_name: window}
+
+    target = bundle.file_path(CPU_FILE)
+    with tempfile.TemporaryDirectory() as scratch:
+        # Folds and fuses the graph first, as onnxruntime advises before quantising; the
+        # symbolic shape pass is skipped because the spatial size is left free.
+        prepared = os.path.join(scratch, "prepared.onnx")
+        quant_pre_process(bundle.file_path(bundle.fine.file), prepared, skip_symbolic_shape=True)
+        quantize_static(prepared, target, Windows(), quant_format=QuantFormat.QDQ, per_channel=True,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    manifest_path = bundle.file_path("manifest.json")
+    with open(manifest_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    manifest["fine"]["cpu_file"] = CPU_FILE
+    manifest["fine"]["cpu_file_quantization"] = (
+        f"onnxruntime static int8 (QDQ, per-channel int8 weights, uint8 activations), calibrated on "
+        f"{len(windows)} windows of the training data")
+    with open(manifest_path, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    return target
