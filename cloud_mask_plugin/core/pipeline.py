@@ -168,11 +168,16 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
     return MaskResult(outputs=outputs, report=report)
 
 
+def _stripe_cells(cell: int) -> int:
+    """Cells across a column stripe: about STRIPE_PIXELS, at least one."""
+    return max(1, round(STRIPE_PIXELS / cell))
+
+
 def _column_stripes(reader: RasterReader, cell: int, grid_w: int):
     """(first cell column, end cell column) of each column stripe, left to right."""
     if not reader.tiled:
         return [(0, grid_w)]
-    step = max(1, round(STRIPE_PIXELS / cell))
+    step = _stripe_cells(cell)
     return [(c0, min(c0 + step, grid_w)) for c0 in range(0, grid_w, step)]
 
 
@@ -342,7 +347,9 @@ def _fine_stripe(reader, models, decision, valid_bits, stripe, c0, c1, handed_on
         if cols.size:
             # Windows are read a run of neighbouring cells at a time and fed in batches;
             # the two are independent, so a batch of one does not mean a read per window.
-            windows = _fine_windows(reader, cols, row * cell - halo, cell, halo, end - c0)
+            # A read spans at most a stripe and its look-ahead cell, also when an input in
+            # full-width strips makes the whole scene one stripe.
+            windows = _fine_windows(reader, cols, row * cell - halo, cell, halo, _stripe_cells(cell) + 1)
             batches = ((chunk, np.stack([next(windows) for _ in chunk]))
                        for chunk in (cols[start:start + batch_size] for start in range(0, cols.size, batch_size)))
             for chunk, probs in models.fine_in_order(batches):
