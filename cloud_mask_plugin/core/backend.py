@@ -22,7 +22,6 @@ from typing import List, Optional
 
 import numpy as np
 
-from .bundle import FineSpec
 from .errors import ModelError
 
 CPU_PROVIDERS = ["CPUExecutionProvider"]
@@ -168,8 +167,7 @@ def open_session(bundle, spec, device: DeviceChoice, role: str, descriptor_input
     sets the threads of one call (all cores by default)."""
     if device.runtime == "torch":
         return TorchSession(bundle.file_path(spec.torchscript), device, role, descriptor_input)
-    path = spec.onnx_file(on_cpu=device.kind == "cpu") if isinstance(spec, FineSpec) else spec.file
-    return ModelSession(bundle.file_path(path), device, spec.input_name, spec.output_name, role,
+    return ModelSession(bundle.file_path(spec.onnx_file(on_cpu=device.kind == "cpu")), device, spec.input_name, spec.output_name, role,
                         descriptor_input, arena=arena, threads=threads)
 
 

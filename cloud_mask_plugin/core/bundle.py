@@ -58,6 +58,10 @@ class CoarseSpec:
     # field); measured by the engine when absent (cascade.CascadeModels.coarse_context_cells).
     context_cells: Optional[int] = None
 
+    def onnx_file(self, on_cpu: bool) -> str:
+        """The ONNX file onnxruntime runs (the same on the CPU and on a GPU)."""
+        return self.file
+
     @property
     def cell_size(self) -> int:
         return self.downsample * self.stride
