@@ -20,6 +20,7 @@ from cloud_mask_plugin.core.bundle import load_bundle
 
 from .config import TrainConfig
 from .data import read_source
+from .export import write_manifest
 
 CPU_FILE = "fine_int8.onnx"
 DEFAULT_WINDOWS = 96
@@ -71,14 +72,11 @@ def quantize_fine(bundle_dir: str, windows: List[np.ndarray]) -> str:
         quant_pre_process(bundle.file_path(bundle.fine.file), prepared, skip_symbolic_shape=True)
         quantize_static(prepared, target, Windows(), quant_format=QuantFormat.QDQ, per_channel=True,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
-    manifest_path = bundle.file_path("manifest.json")
-    with open(manifest_path, encoding="utf-8") as f:
+    with open(bundle.file_path("manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
     manifest["fine"]["cpu_file"] = CPU_FILE
     manifest["fine"]["cpu_file_quantization"] = (
         f"onnxruntime static int8 (QDQ, per-channel int8 weights, uint8 activations), calibrated on "
         f"{len(windows)} windows of the training data")
-    with open(manifest_path, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    write_manifest(bundle_dir, manifest)
     return target

@@ -25,13 +25,12 @@ import hashlib
 import math
 import os
 import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from .bands import SENSORS, Sensor, normalise_band_id
 from .errors import InputError
-from .gdal_util import gdal_errors
+from .gdal_util import gdal_errors, vrt_xml
 
 BAND_FILE_EXTENSIONS = (".tif", ".tiff", ".jp2")
 # A band id at the end of a file name: "_B4", "_SR_B4", "B02", "_b1", "_B04_10m".
@@ -322,12 +321,8 @@ def _build_vrt(source: str, paths: List[str], names: List[Optional[str]], label:
 def vrt_band_sources(ds) -> Optional[List[str]]:
     """The one source file of each band of a VRT dataset, or None when it is not a VRT of
     one file per band (e.g. a mosaic or a VRT with band descriptions of its own)."""
-    if ds.GetDriver().ShortName != "VRT":
-        return None
-    xml = (ds.GetMetadata("xml:VRT") or [""])[0]
-    try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError:
+    root = vrt_xml(ds)
+    if root is None:
         return None
     base = os.path.dirname(ds.GetDescription())
     sources = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import List
+from typing import List, Optional
+from xml.etree import ElementTree
 
 from osgeo import gdal
 
@@ -55,3 +56,13 @@ def open_raster(path: str):
     if ds.RasterXSize < 1 or ds.RasterYSize < 1:
         raise InputError(f"'{label}' has no pixels")
     return ds
+
+
+def vrt_xml(ds) -> Optional[ElementTree.Element]:
+    """The parsed XML of a VRT dataset; None for other drivers or XML that does not parse."""
+    if ds.GetDriver().ShortName != "VRT":
+        return None
+    try:
+        return ElementTree.fromstring((ds.GetMetadata("xml:VRT") or [""])[0])
+    except ElementTree.ParseError:
+        return None

@@ -9,13 +9,12 @@ from __future__ import annotations
 import math
 import os
 from typing import Tuple
-from xml.etree import ElementTree
 
 import numpy as np
 from osgeo import gdal
 
 from .errors import InputError
-from .gdal_util import gdal_errors, open_raster
+from .gdal_util import gdal_errors, open_raster, vrt_xml
 
 # Reflectance outside this range is a scaling mistake or a sensor artefact; clipping keeps
 # one bad pixel from dominating the block averages of the coarse stage.
@@ -154,13 +153,10 @@ class RasterReader:
 
 def _vrt_has_striped_source(ds) -> bool:
     """Whether a VRT reads any file stored in full-width strips (its SourceProperties say so)."""
-    xml = (ds.GetMetadata("xml:VRT") or [""])[0]
-    try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError:
-        return False
-    return any(el.get("BlockXSize") is not None and el.get("BlockXSize") == el.get("RasterXSize")
-               for el in root.iter("SourceProperties"))
+    root = vrt_xml(ds)
+    return root is not None and any(
+        el.get("BlockXSize") is not None and el.get("BlockXSize") == el.get("RasterXSize")
+        for el in root.iter("SourceProperties"))
 
 
 def pad_mirrored(data: np.ndarray, pad) -> np.ndarray:
