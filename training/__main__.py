@@ -49,10 +49,13 @@ def _cmd_evaluate(args):
 
 
 def _cmd_export(args):
+    from .config import load_config
     from .evaluate import evaluate_bundle, manifest_metrics
-    from .export import check_bundle, export_bundle, load_checkpoint, update_manifest_metrics
+    from .export import check_bundle, export_bundle, export_settings, load_checkpoint, update_manifest_metrics
 
     cfg, fine, coarse, norm, info = load_checkpoint(resolve_repo_path(args.checkpoint))
+    if args.config:
+        cfg = export_settings(cfg, load_config(resolve_repo_path(args.config)))
     out = resolve_repo_path(args.out or cfg.bundle.out)
     export_bundle(fine, coarse, cfg, out, norm, info)
     print(f"exported {out}, outputs {check_bundle(out)}")
@@ -119,6 +122,9 @@ def main(argv=None):
     p.add_argument("checkpoint", help="training/runs/<config>/checkpoint.pt")
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
     p.add_argument("--evaluate", action="store_true", help="evaluate and write the scores into the manifest")
+    p.add_argument("--config", help="take the export settings (bundle name and version, fine.threshold, "
+                                    "fine.inference_scale, coarse.min_confidence...) from this config instead of "
+                                    "the checkpoint's; its bands and architecture must match the checkpoint's")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("quantize", help="add an int8 copy of the bundle's fine model for the CPU (fine.cpu_file)")

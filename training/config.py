@@ -66,6 +66,10 @@ class FineConfig:
     synthetic_share: float = 0.4  # share of each batch made of synthetic clouds over clear scenes
     nodata_edge_probability: float = 0.1
     extreme_bin_weight: float = 1 / 6
+    # The exported fine model computes at 1/inference_scale of the input's resolution
+    # (``models.AtLowerResolution``): the input is block-averaged, the logits upsampled.
+    # Training is unchanged (it already resamples its scenes from 30 m to 15 and 10 m).
+    inference_scale: int = 1
     photometric: PhotometricConfig = field(default_factory=PhotometricConfig)
     synthetic: SyntheticCloudConfig = field(default_factory=SyntheticCloudConfig)
     cal: CalConfig = field(default_factory=CalConfig)
@@ -127,6 +131,9 @@ class TrainConfig:
         g = self.geometry
         if (g.cell + 2 * g.halo) % g.multiple:
             raise ValueError("cell size plus twice the halo must be a multiple of 'multiple'")
+        if self.fine.inference_scale < 1 or (g.cell + 2 * g.halo) % (g.multiple * self.fine.inference_scale):
+            raise ValueError("fine.inference_scale must be 1 or more, and the fine window (cell plus twice the "
+                             "halo) a multiple of 'multiple' times it")
         if self.fine.patch % g.multiple or self.coarse.tile % g.cell:
             raise ValueError("fine.patch must be a multiple of 'multiple' and coarse.tile of the cell size")
         if len(self.coarse.alpha) != 4 or len(self.coarse.beta) != 4:

@@ -23,7 +23,7 @@ from cloud_mask_plugin.core.bands import COMMON_BANDS
 from cloud_mask_plugin.core.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, COARSE_CLASSES, load_bundle
 
 from .config import TrainConfig
-from .models import CoarseNet, FineNet
+from .models import AtLowerResolution, CoarseNet, FineNet
 
 OPSET = 17
 
@@ -114,7 +114,8 @@ def build_manifest(cfg: TrainConfig, normalization: Dict[str, list], metrics: Op
             "threshold": cfg.fine.threshold,
             "input_name": "image",
             "output_name": "cloud_prob",
-            "multiple": g.multiple,
+            "multiple": g.multiple * cfg.fine.inference_scale,
+            "inference_scale": cfg.fine.inference_scale,
         },
         "metrics": metrics or {},
         "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
@@ -130,7 +131,9 @@ def export_bundle(fine: FineNet, coarse: CoarseNet, cfg: TrainConfig, out_dir: s
     g = cfg.geometry
     _export_onnx(_WithActivation(coarse, nn.Softmax(dim=1)), os.path.join(out_dir, "coarse.onnx"),
                  len(cfg.bands), "class_prob", 4 * g.stride, {**metadata, "model": "coarse"})
-    _export_onnx(_WithActivation(fine, nn.Sigmoid()), os.path.join(out_dir, "fine.onnx"),
+    scale = cfg.fine.inference_scale
+    fine_graph = AtLowerResolution(fine, scale) if scale > 1 else fine
+    _export_onnx(_WithActivation(fine_graph, nn.Sigmoid()), os.path.join(out_dir, "fine.onnx"),
                  len(cfg.bands), "cloud_prob", g.cell + 2 * g.halo, {**metadata, "model": "fine"})
     write_manifest(out_dir, build_manifest(cfg, normalization, metrics, training_info))
     return out_dir
@@ -172,6 +175,23 @@ def check_bundle(bundle_dir: str) -> dict:
     if not np.allclose(prob.sum(axis=1), 1.0, atol=1e-4):
         raise RuntimeError("coarse class probabilities do not sum to 1")
     return shapes
+
+
+def export_settings(trained: TrainConfig, wanted: TrainConfig) -> TrainConfig:
+    """``wanted`` (a config file) for exporting models trained with ``trained`` (the
+    checkpoint's config): the settings that only shape the bundle (names, threshold,
+    min_confidence, inference_scale) may differ; what fixes the weights may not."""
+    fixed = {
+        "bands": (trained.bands, wanted.bands),
+        "geometry": (trained.geometry, wanted.geometry),
+        "fine widths": ((trained.fine.widths, trained.fine.decoder_widths), (wanted.fine.widths, wanted.fine.decoder_widths)),
+        "coarse widths": ((trained.coarse.widths, trained.coarse.context_layers),
+                          (wanted.coarse.widths, wanted.coarse.context_layers)),
+    }
+    for what, (was, asked) in fixed.items():
+        if was != asked:
+            raise ValueError(f"the checkpoint was trained with {what} {was}; the config asks for {asked}")
+    return wanted
 
 
 def load_checkpoint(path: str):

@@ -11,6 +11,9 @@ reflectance scaling the engine already does.
   logit per pixel, the export adds the sigmoid. It runs on every partly cloudy cell of
   every scene, so its cost per pixel is what users feel on a laptop: the full-resolution
   layers are kept narrow and the decoder uses one convolution per level.
+- ``AtLowerResolution``: wraps a model so it computes at 1/k of its input's resolution
+  (the bundle's ``fine.inference_scale``): the input is block-averaged over valid pixels,
+  the logits are upsampled bilinearly back to the input's size.
 """
 from __future__ import annotations
 
@@ -108,6 +111,30 @@ class FineNet(nn.Module):
             y = F.interpolate(y, scale_factor=2.0, mode="bilinear", align_corners=False)
             y = self.decode[level](torch.cat([y, features[level]], dim=1))
         return self.head(y)
+
+
+class AtLowerResolution(nn.Module):
+    """``model`` applied to the input block-averaged by ``factor``, logits upsampled back.
+
+    A pixel is nodata when every band is 0 (the engine feeds nodata so); blocks average
+    their valid pixels only, so a scene edge does not darken the blocks it cuts. The
+    engine's windows start at multiples of the cell size, so the blocks of neighbouring
+    windows line up and their crops join without seams.
+    """
+
+    def __init__(self, model: nn.Module, factor: int):
+        super().__init__()
+        if factor < 2:
+            raise ValueError("AtLowerResolution needs a factor of 2 or more")
+        self.model, self.factor = model, factor
+
+    def forward(self, x):
+        valid = (x.abs().sum(dim=1, keepdim=True) > 0).to(x.dtype)
+        block_sum = F.avg_pool2d(x * valid, self.factor)
+        block_valid = F.avg_pool2d(valid, self.factor)
+        small = block_sum / torch.clamp(block_valid, min=1e-6)
+        logits = self.model(small)
+        return F.interpolate(logits, scale_factor=float(self.factor), mode="bilinear", align_corners=False)
 
 
 def count_parameters(model: nn.Module) -> int:

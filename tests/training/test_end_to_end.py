@@ -5,12 +5,15 @@ import os
 import numpy as np
 import onnx
 import onnxruntime as ort
+import pytest
+import torch
 
 from cloud_mask_plugin.core.backend import resolve_device
 from cloud_mask_plugin.core.bundle import COARSE_CLASSES, load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels
 from training.config import config_from_dict
-from training.export import check_bundle, export_bundle, load_checkpoint
+from training.export import check_bundle, export_bundle, export_settings, load_checkpoint
+from training.models import AtLowerResolution
 from training.quantize import calibration_windows, quantize_fine
 from training.train import run
 
@@ -74,6 +77,25 @@ def test_train_export_load_and_run(tmp_path, data_root):
         None, {"image": x})[0]
     assert np.allclose(first, second, atol=1e-5)
 
+    # exported with a config that makes the fine model compute at half resolution
+    half_cfg = tiny_config(tmp_path)
+    half_cfg.fine.inference_scale = 2
+    half = str(tmp_path / "half")
+    export_bundle(fine_model, coarse_model, export_settings(cfg2, half_cfg), half, norm, info)
+    half_bundle = load_bundle(half)
+    assert half_bundle.fine.multiple == 32 and half_bundle.fine_window == 160
+    half_models = CascadeModels(half_bundle, resolve_device("cpu"))
+    half_prob = half_models.fine_probabilities(x)
+    assert half_prob.shape == (1, 160, 160)
+    with torch.no_grad():
+        expected = torch.sigmoid(AtLowerResolution(fine_model, 2)(torch.from_numpy(x))).numpy()
+    assert np.allclose(half_prob, expected[:, 0], atol=1e-5)
+    assert not np.allclose(half_prob, first[:, 0], atol=1e-3)
+    other_bands = tiny_config(tmp_path)
+    other_bands.bands = ["blue", "green", "red"]
+    with pytest.raises(ValueError, match="bands"):
+        export_settings(cfg2, other_bands)
+
     # an int8 copy for the CPU, calibrated on training windows, that the engine then runs
     windows = calibration_windows(cfg, data_root, bundle.fine_window, count=8, seed=cfg.seed)
     assert len(windows) == 8 and windows[0].shape == (1, 4, 160, 160)
@@ -105,8 +127,6 @@ def test_same_seed_same_first_batches(tmp_path, data_root):
 
 
 def test_coarse_from_another_checkpoint_keeps_its_coarse_model(tmp_path, data_root):
-    import pytest
-
     first = run(tiny_config(tmp_path / "a"), data_root, evaluate=False, progress=False)
     cfg = tiny_config(tmp_path / "b")
     cfg.seed = 8  # another fine model, same coarse one
