@@ -21,6 +21,7 @@ the names show.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import os
@@ -100,6 +101,8 @@ class BandFileNames:
     scaling: Optional[Tuple[List[float], List[float], str]]
     # Why the scaling is unknown when it matters (the user must give one), else None.
     scaling_problem: Optional[str] = None
+    # What the user should know about a scaling that is known but approximate, else None.
+    scaling_caveat: Optional[str] = None
 
 
 def name_band_files(paths: List[str], label: str, sensor: Optional[Sensor] = None,
@@ -125,8 +128,10 @@ def name_band_files(paths: List[str], label: str, sensor: Optional[Sensor] = Non
     how = "chosen preset" if given else "recognised from the file names"
     naming_source = f"band ids in {files_are} ({sensor.title}, {how})"
     mtl_path = mtl_path or _find_mtl(paths)
-    scaling, problem = _band_file_scaling(files, sensor, mtl_path, paths)
-    return BandFileNames(names, sensor, naming_source, scaling, problem)
+    scaling, message = _band_file_scaling(files, sensor, mtl_path, paths)
+    if scaling is None:
+        return BandFileNames(names, sensor, naming_source, None, scaling_problem=message)
+    return BandFileNames(names, sensor, naming_source, scaling, scaling_caveat=message)
 
 
 def _sensor_from_band_files(files: List[BandFile], paths: List[str]) -> Optional[Sensor]:
@@ -170,7 +175,8 @@ def read_mtl(path: str) -> Dict[str, str]:
 
 def _band_file_scaling(files: List[Optional[BandFile]], sensor: Sensor, mtl_path: Optional[str],
                        paths: List[str]):
-    """(scales, offsets, source) per file, and a message when the scaling must come from the user."""
+    """(scales, offsets, source) per file, and a message: why the user must give the scaling
+    when it is None, what is approximate about it otherwise."""
     bands = [f for f in files if f]
     landsat = sensor.key.startswith("landsat")
     if landsat and any(f.surface_reflectance for f in bands):
@@ -181,7 +187,12 @@ def _band_file_scaling(files: List[Optional[BandFile]], sensor: Sensor, mtl_path
     if landsat and "L1" in sensor.scalings:
         level = sensor.scalings["L1"]
         note = f"{sensor.title} preset: {level.note}; no MTL file beside the bands for the sun elevation"
-        return ([level.scale] * len(files), [level.offset] * len(files), note), None
+        caveat = (f"{sensor.title} Level-1 band files without their MTL file: reflectance is taken as "
+                  f"{level.scale:g} x DN {level.offset:+g}, not divided by the sine of the sun elevation, so "
+                  f"it reads too dark (1.4x at a 45 degree sun, 2x at 30 degrees) and thin or small clouds "
+                  f"can be missed; put the *_MTL.txt file beside the bands, or give the scale and offset "
+                  f"for the scene's sun elevation")
+        return ([level.scale] * len(files), [level.offset] * len(files), note), caveat
     if landsat:
         return None, (f"{sensor.title} Level-1 band files need their MTL file for reflectance: put the "
                       f"*_MTL.txt file beside them, or give the scale and offset")
@@ -296,8 +307,7 @@ def _subset(naming: BandFileNames, indices: List[int]) -> BandFileNames:
     if naming.scaling is not None:
         scales, offsets, source = naming.scaling
         scaling = ([scales[i] for i in indices], [offsets[i] for i in indices], source)
-    return BandFileNames([naming.names[i] for i in indices], naming.sensor, naming.naming_source,
-                         scaling, naming.scaling_problem)
+    return dataclasses.replace(naming, names=[naming.names[i] for i in indices], scaling=scaling)
 
 
 def _build_vrt(source: str, paths: List[str], names: List[Optional[str]], label: str) -> str:

