@@ -14,7 +14,10 @@ The manifest says everything the engine needs, so nothing about a model is guess
   (``cell_size == downsample * stride``) and one probability per class in ``classes``.
 - ``fine``: the segmenter run on partly cloudy cells, on windows of
   ``cell_size + 2 * halo`` pixels, giving a cloud probability per pixel; ``threshold``
-  turns it into a mask.
+  turns it into a mask. ``multiple`` is what the window's size must be a multiple of,
+  ``cpu_file`` an optional copy for onnxruntime on the CPU (int8). ``inference_scale``
+  only informs: a graph that computes at a lower resolution does so inside itself
+  (its ``multiple`` grows with it), so the engine feeds every model the same way.
 - ``metrics``: what the model scored on validation data when it was exported.
 
 ``format_version`` guards against bundles written by a newer product: a bundle whose
