@@ -24,7 +24,7 @@ BRIGHT = 0.3     # mean reflectance above which the toy fine model calls a pixel
 SHARPNESS = 40.0
 
 
-def _save(graph, path):
+def save_onnx_graph(graph, path):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
@@ -43,7 +43,7 @@ def _fine_model(path, channels):
         [helper.make_tensor_value_info("cloud_prob", TensorProto.FLOAT, ["n", 1, "h", "w"])],
         [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
     )
-    _save(graph, path)
+    save_onnx_graph(graph, path)
 
 
 def _coarse_model(path, channels, stride):
@@ -63,7 +63,7 @@ def _coarse_model(path, channels, stride):
         [helper.make_tensor_value_info("class_prob", TensorProto.FLOAT, ["n", 4, "gh", "gw"])],
         [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
     )
-    _save(graph, path)
+    save_onnx_graph(graph, path)
 
 
 def make_toy_bundle(folder, downsample=2, stride=4, halo=4, min_confidence=0.9, bands=BANDS, **manifest_overrides):
@@ -138,7 +138,7 @@ def _si_fine_model(path):
     graph = helper.make_graph(nodes, "toy_si_fine", _si_inputs(),
                               [helper.make_tensor_value_info("cloud_prob", TensorProto.FLOAT, ["n", 1, "h", "w"])],
                               consts)
-    _save(graph, path)
+    save_onnx_graph(graph, path)
 
 
 def _si_coarse_model(path, stride):
@@ -154,7 +154,7 @@ def _si_coarse_model(path, stride):
     graph = helper.make_graph(nodes, "toy_si_coarse", _si_inputs(),
                               [helper.make_tensor_value_info("class_prob", TensorProto.FLOAT, ["n", 4, "gh", "gw"])],
                               consts)
-    _save(graph, path)
+    save_onnx_graph(graph, path)
 
 
 def make_toy_si_bundle(folder, downsample=2, stride=4, halo=4, required=("blue", "green", "red")):

@@ -20,7 +20,7 @@ from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import ModelError
 
 from real_data import write_raster
-from toy_bundle import make_toy_bundle
+from toy_bundle import make_toy_bundle, save_onnx_graph
 
 WIDE_KERNEL = 15  # receptive field of the wide fine model: 7 pixels each side, more than halo + 1
 
@@ -41,9 +41,7 @@ def _wide_context_fine_model(path, channels, seed=0):
         [helper.make_tensor_value_info("cloud_prob", TensorProto.FLOAT, ["n", 1, "h", "w"])],
         [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.save(model, path)
+    save_onnx_graph(graph, path)
 
 
 @pytest.fixture(scope="module")
@@ -377,9 +375,7 @@ def _wide_reach_coarse_model(path, channels, stride, seed=1):
         [helper.make_tensor_value_info("class_prob", TensorProto.FLOAT, ["n", 4, "gh", "gw"])],
         [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.save(model, path)
+    save_onnx_graph(graph, path)
 
 
 @pytest.fixture

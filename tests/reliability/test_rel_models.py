@@ -9,7 +9,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 import reliability_helpers as rh
 from real_data import write_raster
-from toy_bundle import _coarse_model, _fine_model, _save, make_toy_bundle
+from toy_bundle import _coarse_model, _fine_model, make_toy_bundle, save_onnx_graph
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def _fine_model_half_resolution(path, channels=4):
         [helper.make_tensor_value_info("cloud_prob", TensorProto.FLOAT, ["n", 1, "h2", "w2"])],
         [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(np.array([-12.0], np.float32), "b")],
     )
-    _save(graph, path)
+    save_onnx_graph(graph, path)
 
 
 def _coarse_model_three_classes(path, channels=4, stride=16):
@@ -193,7 +193,7 @@ def _coarse_model_three_classes(path, channels=4, stride=16):
         [helper.make_tensor_value_info("class_prob", TensorProto.FLOAT, ["n", 3, "gh", "gw"])],
         [numpy_helper.from_array(weight, "w")],
     )
-    _save(graph, path)
+    save_onnx_graph(graph, path)
 
 
 def test_fine_model_with_the_wrong_output_size(front, scene_path, tmp_path, guard):
