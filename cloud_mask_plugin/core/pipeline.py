@@ -96,7 +96,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
     timings = {}
 
     with OutputTransaction(outputs.all(), input_path, options.overwrite) as transaction:
-        reader = RasterReader(plan)
+        # The tallest read is a fine window: a cell and its halo above and below.
+        reader = RasterReader(plan, tallest_read=cell + 2 * bundle.fine.halo)
         try:
             t = time.perf_counter()
             stripes = _column_stripes(reader, cell, grid_w)

@@ -22,10 +22,15 @@ REFLECTANCE_RANGE = (-0.5, 2.0)
 
 
 class RasterReader:
-    def __init__(self, plan):
+    def __init__(self, plan, tallest_read: int = 1):
+        """``tallest_read``: the most rows one read will ask for, which sets how the reads
+        are split between the two handles (see ``release_rows_above``)."""
         self.plan = plan
         self.label = os.path.basename(plan.path) or plan.path
-        self.ds = open_raster(plan.read_path)
+        # Two handles on the same file, each with its own cached blocks: rows of blocks
+        # alternate between them (see ``release_rows_above``).
+        self._datasets = [open_raster(plan.read_path, threaded_decoding=True) for _ in range(2)]
+        self.ds = self._datasets[0]
         self.width = self.ds.RasterXSize
         self.height = self.ds.RasterYSize
         self.bands = [self.ds.GetRasterBand(i) for i in plan.source_bands]
@@ -34,18 +39,22 @@ class RasterReader:
         self.nodata = plan.nodata
         # Mask bands hold information beyond the nodata value only for alpha bands and
         # per-dataset masks (.msk files, JPEG/JP2 masks); only then are they worth reading.
-        self.mask_bands = []
+        mask_of = None
         # GDAL writes 4-band Byte GeoTIFFs as RGBA by default, so the NIR band of a blue,
         # green, red, NIR file reads as alpha; a band the model reads is data, not a mask.
         alpha_is_model_band = any(self.ds.GetRasterBand(i).GetColorInterpretation() == gdal.GCI_AlphaBand
                                   for i in plan.source_bands)
-        for band in self.bands:
+        for i, band in zip(plan.source_bands, self.bands):
             flags = band.GetMaskFlags()
             if flags & gdal.GMF_ALPHA and alpha_is_model_band:
                 continue
             if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
-                self.mask_bands.append(band.GetMaskBand())
+                mask_of = i
                 break  # per-dataset: one mask serves every band
+        self._bands = [[ds.GetRasterBand(i) for i in plan.source_bands] for ds in self._datasets]
+        self._mask_bands = [[] if mask_of is None else [ds.GetRasterBand(mask_of).GetMaskBand()]
+                            for ds in self._datasets]
+        self.mask_bands = self._mask_bands[0]
         # GDAL keeps every block it decodes in its process-wide cache (GDAL_CACHEMAX, 5% of
         # RAM by default) until the cache is full: on a full Sentinel-2 tile that is over a
         # gigabyte. Changing the cache size would change it for all of QGIS, so instead the
@@ -60,7 +69,12 @@ class RasterReader:
         if self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2"):
             self.block_rows = max(self.block_rows, 1024)
             self.tiled = not _vrt_has_striped_source(self.ds)
-        self._top_cached_block_row = None
+        # Reads are split where a new run of this many rows starts (whole rows of blocks,
+        # no fewer rows than the tallest read, so a read spans two runs at most), and run k
+        # is read through handle k % 2. The deepest run each handle has read since its
+        # cache was last dropped (None: nothing cached):
+        self.cache_rows = self.block_rows * max(1, math.ceil(tallest_read / self.block_rows))
+        self._deepest_run = [None, None]
         data_types = {b.DataType for b in self.bands}
         self._one_request = len(data_types) == 1
         # Integer bands scaled by finite numbers cannot give NaN.
@@ -71,38 +85,16 @@ class RasterReader:
         """Reflectance [C, h, w] float32 and validity [h, w] bool of a window inside the raster."""
         raw = np.empty((len(self.bands), h, w), dtype=np.float32)
         valid = np.ones((h, w), dtype=bool)
-        block_row = y // self.block_rows
-        if self._top_cached_block_row is None or block_row < self._top_cached_block_row:
-            self._top_cached_block_row = block_row
         with gdal_errors() as errors:
-            # One request for all bands lets GDAL decode each pixel-interleaved block once
-            # and skips a per-band round trip; on failure the per-band reads name the band.
-            stack = None
-            if self._one_request:
-                stack = self.ds.ReadAsArray(x, y, w, h, band_list=self.plan.source_bands)
-                if stack is not None and stack.ndim == 2:
-                    stack = stack[None]
-            for c, band in enumerate(self.bands):
-                data = stack[c] if stack is not None else band.ReadAsArray(x, y, w, h)
-                if data is None:
-                    raise InputError(
-                        f"'{self.label}' cannot be read at pixels x {x}-{x + w}, y {y}-{y + h} of band "
-                        f"{self.plan.source_bands[c]}: {errors.last()} (is the file truncated or corrupt?)"
-                    )
-                nodata = self.nodata[c]
-                if nodata is not None:
-                    if isinstance(nodata, float) and math.isnan(nodata):
-                        valid &= ~np.isnan(data)
-                    else:
-                        valid &= data != nodata
-                if data.dtype.kind == "f":
-                    valid &= np.isfinite(data)
-                raw[c] = data
-            for mask_band in self.mask_bands:
-                mask = mask_band.ReadAsArray(x, y, w, h)
-                if mask is None:
-                    raise InputError(f"'{self.label}': the mask band cannot be read: {errors.last()}")
-                valid &= mask > 0
+            top = y
+            while top < y + h:
+                run = top // self.cache_rows
+                bottom = min((run + 1) * self.cache_rows, y + h)
+                handle = run % 2
+                self._deepest_run[handle] = max(run, self._deepest_run[handle] or 0)
+                self._read_rows(handle, x, top, w, bottom - top, raw[:, top - y:bottom - y],
+                                valid[top - y:bottom - y], errors)
+                top = bottom
         raw *= self.scales
         raw += self.offsets
         np.clip(raw, *REFLECTANCE_RANGE, out=raw)
@@ -111,6 +103,37 @@ class RasterReader:
             # NaN survives clip; the valid mask already excludes those pixels.
             np.nan_to_num(raw, copy=False, nan=0.0)
         return raw, valid
+
+    def _read_rows(self, handle: int, x: int, y: int, w: int, h: int, raw: np.ndarray, valid: np.ndarray, errors):
+        """Raw values into ``raw`` [C, h, w] and validity into ``valid`` [h, w] through one handle."""
+        stack = None
+        if self._one_request:
+            # One request for all bands lets GDAL decode each pixel-interleaved block once
+            # and skips a per-band round trip; on failure the per-band reads name the band.
+            stack = self._datasets[handle].ReadAsArray(x, y, w, h, band_list=self.plan.source_bands)
+            if stack is not None and stack.ndim == 2:
+                stack = stack[None]
+        for c, band in enumerate(self._bands[handle]):
+            data = stack[c] if stack is not None else band.ReadAsArray(x, y, w, h)
+            if data is None:
+                raise InputError(
+                    f"'{self.label}' cannot be read at pixels x {x}-{x + w}, y {y}-{y + h} of band "
+                    f"{self.plan.source_bands[c]}: {errors.last()} (is the file truncated or corrupt?)"
+                )
+            nodata = self.nodata[c]
+            if nodata is not None:
+                if isinstance(nodata, float) and math.isnan(nodata):
+                    valid &= ~np.isnan(data)
+                else:
+                    valid &= data != nodata
+            if data.dtype.kind == "f":
+                valid &= np.isfinite(data)
+            raw[c] = data
+        for mask_band in self._mask_bands[handle]:
+            mask = mask_band.ReadAsArray(x, y, w, h)
+            if mask is None:
+                raise InputError(f"'{self.label}': the mask band cannot be read: {errors.last()}")
+            valid &= mask > 0
 
     def read_padded(self, x: int, y: int, size: int) -> np.ndarray:
         """A ``size`` x ``size`` window at (x, y) that may reach outside the raster.
@@ -127,28 +150,34 @@ class RasterReader:
         return data
 
     def release_rows_above(self, y: int):
-        """Say that rows above ``y`` will not be read again. Once a whole row of blocks lies
-        above ``y``, this dataset's cached blocks are dropped, so its share of GDAL's cache
-        stays within about one row of blocks plus one read. Blocks that the next reads
-        still need are decoded again: at most once more each when reads move down the
-        scene in steps no taller than a block."""
-        if self._top_cached_block_row is None:
-            return
-        # At the bottom of the scene everything is released: the pass is over.
-        if y // self.block_rows > self._top_cached_block_row or y >= self.height:
-            self.ds.FlushCache()
-            self._top_cached_block_row = None
+        """Say that rows above ``y`` will not be read again: a handle whose cached runs of
+        rows all lie above ``y`` drops them.
+
+        GDAL drops a dataset's cached blocks only all at once. With one handle, the reads
+        of a row of cells that cross into the next row of blocks would be dropped with the
+        blocks above them and decoded again. With runs alternating between two handles and
+        reads spanning two runs at most, the run the next reads start in is always in the
+        other handle: every block is decoded once, and each handle holds one run, two for
+        a moment.
+        """
+        for handle, deepest in enumerate(self._deepest_run):
+            if deepest is not None and (y >= self.height or y // self.cache_rows > deepest):
+                self._datasets[handle].FlushCache()
+                self._deepest_run[handle] = None
 
     def release_all(self):
-        """Drop this dataset's cached blocks: the reads start again elsewhere (a new column
+        """Drop this reader's cached blocks: the reads start again elsewhere (a new column
         stripe, or the next pass)."""
-        self.ds.FlushCache()
-        self._top_cached_block_row = None
+        for ds in self._datasets:
+            ds.FlushCache()
+        self._deepest_run = [None, None]
 
     def close(self):
         self.bands = []
         self.mask_bands = []
+        self._bands = self._mask_bands = []
         self.ds = None
+        self._datasets = []
 
 
 def _vrt_has_striped_source(ds) -> bool:

@@ -132,6 +132,39 @@ def test_inputs_in_full_width_strips_are_one_stripe(monkeypatch, tmp_path, wide_
     assert used == [[(0, -(-70 // load_bundle(wide_bundle).cell_size))]]
 
 
+def test_reader_keeps_the_blocks_the_next_reads_need_and_no_more(tmp_path, toy_bundle):
+    """Reads that go down a scene in overlapping steps, as the fine pass's windows do: once
+    the reads have moved below a row of blocks it leaves GDAL's cache, but the row the next
+    read starts in stays (dropping it would decode it again), and at most two rows of
+    blocks are ever held."""
+    from cloud_mask_plugin.core.inputs import plan_raster
+    from cloud_mask_plugin.core.reader import RasterReader
+
+    block_rows, window, step = 64, 64, 48
+    scene = np.random.default_rng(4).integers(1, 10000, size=(4, 640, 256)).astype(np.uint16)
+    path = write_raster(tmp_path / "tiled.tif", scene, options=["TILED=YES", "BLOCKXSIZE=256",
+                                                                f"BLOCKYSIZE={block_rows}"])
+    block_row_bytes = 4 * 256 * block_rows * 2
+    plan = plan_raster(path, load_bundle(toy_bundle), MaskOptions(scale=1e-4))
+    base = gdal.GetCacheUsed()
+    reader = RasterReader(plan, tallest_read=window)
+    try:
+        for y in range(-8, 640 - 8, step):
+            top = max(y, 0)
+            data, _ = reader.read(0, top, 256, min(y + window, 640) - top)
+            np.testing.assert_allclose(data, scene[:, top:top + data.shape[1]] * np.float32(1e-4), rtol=1e-6)
+            next_y = y + step
+            reader.release_rows_above(next_y)
+            held = gdal.GetCacheUsed() - base
+            assert held < 3 * block_row_bytes  # two rows of blocks (GDAL adds a little per block)
+            if 0 < next_y < 640 and next_y // block_rows <= (y + window - 1) // block_rows:
+                assert held >= block_row_bytes, f"the block row at {next_y} was dropped before its last read"
+        reader.release_rows_above(640)
+        assert gdal.GetCacheUsed() - base == 0
+    finally:
+        reader.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # Device choice: CPU, onnxruntime's CUDA provider, torch's CUDA with TorchScript models.
 
