@@ -138,7 +138,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
                 if final:
                     plain = transaction.temps[os.path.abspath(final)]
                     cog = transaction.temp_path(final)
-                    convert_to_cog(plain, cog)
+                    convert_to_cog(plain, cog, smooth=key == "probability")
                     os.remove(plain)
 
         release_free_memory()  # the fine pass's windows and buffers
@@ -227,7 +227,7 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
         if outputs.probability:
             writers["probability"] = GeoTiffWriter(
                 transaction.temp_path(outputs.probability), plan.width, plan.height, gt, plan.projection,
-                gdal.GDT_Byte, 255, "cloud probability (%)", metadata, shown_as=outputs.probability)
+                gdal.GDT_Byte, 255, "cloud probability (%)", metadata, shown_as=outputs.probability, smooth=True)
         if outputs.coarse_grid:
             cell = bundle.cell_size
             # Without a geotransform the mask stays in pixel coordinates, which QGIS shows

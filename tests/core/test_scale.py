@@ -367,6 +367,9 @@ def test_outputs_are_tiled_and_compressed(tmp_path, toy_bundle):
         ds = gdal.Open(path)
         assert ds.GetRasterBand(1).GetBlockSize() == [256, 256]
         assert ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE") == "DEFLATE"
+    # The probability varies smoothly: horizontal differencing before DEFLATE; the mask does not.
+    assert gdal.Open(outputs.probability).GetMetadataItem("PREDICTOR", "IMAGE_STRUCTURE") == "2"
+    assert gdal.Open(outputs.mask).GetMetadataItem("PREDICTOR", "IMAGE_STRUCTURE") is None
 
 
 def test_cog_output_is_a_valid_cloud_optimized_geotiff(tmp_path, toy_bundle):
@@ -385,6 +388,7 @@ def test_cog_output_is_a_valid_cloud_optimized_geotiff(tmp_path, toy_bundle):
         assert ds.GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE") == "COG"
         assert ds.GetRasterBand(1).GetOverviewCount() >= 1
         assert ds.GetMetadataItem("CLOUDMASK_MODEL") == "toy"
+    assert gdal.Open(outputs.probability).GetMetadataItem("PREDICTOR", "IMAGE_STRUCTURE") == "2"
     np.testing.assert_array_equal(gdal.Open(outputs.mask).ReadAsArray(), gdal.Open(plain.mask).ReadAsArray())
 
 
