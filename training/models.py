@@ -128,12 +128,14 @@ class AtLowerResolution(nn.Module):
             raise ValueError("AtLowerResolution needs a factor of 2 or more")
         self.model, self.factor = model, factor
 
-    def forward(self, x):
+    def forward(self, x, *rest):
+        # ``rest``: further inputs passed through unchanged (a sensor-independent model's
+        # band descriptors).
         valid = (x.abs().sum(dim=1, keepdim=True) > 0).to(x.dtype)
         block_sum = F.avg_pool2d(x * valid, self.factor)
         block_valid = F.avg_pool2d(valid, self.factor)
         small = block_sum / torch.clamp(block_valid, min=1e-6)
-        logits = self.model(small)
+        logits = self.model(small, *rest)
         return F.interpolate(logits, scale_factor=float(self.factor), mode="bilinear", align_corners=False)
 
 

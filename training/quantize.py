@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 
@@ -45,24 +45,28 @@ def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: in
     return windows
 
 
-def quantize_fine(bundle_dir: str, windows: List[np.ndarray]) -> str:
-    """Write the int8 copy of the bundle's fine model beside it and name it in the manifest."""
+def quantize_fine(bundle_dir: str, windows: List[np.ndarray],
+                  descriptors: Optional[List[np.ndarray]] = None) -> str:
+    """Write the int8 copy of the bundle's fine model beside it and name it in the manifest.
+    A sensor-independent bundle needs each window's band ``descriptors`` [C, 2] too."""
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     bundle = load_bundle(bundle_dir)
-    if bundle.sensor_independent:
+    if bundle.sensor_independent and (descriptors is None or len(descriptors) != len(windows)):
         raise ValueError(f"'{bundle_dir}' is a sensor-independent bundle: its fine model takes band "
-                         f"descriptors, which this calibration does not feed; it keeps its float model")
-    input_name = bundle.fine.input_name
+                         f"descriptors, so each calibration window needs its own")
+    feeds = [{bundle.fine.input_name: window} for window in windows]
+    if bundle.sensor_independent:
+        for feed, desc in zip(feeds, descriptors):
+            feed[bundle.descriptor_input] = np.ascontiguousarray(desc, dtype=np.float32)
 
     class Windows(CalibrationDataReader):
         def __init__(self):
-            self._next = iter(windows)
+            self._next = iter(feeds)
 
         def get_next(self):
-            window = next(self._next, None)
-            return None if window is None else {input_name: window}
+            return next(self._next, None)
 
     target = bundle.file_path(CPU_FILE)
     with tempfile.TemporaryDirectory() as scratch:

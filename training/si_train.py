@@ -2,7 +2,8 @@
 
     python -m training.si_train train training/configs/si_both.toml [--out DIR] [--no-coarse]
     python -m training.si_train evaluate BUNDLE [BUNDLE ...] [--cascade] [--json FILE]
-    python -m training.si_train export training/runs/<config>/checkpoint.pt [--out DIR] [--bands a,b,...]
+    python -m training.si_train export training/runs/<config>/checkpoint.pt [--out DIR] [--bands a,b,...] [--config CONFIG]
+    python -m training.si_train quantize BUNDLE --config CONFIG
 
 A config is an ordinary training config (``config.py``) plus an ``[si]`` table:
 
@@ -47,6 +48,7 @@ from . import augment
 from .config import TrainConfig, config_from_dict
 from .data import Scene, _read, _s2_band_id, _s2_file_id, read_source
 from .grid import block_average, grid_labels, pad_to_multiple
+from .models import AtLowerResolution
 from .losses import coarse_loss
 from .paths import git_commit, resolve_data_root, resolve_repo_path
 from .sampling import balanced_weights, build_windows, cut
@@ -466,7 +468,9 @@ def export_si_bundle(fine: SIFineNet, coarse: SICoarseNet, cfg: TrainConfig, si:
                 "bands": ",".join(cfg.bands), "sensor_independent": "true"}
     export_si_onnx(coarse, os.path.join(out_dir, "coarse.onnx"), "class_prob", 4 * g.stride,
                    {**metadata, "model": "coarse"}, nn.Softmax(dim=1))
-    export_si_onnx(fine, os.path.join(out_dir, "fine.onnx"), "cloud_prob", g.cell + 2 * g.halo,
+    scale = cfg.fine.inference_scale
+    fine_graph = AtLowerResolution(fine, scale) if scale > 1 else fine
+    export_si_onnx(fine_graph, os.path.join(out_dir, "fine.onnx"), "cloud_prob", g.cell + 2 * g.halo,
                    {**metadata, "model": "fine"}, nn.Sigmoid())
     manifest = build_manifest(cfg, {"mean": [], "std": []}, metrics, training_info)
     manifest["inputs"].update({
@@ -650,13 +654,45 @@ def load_si_checkpoint(path: str):
 
 
 def _cmd_export(args):
+    from .export import export_settings
+
     cfg, si, fine, coarse, info = load_si_checkpoint(resolve_repo_path(args.checkpoint))
+    if args.config:
+        wanted, wanted_si = load_si_config(resolve_repo_path(args.config))
+        if wanted_si.features != si.features:
+            raise ValueError(f"the checkpoint was trained with {si.features} band-set features; "
+                             f"the config asks for {wanted_si.features}")
+        cfg = export_settings(cfg, wanted)
     if args.bands:
         cfg.bands = args.bands.split(",")
     out = resolve_repo_path(args.out or cfg.bundle.out)
     export_si_bundle(fine, coarse, cfg, si, out, info)
     load_bundle(out)
-    print(f"exported {out} with bands {cfg.bands}")
+    print(f"exported {out} with bands {cfg.bands}, fine model at 1/{cfg.fine.inference_scale} resolution")
+
+
+def calibration_feeds(cfg: TrainConfig, si: SIOptions, data_root: str, count: int):
+    """``count`` fine training samples (windows [1, C, patch, patch] and their descriptors),
+    drawn as training draws them: every source's band set, band dropout, synthetic clouds."""
+    rng = np.random.default_rng(cfg.seed)
+    sampler = SISampler(cfg, si, load_banded(cfg.train_sources, data_root),
+                        load_banded(cfg.clear_sources, data_root), rng)
+    windows, descriptors = [], []
+    for _ in range(count):
+        image, desc, valid, _ = sampler.fine_sample()
+        windows.append(np.ascontiguousarray(np.where(valid[None], image, 0.0)[None], dtype=np.float32))
+        descriptors.append(desc)
+    return windows, descriptors
+
+
+def _cmd_quantize(args):
+    from .quantize import quantize_fine
+
+    cfg, si = load_si_config(resolve_repo_path(args.config))
+    windows, descriptors = calibration_feeds(cfg, si, resolve_data_root(args.data_root), args.windows)
+    bundle_dir = resolve_repo_path(args.bundle)
+    print(f"wrote {quantize_fine(bundle_dir, windows, descriptors)} (calibrated on {len(windows)} training "
+          f"samples); score it with: python -m training.si_train evaluate {args.bundle} --cascade")
 
 
 def _cmd_evaluate(args):
@@ -713,7 +749,15 @@ def main(argv=None):
     p.add_argument("checkpoint", help="training/runs/<config>/checkpoint.pt")
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
     p.add_argument("--bands", help="comma-separated bands for the manifest (default: the config's)")
+    p.add_argument("--config", help="take the settings that only shape the bundle (names, threshold, "
+                                    "fine.inference_scale, coarse.min_confidence) from this config")
     p.set_defaults(func=_cmd_export)
+    p = sub.add_parser("quantize", help="add an int8 copy of the bundle's fine model for the CPU (fine.cpu_file)")
+    p.add_argument("bundle")
+    p.add_argument("--config", required=True, help="the config the bundle was trained with; its training "
+                                                   "samples calibrate the quantisation")
+    p.add_argument("--windows", type=int, default=96, help="calibration samples (default 96)")
+    p.set_defaults(func=_cmd_quantize)
     p = sub.add_parser("evaluate", help="score sensor-independent bundles on the validation splits")
     p.add_argument("bundles", nargs="+")
     p.add_argument("--cascade", action="store_true", help="also run the full cascade through the engine")

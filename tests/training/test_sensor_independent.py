@@ -1,5 +1,6 @@
 """The sensor-independent models (seed 003): band order and count, ONNX with a dynamic band
 axis, spectral augmentation, and a tiny trained bundle through the engine on a real raster."""
+import dataclasses
 import json
 import os
 
@@ -123,28 +124,16 @@ def test_sensor_descriptors_come_from_the_sensor_catalogue():
     np.testing.assert_allclose(d, [[0.8328, 0.106]], rtol=1e-5)
 
 
-def test_tiny_trained_bundle_masks_a_real_landsat_raster(tmp_path, data_root):
-    """Train a few iterations on real patches, export, and mask a Biome val patch written as a
-    GeoTIFF with band descriptions: 7 bands, then the same raster's blue, green, red, nir only."""
-    from osgeo import gdal
-
-    from cloud_mask_plugin.core.api import MaskOptions, OutputPaths, mask_file, plan_input
-    from cloud_mask_plugin.core.bundle import load_bundle
-    from training.data import read_biome
-    from training.si_train import load_si_config, run_train
-
-    config = tmp_path / "si_tiny.toml"
-    seven = '["blue", "green", "red", "nir", "swir16", "swir22", "cirrus"]'
-    config.write_text(f"""
+TINY_SI_CONFIG = """
 name = "si_tiny"
 seed = 3
 threads = 1
 bands = ["coastal", "blue", "green", "red", "nir", "cirrus", "swir16", "swir22"]
-checkpoint_dir = "{tmp_path / 'runs'}"
+checkpoint_dir = "{runs}"
 [si]
 features = 4
 [bundle]
-out = "{tmp_path / 'bundle'}"
+out = "{bundle}"
 name = "si-tiny"
 [fine]
 patch = 64
@@ -153,6 +142,7 @@ batch = 2
 iterations = 2
 widths = [4, 6, 8, 10, 12]
 decoder_widths = [4, 4, 6, 8]
+inference_scale = {scale}
 [coarse]
 tile = 128
 mosaic_tiles = 2
@@ -166,7 +156,7 @@ kind = "biome"
 path = "biome_l8/train"
 names = ["Barren_00_0214", "Barren_03_0207"]
 sensor = "landsat89"
-bands = {seven}
+bands = ["blue", "green", "red", "nir", "swir16", "swir22", "cirrus"]
 scales = [1.0]
 [[clear_sources]]
 name = "s2_clear"
@@ -175,11 +165,33 @@ path = "clear/bigearthnet_s2"
 sensor = "sentinel2"
 bands = ["coastal", "blue", "green", "red", "nir", "swir16", "swir22"]
 scales = [1.0]
-""")
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_si_run(tmp_path_factory, data_root):
+    """A few training iterations on real patches, exported as a bundle: (folder, run summary)."""
+    from training.si_train import load_si_config, run_train
+
     if not os.path.isdir(os.path.join(data_root, "clear/bigearthnet_s2")):
         pytest.skip("clear/bigearthnet_s2 missing from the data folder")
+    folder = tmp_path_factory.mktemp("si_tiny")
+    config = folder / "si_tiny.toml"
+    config.write_text(TINY_SI_CONFIG.format(runs=folder / "runs", bundle=folder / "bundle", scale=1))
     cfg, si = load_si_config(str(config))
-    summary = run_train(cfg, si, data_root, progress=False)
+    return folder, run_train(cfg, si, data_root, progress=False)
+
+
+def test_tiny_trained_bundle_masks_a_real_landsat_raster(tmp_path, data_root, tiny_si_run):
+    """The tiny bundle masks a Biome val patch written as a GeoTIFF with band descriptions:
+    7 bands, then the same raster's blue, green, red, nir only."""
+    from osgeo import gdal
+
+    from cloud_mask_plugin.core.api import MaskOptions, OutputPaths, mask_file, plan_input
+    from cloud_mask_plugin.core.bundle import load_bundle
+    from training.data import read_biome
+
+    _, summary = tiny_si_run
     bundle = load_bundle(summary["bundle"])
     assert bundle.sensor_independent and bundle.required_bands == list(RGBN)
     manifest = json.load(open(os.path.join(summary["bundle"], "manifest.json")))
@@ -210,6 +222,48 @@ scales = [1.0]
     assert plan_input(path, rgbn).model_band_names == list(RGBN)
     mask_file(path, OutputPaths(mask=str(tmp_path / "mask_rgbn.tif")), rgbn)
     assert gdal.Open(str(tmp_path / "mask_rgbn.tif")).ReadAsArray().shape == scene.shape
+
+
+def test_half_resolution_export_and_int8_copy_of_a_sensor_independent_bundle(tmp_path, data_root, tiny_si_run):
+    """``export --config`` with ``fine.inference_scale = 2`` wraps the fine model with its
+    descriptors passed through; ``quantize`` calibrates with each sample's descriptors, and
+    the engine runs the int8 copy on the CPU with the same answer, near enough."""
+    from cloud_mask_plugin.core.backend import resolve_device
+    from cloud_mask_plugin.core.bundle import load_bundle
+    from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
+    from training.data import read_biome
+    from training.models import AtLowerResolution
+    from training.si_train import load_si_checkpoint, main
+
+    folder, summary = tiny_si_run
+    config = tmp_path / "si_tiny_half.toml"
+    config.write_text(TINY_SI_CONFIG.format(runs=folder / "runs", bundle=tmp_path / "unused", scale=2))
+    out = tmp_path / "half"
+    main(["--data-root", data_root, "export", summary["checkpoint"], "--config", str(config), "--out", str(out)])
+    bundle = load_bundle(str(out))
+    manifest = json.load(open(out / "manifest.json"))
+    assert (manifest["fine"]["inference_scale"], bundle.fine.multiple) == (2, 32)
+
+    _, _, fine, _, _ = load_si_checkpoint(summary["checkpoint"])
+    rgbn = _descriptors(RGBN)
+    x = np.random.default_rng(0).uniform(0.0, 0.8, (1, 4, 64, 96)).astype(np.float32)
+    with torch.no_grad():
+        expected = torch.sigmoid(AtLowerResolution(fine, 2)(torch.from_numpy(x), torch.from_numpy(rgbn))).numpy()
+    session = ort.InferenceSession(str(out / "fine.onnx"), providers=["CPUExecutionProvider"])
+    (got,) = session.run(None, {"image": x, "band_descriptors": rgbn})
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+    main(["--data-root", data_root, "quantize", str(out), "--config", str(config), "--windows", "6"])
+    bundle = load_bundle(str(out))
+    assert bundle.fine.onnx_file(on_cpu=True) == "fine_int8.onnx" and (out / "fine_int8.onnx").is_file()
+    scene = read_biome(os.path.join(data_root, "biome_l8/val"), list(RGBN))[0]
+    int8 = CascadeModels(bundle, resolve_device("cpu"), rgbn)
+    assert int8.fine.path.endswith("fine_int8.onnx")
+    float_only = dataclasses.replace(bundle, fine=dataclasses.replace(bundle.fine, cpu_file=None))
+    probability = {name: segment_array(CascadeModels(b, resolve_device("cpu"), rgbn), scene.image,
+                                       scene.valid).probability
+                   for name, b in (("int8", bundle), ("float", float_only))}
+    assert np.abs(probability["int8"] - probability["float"]).mean() < 0.05
 
 
 def test_config_refuses_bands_no_source_has(tmp_path):
