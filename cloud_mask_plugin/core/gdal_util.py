@@ -41,23 +41,15 @@ def gdal_errors():
         gdal.PopErrorHandler()
 
 
-def open_raster(path: str, threaded_decoding: bool = False):
-    """Open ``path`` read-only with GDAL or raise an InputError saying why not.
-
-    ``threaded_decoding``: a GeoTIFF decodes the tiles of one read on all cores (GDAL's
-    NUM_THREADS open option, per dataset, so nothing else in the process changes)."""
+def open_raster(path: str):
+    """Open ``path`` read-only with GDAL or raise an InputError saying why not."""
     label = os.path.basename(path) or path
     if not path:
         raise InputError("no input raster given")
     if not path.startswith("/vsi") and not os.path.exists(path):
         raise InputError(f"input '{path}' does not exist; check the path")
     with gdal_errors() as errors:
-        options = []
-        if threaded_decoding:
-            driver = gdal.IdentifyDriverEx(path, gdal.OF_RASTER)
-            if driver is not None and driver.ShortName == "GTiff":
-                options = ["NUM_THREADS=ALL_CPUS"]
-        ds = gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY, open_options=options)
+        ds = gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY)
     if ds is None:
         detail = errors.last("not a raster format GDAL can read")
         raise InputError(f"'{label}' cannot be opened as a raster: {detail}")

@@ -29,7 +29,7 @@ class RasterReader:
         self.label = os.path.basename(plan.path) or plan.path
         # Two handles on the same file, each with its own cached blocks: rows of blocks
         # alternate between them (see ``release_rows_above``).
-        self._datasets = [open_raster(plan.read_path, threaded_decoding=True) for _ in range(2)]
+        self._datasets = [open_raster(plan.read_path) for _ in range(2)]
         self.ds = self._datasets[0]
         self.width = self.ds.RasterXSize
         self.height = self.ds.RasterYSize
