@@ -33,7 +33,8 @@ class RasterReader:
         self.ds = self._datasets[0]
         self.width = self.ds.RasterXSize
         self.height = self.ds.RasterYSize
-        self.bands = [self.ds.GetRasterBand(i) for i in plan.source_bands]
+        self._bands = [[ds.GetRasterBand(i) for i in plan.source_bands] for ds in self._datasets]
+        self.bands = self._bands[0]
         self.scales = np.asarray(plan.scales, dtype=np.float32)[:, None, None]
         self.offsets = np.asarray(plan.offsets, dtype=np.float32)[:, None, None]
         self.nodata = plan.nodata
@@ -51,7 +52,6 @@ class RasterReader:
             if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
                 mask_of = i
                 break  # per-dataset: one mask serves every band
-        self._bands = [[ds.GetRasterBand(i) for i in plan.source_bands] for ds in self._datasets]
         self._mask_bands = [[] if mask_of is None else [ds.GetRasterBand(mask_of).GetMaskBand()]
                             for ds in self._datasets]
         self.mask_bands = self._mask_bands[0]
@@ -134,20 +134,6 @@ class RasterReader:
             if mask is None:
                 raise InputError(f"'{self.label}': the mask band cannot be read: {errors.last()}")
             valid &= mask > 0
-
-    def read_padded(self, x: int, y: int, size: int) -> np.ndarray:
-        """A ``size`` x ``size`` window at (x, y) that may reach outside the raster.
-
-        The part outside is filled by mirroring the inside, so the fine model sees
-        plausible context at scene edges instead of an artificial black border.
-        """
-        x0, y0 = max(x, 0), max(y, 0)
-        x1, y1 = min(x + size, self.width), min(y + size, self.height)
-        data, _ = self.read(x0, y0, x1 - x0, y1 - y0)
-        pad = ((0, 0), (y0 - y, y + size - y1), (x0 - x, x + size - x1))
-        if any(p for axis in pad for p in axis):
-            data = pad_mirrored(data, pad)
-        return data
 
     def release_rows_above(self, y: int):
         """Say that rows above ``y`` will not be read again: a handle whose cached runs of
