@@ -11,7 +11,10 @@ A config is an ordinary training config (``config.py``) plus an ``[si]`` table:
 - ``required_bands``: bands every input has (kept by band dropout, written to the manifest);
 - ``rgbn_only_probability``: share of samples cut down to the required bands only;
 - ``extra_band_keep``: otherwise, the probability that each further band is kept;
-- ``wavelength_jitter``, ``width_jitter``: random perturbation of the descriptors per sample.
+- ``wavelength_jitter``, ``width_jitter``: random perturbation of the descriptors per sample;
+- ``base_checkpoint``: a fixed-band checkpoint (``python -m training train``) whose models
+  take the required bands, listed first in ``bands`` and in the base's order; the further
+  bands are added to it (``sensor_independent.ExtraBands``) and only their weights train.
 
 Top-level ``bands`` lists every band the bundle accepts. Each source entry also names its
 ``sensor`` (a key of ``cloud_mask_plugin.core.bands.SENSORS``: the band descriptors come
@@ -52,7 +55,7 @@ from .models import AtLowerResolution
 from .losses import coarse_loss
 from .paths import git_commit, resolve_data_root, resolve_repo_path
 from .sampling import balanced_weights, build_windows, cut
-from .sensor_independent import SICoarseNet, SIFineNet, forward_mixed
+from .sensor_independent import ExtraBands, SICoarseNet, SIFineNet, forward_mixed
 from .train import _cosine_with_warmup, seed_everything
 
 OPSET = 17
@@ -74,6 +77,7 @@ class SIOptions:
     # (only synthetic clouds come with Sentinel-2 descriptors; real labels are Landsat's).
     wavelength_jitter: float = 0.0
     width_jitter: float = 0.0
+    base_checkpoint: str = ""
 
 
 def load_si_config(path: str) -> Tuple[TrainConfig, SIOptions]:
@@ -111,6 +115,9 @@ def load_si_config(path: str) -> Tuple[TrainConfig, SIOptions]:
     untrained = [b for b in cfg.bands if b not in trained]
     if untrained:
         raise ValueError(f"{os.path.basename(path)}: bands {untrained} are in no source; drop them from 'bands'")
+    if si.base_checkpoint and tuple(cfg.bands[:len(si.required_bands)]) != si.required_bands:
+        raise ValueError(f"{os.path.basename(path)}: with a base_checkpoint, 'bands' must start with the "
+                         f"required bands {list(si.required_bands)} (the base model's inputs, fed first)")
     for entry in cfg.train_sources + cfg.clear_sources:
         entry.setdefault("name", entry["kind"])
         if entry.get("sensor") not in SENSORS or not entry.get("bands"):
@@ -244,13 +251,15 @@ def jitter_descriptors(descriptors: np.ndarray, si: SIOptions, rng) -> np.ndarra
 
 
 def band_dropout(bands: Sequence[str], si: SIOptions, rng) -> List[int]:
-    """Indices of the bands to keep: always the required ones; sometimes only those
-    (the 4-band RGBN case), otherwise each further band with ``extra_band_keep``."""
-    required = [i for i, b in enumerate(bands) if b in si.required_bands]
+    """Indices of the bands to keep: always the required ones, first and in their listed
+    order (as the engine feeds a bundle that lists them first); sometimes only those (the
+    4-band RGBN case), otherwise each further band with ``extra_band_keep``."""
+    required = sorted((i for i, b in enumerate(bands) if b in si.required_bands),
+                      key=lambda i: si.required_bands.index(bands[i]))
     extra = [i for i, b in enumerate(bands) if b not in si.required_bands]
     if not extra or rng.random() < si.rgbn_only_probability:
         return required
-    return sorted(required + [i for i in extra if rng.random() < si.extra_band_keep])
+    return required + [i for i in extra if rng.random() < si.extra_band_keep]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,10 +382,28 @@ def _tensors(samples):
 # ---------------------------------------------------------------------------------------------
 # Training
 
-def train_fine(cfg, si, sampler, progress=True):
+def new_model(cfg: TrainConfig, si: SIOptions, role: str):
+    """An untrained ``role`` ("fine" or "coarse") model; with a base checkpoint, its model
+    with the further bands added."""
+    if not si.base_checkpoint:
+        if role == "fine":
+            return SIFineNet(si.features, cfg.fine.widths, cfg.fine.decoder_widths)
+        return SICoarseNet(si.features, cfg.coarse.widths, cfg.coarse.context_layers)
+    from .export import load_checkpoint
+
+    base_cfg, fine, coarse, _, _ = load_checkpoint(resolve_repo_path(si.base_checkpoint))
+    if tuple(base_cfg.bands) != si.required_bands:
+        raise ValueError(f"the base checkpoint takes {base_cfg.bands}; [si] required_bands must be those, in order")
+    return ExtraBands(fine if role == "fine" else coarse, len(base_cfg.bands), si.features)
+
+
+def _trainable(model):
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def train_fine(cfg, si, sampler, model, progress=True):
     f = cfg.fine
-    model = SIFineNet(si.features, f.widths, f.decoder_widths)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=f.lr, weight_decay=f.weight_decay)
+    optimizer = torch.optim.AdamW(_trainable(model), lr=f.lr, weight_decay=f.weight_decay)
     schedule = _cosine_with_warmup(optimizer, f.iterations)
     model.train()
     history = []
@@ -398,11 +425,10 @@ def train_fine(cfg, si, sampler, progress=True):
     return model.eval(), {"final_loss": float(np.mean(history[-50:]))}
 
 
-def train_coarse(cfg, si, sampler, progress=True):
+def train_coarse(cfg, si, sampler, model, progress=True):
     c = cfg.coarse
     sampler.build_coarse_bank(c.mosaics)
-    model = SICoarseNet(si.features, c.widths, c.context_layers)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
+    optimizer = torch.optim.AdamW(_trainable(model), lr=c.lr, weight_decay=c.weight_decay)
     schedule = _cosine_with_warmup(optimizer, c.iterations)
     alpha = c.normalised_alpha()
     model.train()
@@ -473,12 +499,27 @@ def export_si_bundle(fine: SIFineNet, coarse: SICoarseNet, cfg: TrainConfig, si:
     export_si_onnx(fine_graph, os.path.join(out_dir, "fine.onnx"), "cloud_prob", g.cell + 2 * g.halo,
                    {**metadata, "model": "fine"}, nn.Sigmoid())
     manifest = build_manifest(cfg, {"mean": [], "std": []}, metrics, training_info)
+    normalization = {"type": "learned per band from its descriptor", "applied_in_model": True}
+    if si.base_checkpoint:
+        from .export import load_checkpoint
+
+        base_cfg, _, _, base_norm, _ = load_checkpoint(resolve_repo_path(si.base_checkpoint))
+        normalization = {
+            "type": "the required bands standardized as the base model's, the further bands learned per band "
+                    "from their descriptors",
+            "mean": [round(float(m), 6) for m in base_norm["mean"]],
+            "std": [round(float(v), 6) for v in base_norm["std"]],
+            "applied_in_model": True,
+        }
+        # The base model's data trained the bundle too.
+        base_data = build_manifest(base_cfg, base_norm, None, {})["training_data"]
+        manifest["training_data"] += [d for d in base_data if d not in manifest["training_data"]]
     manifest["inputs"].update({
         "sensor_independent": True,
         "required_bands": list(si.required_bands),
         "descriptor_input": DESCRIPTOR_INPUT,
         "descriptor_units": "micrometres (centre wavelength, width) of each fed band",
-        "normalization": {"type": "learned per band from its descriptor", "applied_in_model": True},
+        "normalization": normalization,
     })
     write_manifest(out_dir, manifest)
     return out_dir
@@ -493,16 +534,15 @@ def run_train(cfg: TrainConfig, si: SIOptions, data_root: str, out_dir: Optional
     clear = load_banded(cfg.clear_sources, data_root)
     sampler = SISampler(cfg, si, labelled, clear, rng)
     t0 = time.time()
-    fine, fine_info = train_fine(cfg, si, sampler, progress)
+    fine, fine_info = train_fine(cfg, si, sampler, new_model(cfg, si, "fine"), progress)
     fine_seconds = time.time() - t0
     t0 = time.time()
     if with_coarse:
-        coarse, coarse_info = train_coarse(cfg, si, sampler, progress)
+        coarse, coarse_info = train_coarse(cfg, si, sampler, new_model(cfg, si, "coarse"), progress)
     else:
         # Fine-only runs (for the comparison table) still export a loadable bundle; an
         # untrained coarse model would be meaningless in the cascade, so say so.
-        coarse, coarse_info = SICoarseNet(si.features, cfg.coarse.widths, cfg.coarse.context_layers).eval(), \
-            {"untrained": True}
+        coarse, coarse_info = new_model(cfg, si, "coarse").eval(), {"untrained": True}
     coarse_seconds = time.time() - t0
     info = {
         "config": cfg.name, "seed": cfg.seed, "git_commit": git_commit(), "torch": torch.__version__,
@@ -559,8 +599,9 @@ def _session(path):
 
 
 def _fed_bands(bundle, bands) -> List[int]:
-    """Indices of the split's bands that the bundle lists: what the engine would feed."""
-    fed = [i for i, b in enumerate(bands) if b in bundle.band_names]
+    """Indices of the split's bands that the bundle lists, in the bundle's order: what the
+    engine would feed."""
+    fed = [bands.index(b) for b in bundle.band_names if b in bands]
     missing = [b for b in bundle.required_bands if b not in bands]
     if missing:
         raise ValueError(f"the split lacks the bundle's required bands {missing}")
@@ -646,9 +687,18 @@ def load_si_checkpoint(path: str):
     else:
         cfg = config_from_dict(values)
     si = SIOptions(**dict(state["si"], required_bands=tuple(state["si"]["required_bands"])))
-    fine = SIFineNet(si.features, cfg.fine.widths, cfg.fine.decoder_widths)
+    if si.base_checkpoint:
+        # The saved state holds the base weights too: rebuild the shapes, then load.
+        from .models import CoarseNet, FineNet
+
+        n = len(si.required_bands)
+        identity = ([0.0] * n, [1.0] * n)
+        fine = ExtraBands(FineNet(n, *identity, cfg.fine.widths, cfg.fine.decoder_widths), n, si.features)
+        coarse = ExtraBands(CoarseNet(n, *identity, cfg.coarse.widths, cfg.coarse.context_layers), n, si.features)
+    else:
+        fine = SIFineNet(si.features, cfg.fine.widths, cfg.fine.decoder_widths)
+        coarse = SICoarseNet(si.features, cfg.coarse.widths, cfg.coarse.context_layers)
     fine.load_state_dict(state["fine"])
-    coarse = SICoarseNet(si.features, cfg.coarse.widths, cfg.coarse.context_layers)
     coarse.load_state_dict(state["coarse"])
     return cfg, si, fine.eval(), coarse.eval(), state.get("training", {})
 

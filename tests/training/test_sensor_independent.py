@@ -9,7 +9,8 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from training.sensor_independent import BandSetEmbedding, SICoarseNet, SIFineNet
+from training.models import CoarseNet, FineNet
+from training.sensor_independent import BandSetEmbedding, ExtraBands, SICoarseNet, SIFineNet
 from training.si_train import (RGBN, SIOptions, add_synthetic_clouds, band_dropout, cloud_spectrum,
                                export_si_onnx, sensor_descriptors)
 
@@ -90,11 +91,95 @@ def test_band_dropout_always_keeps_the_required_bands():
     kept_counts = []
     for _ in range(300):
         keep = band_dropout(bands, si, rng)
-        assert {bands[i] for i in keep} >= set(RGBN) and keep == sorted(keep)
+        # The required bands first, in their own order (as the engine feeds a bundle that
+        # lists them first), then the kept further bands in the source's order.
+        assert [bands[i] for i in keep[:4]] == list(RGBN) and keep[4:] == sorted(keep[4:])
         kept_counts.append(len(keep))
     counts = np.bincount(kept_counts)
     assert 0.2 < counts[4] / 300 < 0.5  # RGBN-only about 0.3 + 0.7 / 16
     assert counts[8] > 0  # and sometimes every band
+
+
+def _random_batch_norm(model):
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+    return model
+
+
+def _extra_bands_models(seed=0):
+    """(base, ExtraBands around a copy of it) for fine and coarse, the new weights made non-zero."""
+    import copy
+
+    torch.manual_seed(seed)
+    stats = ([0.1, 0.1, 0.1, 0.2], [0.2, 0.2, 0.2, 0.3])
+    bases = (_random_batch_norm(FineNet(4, *stats, (4, 6, 8, 10, 12), (4, 4, 6, 8))).eval(),
+             _random_batch_norm(CoarseNet(4, *stats, (4, 6, 8, 10, 12), 1)).eval())
+    pairs = []
+    for base in bases:
+        hybrid = ExtraBands(copy.deepcopy(base), 4, features=5).eval()
+        with torch.no_grad():
+            hybrid.trunk.encoder.stem[0].extra_conv.weight.normal_(0, 0.5)
+        pairs.append((base, hybrid))
+    return pairs
+
+
+def test_extra_bands_model_is_its_base_on_the_base_bands_and_ignores_extra_band_order():
+    rng = np.random.default_rng(2)
+    bands = BANDS8[:7]
+    image = torch.from_numpy(rng.uniform(0, 0.8, (2, 7, 32, 48)).astype(np.float32))
+    desc = torch.from_numpy(_descriptors(bands, "landsat89"))
+    perm = torch.tensor([0, 1, 2, 3, 6, 4, 5])  # the further bands in another order
+    with torch.no_grad():
+        for role, (base, hybrid) in zip(("fine", "coarse"), _extra_bands_models()):
+            alone = hybrid(image[:, :4], desc[:4])
+            assert torch.equal(alone, base(image[:, :4]))
+            assert not hybrid.embed(image[:, :4], desc[:4])[:, 4:].any()
+            with_extras = hybrid(image, desc)
+            # (On the fine output: a randomly initialised coarse trunk squashes its input.)
+            if role == "fine":
+                assert not torch.allclose(with_extras, alone, atol=1e-3), "the further bands changed nothing"
+            torch.testing.assert_close(hybrid(image[:, perm], desc[perm]), with_extras, atol=1e-5, rtol=1e-5)
+
+
+def test_extra_bands_training_moves_only_the_new_weights():
+    (base, hybrid), _ = _extra_bands_models(1)
+    before = {k: v.clone() for k, v in hybrid.state_dict().items()}
+    trainable = [p for p in hybrid.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=0.1, weight_decay=0.1)
+    hybrid.train()
+    image = torch.rand(3, 6, 32, 32)
+    desc = torch.from_numpy(_descriptors(BANDS8[:6], "landsat89"))
+    loss = hybrid(image, desc).square().mean()
+    loss.backward()
+    optimizer.step()
+    after = hybrid.state_dict()
+    moved = {k for k in before if not torch.equal(before[k], after[k])}
+    assert moved and all(k.startswith("extra.") or "extra_conv" in k for k in moved), sorted(moved)
+    # Batch-norm statistics stay the base model's even in training mode.
+    assert not any("running" in k for k in moved)
+    with torch.no_grad():
+        assert torch.equal(hybrid.eval()(image[:, :4], desc[:4]), base(image[:, :4]))
+
+
+def test_extra_bands_onnx_takes_four_or_more_bands_and_matches_torch(tmp_path):
+    rng = np.random.default_rng(4)
+    for (base, hybrid), act, size in zip(_extra_bands_models(3), (torch.sigmoid, lambda t: torch.softmax(t, 1)),
+                                         (64, 32)):
+        path = str(tmp_path / "model.onnx")
+        export_si_onnx(hybrid, path, "out", size, {"model": "test"},
+                       torch.nn.Sigmoid() if size == 64 else torch.nn.Softmax(dim=1))
+        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        for bands in (BANDS8[:4], BANDS8[:7], BANDS8):
+            desc = _descriptors(bands, "landsat89" if "rededge071" not in bands else "sentinel2")
+            x = rng.uniform(0, 0.7, (2, len(bands), 32, 48)).astype(np.float32)
+            (got,) = session.run(None, {"image": x, "band_descriptors": desc})
+            with torch.no_grad():
+                want = act(hybrid(torch.from_numpy(x), torch.from_numpy(desc))).numpy()
+                if len(bands) == 4:
+                    np.testing.assert_allclose(want, act(base(torch.from_numpy(x))).numpy(), atol=1e-6)
+            np.testing.assert_allclose(got, want, atol=1e-4)
 
 
 def test_synthetic_cloud_spectrum_is_flat_in_vnir_lower_in_swir():
