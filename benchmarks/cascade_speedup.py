@@ -27,7 +27,7 @@ from common import log
 
 
 def load_scene(path: str, bundle):
-    """The scene's reflectance and validity as the engine reads them."""
+    """The scene's reflectance, validity and band descriptors as the engine reads them."""
     from cloud_mask_plugin.core.api import MaskOptions
     from cloud_mask_plugin.core.inputs import plan_raster
     from cloud_mask_plugin.core.reader import RasterReader
@@ -35,7 +35,7 @@ def load_scene(path: str, bundle):
     plan = plan_raster(path, bundle, MaskOptions())
     reader = RasterReader(plan)
     try:
-        return reader.read(0, 0, reader.width, reader.height)
+        return reader.read(0, 0, reader.width, reader.height) + (plan.descriptor_array(),)
     finally:
         reader.close()
 
@@ -94,15 +94,15 @@ def main(argv=None):
     log(common.describe_machine())
     scene = build_scene(args.size, cover=args.cover)
     bundle = load_bundle(model)
-    models = CascadeModels(bundle, resolve_device(args.device, bundle))
-    reflectance, valid = load_scene(scene.path, bundle)
+    reflectance, valid, descriptors = load_scene(scene.path, bundle)
+    models = CascadeModels(bundle, resolve_device(args.device, bundle), descriptors)
     truth = gdal.Open(scene.truth_path).ReadAsArray().astype(bool)
     log(f"scene {args.size} x {args.size}, cloud cover {scene.cloud_cover:.1%}; model {bundle.label}; "
         f"device {models.device.description}; fine window {bundle.fine_window} px")
 
     # Warm both sessions up so neither variant pays for first-call set-up.
     window = bundle.fine_window
-    models.fine_probabilities(np.zeros((1, len(bundle.bands), window, window), np.float32))
+    models.fine_probabilities(np.zeros((1, len(reflectance), window, window), np.float32))
     coarse_seconds = min(coarse_stage_seconds(models, reflectance, valid) for _ in range(2))
 
     times = {"cascade": [], "fine_everywhere": []}

@@ -34,8 +34,36 @@ DEFAULT_SPLITS = (
 )
 
 
+# The sensor of each kind of split, whose band descriptors a sensor-independent bundle is fed.
+SPLIT_SENSORS = {"biome": "landsat89", "oncloudn": "sentinel2"}
+
+
 def load_splits(data_root: str, bands: Sequence[str], splits: Sequence[dict] = DEFAULT_SPLITS) -> Dict[str, List[Scene]]:
     return {s["name"]: read_source(s, data_root, bands) for s in splits}
+
+
+def split_bands(bundle: Bundle) -> List[str]:
+    """The bands every split is read with: a fixed bundle's, or a sensor-independent
+    bundle's required bands (blue, green, red, nir, which every split has), so the rows of
+    the results table compare the same input."""
+    return list(bundle.required_bands if bundle.sensor_independent else bundle.band_names)
+
+
+def _descriptors(bundle: Bundle, split: str, splits_spec: Sequence[dict] = DEFAULT_SPLITS):
+    """The band descriptors [C, 2] to feed with ``split`` (None for a fixed-band bundle)."""
+    if not bundle.sensor_independent:
+        return None
+    from .si_train import sensor_descriptors
+
+    kind = next(s["kind"] for s in splits_spec if s["name"] == split)
+    return sensor_descriptors(SPLIT_SENSORS[kind], split_bands(bundle))
+
+
+def _feeds(bundle: Bundle, role, x: np.ndarray, descriptors) -> dict:
+    feeds = {role.input_name: x}
+    if descriptors is not None:
+        feeds[bundle.descriptor_input] = descriptors
+    return feeds
 
 
 def _session(path: str):
@@ -46,20 +74,20 @@ def _session(path: str):
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
-def predict_fine(session, bundle: Bundle, scene: Scene) -> np.ndarray:
+def predict_fine(session, bundle: Bundle, scene: Scene, descriptors=None) -> np.ndarray:
     """Cloud probability [H, W] of the whole scene from the fine model; nodata fed as 0."""
     image, valid, _ = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.fine.multiple)
     x = np.where(valid[None], image, 0.0).astype(np.float32)[None]
-    (prob,) = session.run([bundle.fine.output_name], {bundle.fine.input_name: x})
+    (prob,) = session.run([bundle.fine.output_name], _feeds(bundle, bundle.fine, x, descriptors))
     h, w = scene.shape
     return prob[0, 0, :h, :w]
 
 
-def predict_coarse(session, bundle: Bundle, scene: Scene) -> np.ndarray:
+def predict_coarse(session, bundle: Bundle, scene: Scene, descriptors=None) -> np.ndarray:
     """Class probabilities [4, rows, cols] per cell; the scene is padded with nodata to whole cells."""
     image, valid, _ = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.cell_size)
     x = block_average(image, valid, bundle.coarse.downsample)[None]
-    (prob,) = session.run([bundle.coarse.output_name], {bundle.coarse.input_name: x})
+    (prob,) = session.run([bundle.coarse.output_name], _feeds(bundle, bundle.coarse, x, descriptors))
     return prob[0]
 
 
@@ -70,8 +98,9 @@ def evaluate_fine(bundle_dir: str, splits: Dict[str, List[Scene]], per_scene: bo
     for name, scenes in splits.items():
         total = Confusion()
         scenes_out = {}
+        descriptors = _descriptors(bundle, name)
         for scene in scenes:
-            predicted = predict_fine(session, bundle, scene) >= bundle.fine.threshold
+            predicted = predict_fine(session, bundle, scene, descriptors) >= bundle.fine.threshold
             counts = Confusion.from_masks(predicted, scene.label, scene.valid)
             total = total + counts
             scenes_out[scene.name] = counts.scores()
@@ -89,11 +118,12 @@ def evaluate_coarse(bundle_dir: str, splits: Dict[str, List[Scene]], tolerance: 
     for name, scenes in splits.items():
         correct = cells = 0
         s_pred, s_true = [], []
+        descriptors = _descriptors(bundle, name)
         for scene in scenes:
             _, valid, label = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.cell_size)
             truth = grid_labels(label, valid, bundle.cell_size, tolerance)
             # Class indices in the training order, whatever order the manifest lists.
-            predicted = np.argmax(predict_coarse(session, bundle, scene)[order], axis=0)
+            predicted = np.argmax(predict_coarse(session, bundle, scene, descriptors)[order], axis=0)
             correct += int((predicted == truth).sum())
             cells += truth.size
             s_pred.append(float(grid_adjacency_score(torch.from_numpy(predicted)[None], "overcast", "cloudless")))
@@ -126,9 +156,9 @@ def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_every
     from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 
     bundle = load_bundle(bundle_dir)
-    models = CascadeModels(bundle, resolve_device("cpu"))
     results = {}
     for name, scenes in splits.items():
+        models = CascadeModels(bundle, resolve_device("cpu"), _descriptors(bundle, name))
         total = Confusion()
         fine_cells = cells = 0
         for scene in scenes:
@@ -143,14 +173,14 @@ def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_every
 def evaluate_bundle(bundle_dir: str, data_root: str, per_scene: bool = False,
                     splits_spec: Sequence[dict] = DEFAULT_SPLITS) -> dict:
     bundle = load_bundle(bundle_dir)
-    splits = load_splits(data_root, bundle.band_names, splits_spec)
+    splits = load_splits(data_root, split_bands(bundle), splits_spec)
     return {
         # The file the plugin runs on the CPU: the int8 copy when the bundle has one.
         "fine_file": bundle.fine.onnx_file(on_cpu=True),
         "fine": evaluate_fine(bundle_dir, splits, per_scene),
         "coarse": evaluate_coarse(bundle_dir, splits),
         "cascade": evaluate_cascade(bundle_dir, splits),
-        "threshold_blue_0.25": evaluate_threshold(splits, bundle.band_names),
+        "threshold_blue_0.25": evaluate_threshold(splits, split_bands(bundle)),
     }
 
 
@@ -193,8 +223,10 @@ def fine_ms_per_patch(bundle_dir: str, repeats: int = 50, batch: int = 1) -> flo
     bundle = load_bundle(bundle_dir)
     session = _session(bundle.file_path(bundle.fine.onnx_file(on_cpu=True)))
     w = bundle.fine_window
-    x = np.random.default_rng(0).random((batch, len(bundle.bands), w, w), dtype=np.float32)
-    feed = {bundle.fine.input_name: x}
+    bands = split_bands(bundle)
+    x = np.random.default_rng(0).random((batch, len(bands), w, w), dtype=np.float32)
+    # A sensor-independent bundle is timed with its required bands, as On Cloud N feeds it.
+    feed = _feeds(bundle, bundle.fine, x, _descriptors(bundle, "oncloudn_val"))
     for _ in range(5):
         session.run(None, feed)
     times = []

@@ -154,9 +154,9 @@ def measure_bundle(bundle_dir: str, data_root: str, methods: Sequence[str]) -> D
     """Per method ('cascade', 'fine_everywhere', 'fine_whole', 'coarse_none', 'coarse'), per split, scores."""
     from cloud_mask_plugin.core.bundle import load_bundle
 
-    from .evaluate import evaluate_cascade, evaluate_coarse, evaluate_fine, load_splits
+    from .evaluate import evaluate_cascade, evaluate_coarse, evaluate_fine, load_splits, split_bands
 
-    splits = load_splits(data_root, load_bundle(bundle_dir).band_names)
+    splits = load_splits(data_root, split_bands(load_bundle(bundle_dir)))
     out = {}
     for method in methods:
         if method == "cascade":
