@@ -549,6 +549,11 @@ Dispositivo: {device}</translation>
       <translation>{name} ({wavelength:g} nm)</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{name} ({wavelength:g} nm, optional)</source>
+      <translation>{name} ({wavelength:g} nm, opcional)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>{name} {version} ({folder})</source>
       <translation>{name} {version} ({folder})</translation>

@@ -190,23 +190,26 @@ class BandMappingWidget(QWidget):
         bands = self._bundle.bands
         self.table.setRowCount(len(bands))
         for row, band in enumerate(bands):
-            item = QTableWidgetItem(tr("{name} ({wavelength:g} nm)").format(name=band.name,
-                                                                            wavelength=band.wavelength_nm))
+            # A sensor-independent model takes its further bands when the raster has them.
+            label = (tr("{name} ({wavelength:g} nm)") if band.name in self._bundle.required_bands
+                     else tr("{name} ({wavelength:g} nm, optional)"))
+            item = QTableWidgetItem(label.format(name=band.name, wavelength=band.wavelength_nm))
             self.table.setItem(row, 0, item)
             combo = compact_combo(QComboBox())
             combo.addItem(tr("— not set —"), 0)
             for index in range(1, layer.bandCount() + 1):
                 combo.addItem(layer.bandName(index), index)
-            combo.setCurrentIndex(max(combo.findData(self._chosen_band(row, band.name, choice)), 0))
+            combo.setCurrentIndex(max(combo.findData(self._chosen_band(band.name, choice)), 0))
             combo.currentIndexChanged.connect(self._band_changed)
             self.table.setCellWidget(row, 1, combo)
         self.table.resizeRowsToContents()
         height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(bands)))
         self.table.setFixedHeight(height + 2 * self.table.frameWidth())
 
-    def _chosen_band(self, row: int, name: str, choice: BandChoice) -> int:
+    def _chosen_band(self, name: str, choice: BandChoice) -> int:
         if self._plan is not None:
-            return self._plan.source_bands[row]
+            # By name: a sensor-independent model is fed only the bands the raster has.
+            return self._plan.mapping_dict().get(name, 0)
         if choice.bands and name in choice.bands:
             return choice.bands.index(name) + 1
         return 0

@@ -211,6 +211,26 @@ def test_unmappable_layer_gives_a_clear_message_and_can_be_fixed(gui, qgis_iface
     assert run.job.options.bands == ["blue", "green", "red", "nir"]
 
 
+def test_sensor_independent_model_shows_its_optional_bands_and_maps_a_4_band_raster(gui, scene_path,
+                                                                                    model_bundle):
+    """A sensor-independent model takes blue, green, red and nir, and further bands when a
+    raster has them: a 4-band raster fills the required rows and leaves the optional ones
+    unset (the table once looked rows up by position in the fed bands, and crashed)."""
+    si_bundle = os.path.join(os.path.dirname(model_bundle), "sensor_independent")
+    layer = add_raster(scene_path, "chip_1")
+    assert gui.dock.add_model_folder(si_bundle)
+    gui.dock.select_layer(layer.id())
+    mapping = gui.dock.band_mapping
+    plan = mapping.plan()
+    assert plan is not None and plan.mapping_dict() == {"blue": 1, "green": 2, "red": 3, "nir": 4}
+    rows = {mapping.table.item(row, 0).text(): mapping.band_combo(row).currentData()
+            for row in range(mapping.table.rowCount())}
+    assert rows["blue (490 nm)"] == 1 and rows["nir (842 nm)"] == 4
+    optional = {label: band for label, band in rows.items() if label.endswith("nm, optional)")}
+    assert "swir16 (1610 nm, optional)" in optional and set(optional.values()) == {0}
+    assert len(optional) == len(rows) - 4
+
+
 def test_two_model_inputs_cannot_share_a_raster_band(gui, scene_path, toy_model):
     layer = add_raster(scene_path, "chip_1")
     gui.dock.add_model_folder(toy_model)
