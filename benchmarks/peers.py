@@ -114,8 +114,7 @@ def f1_on_val_splits(model: str, device: str, work_dir: str) -> dict:
     from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
     from cloud_mask_plugin.core.metrics import Confusion
     from training.data import read_source
-    from training.evaluate import DEFAULT_SPLITS, SPLIT_SENSORS, split_bands
-    from training.si_train import sensor_descriptors
+    from training.evaluate import DEFAULT_SPLITS, split_bands, split_descriptors
 
     bundle = load_bundle(model)
     ukis_setup = {"biome": (["blue", "green", "red", "nir", "swir16", "swir22"], "l1c"),
@@ -124,8 +123,7 @@ def f1_on_val_splits(model: str, device: str, work_dir: str) -> dict:
     for split in DEFAULT_SPLITS:
         bands = split_bands(bundle)
         ours_scenes = read_source(split, common.DATA_ROOT, bands)
-        models = CascadeModels(bundle, resolve_device(device, bundle),
-                               sensor_descriptors(SPLIT_SENSORS[split["kind"]], bands))
+        models = CascadeModels(bundle, resolve_device(device, bundle), split_descriptors(bundle, split["name"]))
         band_order, level = ukis_setup[split["kind"]]
         ukis_scenes = read_source(split, common.DATA_ROOT, band_order)
         ukis_masks, _ = run_ukis([(np.moveaxis(s.image, 0, -1), band_order, level) for s in ukis_scenes], work_dir)

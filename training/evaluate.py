@@ -49,7 +49,7 @@ def split_bands(bundle: Bundle) -> List[str]:
     return list(bundle.required_bands if bundle.sensor_independent else bundle.band_names)
 
 
-def _descriptors(bundle: Bundle, split: str, splits_spec: Sequence[dict] = DEFAULT_SPLITS):
+def split_descriptors(bundle: Bundle, split: str, splits_spec: Sequence[dict] = DEFAULT_SPLITS):
     """The band descriptors [C, 2] to feed with ``split`` (None for a fixed-band bundle)."""
     if not bundle.sensor_independent:
         return None
@@ -98,7 +98,7 @@ def evaluate_fine(bundle_dir: str, splits: Dict[str, List[Scene]], per_scene: bo
     for name, scenes in splits.items():
         total = Confusion()
         scenes_out = {}
-        descriptors = _descriptors(bundle, name)
+        descriptors = split_descriptors(bundle, name)
         for scene in scenes:
             predicted = predict_fine(session, bundle, scene, descriptors) >= bundle.fine.threshold
             counts = Confusion.from_masks(predicted, scene.label, scene.valid)
@@ -118,7 +118,7 @@ def evaluate_coarse(bundle_dir: str, splits: Dict[str, List[Scene]], tolerance: 
     for name, scenes in splits.items():
         correct = cells = 0
         s_pred, s_true = [], []
-        descriptors = _descriptors(bundle, name)
+        descriptors = split_descriptors(bundle, name)
         for scene in scenes:
             _, valid, label = pad_to_multiple(scene.image, scene.valid, scene.label, bundle.cell_size)
             truth = grid_labels(label, valid, bundle.cell_size, tolerance)
@@ -158,7 +158,7 @@ def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_every
     bundle = load_bundle(bundle_dir)
     results = {}
     for name, scenes in splits.items():
-        models = CascadeModels(bundle, resolve_device("cpu"), _descriptors(bundle, name))
+        models = CascadeModels(bundle, resolve_device("cpu"), split_descriptors(bundle, name))
         total = Confusion()
         fine_cells = cells = 0
         for scene in scenes:
@@ -226,7 +226,7 @@ def fine_ms_per_patch(bundle_dir: str, repeats: int = 50, batch: int = 1) -> flo
     bands = split_bands(bundle)
     x = np.random.default_rng(0).random((batch, len(bands), w, w), dtype=np.float32)
     # A sensor-independent bundle is timed with its required bands, as On Cloud N feeds it.
-    feed = _feeds(bundle, bundle.fine, x, _descriptors(bundle, "oncloudn_val"))
+    feed = _feeds(bundle, bundle.fine, x, split_descriptors(bundle, "oncloudn_val"))
     for _ in range(5):
         session.run(None, feed)
     times = []
