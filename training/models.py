@@ -61,8 +61,15 @@ class Encoder(nn.Module):
             for i in range(1, len(widths))
         )
 
-    def forward(self, x):
-        features = [self.stem(x)]
+    def forward(self, x, stem_offset=None):
+        """``stem_offset``: added to the stem's batch-normalised maps before their ReLU
+        (``sensor_independent.ExtraBands`` brings further bands in there). Batch norm comes
+        first so that onnxruntime can still fold it into the convolution."""
+        conv, batch_norm, relu = self.stem
+        stem = batch_norm(conv(x))
+        if stem_offset is not None:
+            stem = stem + stem_offset
+        features = [relu(stem)]
         for stage in self.stages:
             features.append(stage(features[-1]))
         return features  # strides 1, 2, 4, 8, 16
@@ -81,8 +88,8 @@ class CoarseNet(nn.Module):
         self.context = nn.Sequential(*[conv_bn_relu(widths[-1], widths[-1], dilation=2) for _ in range(context_layers)])
         self.classify = nn.Conv2d(widths[-1], num_classes, 1)
 
-    def forward(self, x):
-        bottleneck = self.encoder(self.normalize(x))[-1]
+    def forward(self, x, stem_offset=None):
+        bottleneck = self.encoder(self.normalize(x), stem_offset)[-1]
         return self.classify(self.context(bottleneck))
 
 
@@ -104,8 +111,8 @@ class FineNet(nn.Module):
         )
         self.head = nn.Conv2d(decoder_widths[0], 1, 1)
 
-    def forward(self, x):
-        features = self.encoder(self.normalize(x))
+    def forward(self, x, stem_offset=None):
+        features = self.encoder(self.normalize(x), stem_offset)
         y = features[-1]
         for level in reversed(range(len(self.decode))):
             y = F.interpolate(y, scale_factor=2.0, mode="bilinear", align_corners=False)

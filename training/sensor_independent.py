@@ -22,11 +22,13 @@ seed's permutational convolution is O(C^2); this per-band embedding is O(C) and 
 invariant to band order by construction.
 
 ``ExtraBands`` is the other way to the same interface: a trained fixed-band model keeps
-its own bands (blue, green, red, nir, always fed first), and the embedding pools only the
-further bands a raster has (SWIR, cirrus, red edge...), whose maps enter the model's
-first convolution through new weights that start at zero. With no further band the
-pooled maps are zero and the model is the fixed-band one exactly; only the new weights
-are trained.
+its own bands (blue, green, red, nir, always fed first), and any further bands a raster has
+(SWIR, cirrus, red edge...) are added to the model's stem maps through a 1 x 1 convolution
+whose weights for each band a small MLP derives from that band's descriptor
+(``BandWeightedSum``); summing over the bands keeps it invariant to their order and count.
+The MLP's last layer starts at zero: with no further band, or before training, the model is
+the fixed-band one exactly, and only the MLP trains. Unlike ``BandSetEmbedding`` it makes no
+per-band feature maps, so it costs about as much as one more input band of the stem.
 """
 from __future__ import annotations
 
@@ -57,21 +59,22 @@ def descriptor_features(descriptors: torch.Tensor) -> torch.Tensor:
     return torch.cat(parts, dim=1)
 
 
+def _descriptor_mlp(hidden: int, outputs: int) -> nn.Sequential:
+    """A band's descriptor features -> ``outputs`` parameters for that band."""
+    return nn.Sequential(
+        nn.Linear(2 + 2 * len(DESCRIPTOR_FREQUENCIES), hidden), nn.ReLU(inplace=True),
+        nn.Linear(hidden, hidden), nn.ReLU(inplace=True),
+        nn.Linear(hidden, outputs),
+    )
+
+
 class BandSetEmbedding(nn.Module):
     """image [N, C, H, W] + descriptors [C, 2] -> [N, 2 * features, H, W], invariant to band order."""
 
-    def __init__(self, features: int = 16, hidden: int = 32, pooled_from: int = 0):
+    def __init__(self, features: int = 16, hidden: int = 32):
         super().__init__()
         self.features = features
-        # Bands before this index are left out of the pooling (``ExtraBands`` puts a
-        # placeholder there); with no band left the pooled maps are zero.
-        self.pooled_from = pooled_from
-        n_in = 2 + 2 * len(DESCRIPTOR_FREQUENCIES)
-        self.descriptor_mlp = nn.Sequential(
-            nn.Linear(n_in, hidden), nn.ReLU(inplace=True),
-            nn.Linear(hidden, hidden), nn.ReLU(inplace=True),
-            nn.Linear(hidden, 2 * features),
-        )
+        self.descriptor_mlp = _descriptor_mlp(hidden, 2 * features)
         self.mix = nn.Conv3d(features, features, 1)
         self.out_channels = 2 * features
 
@@ -82,16 +85,7 @@ class BandSetEmbedding(nn.Module):
         x = ((image - REFLECTANCE_CENTRE) / REFLECTANCE_SCALE)[:, None]  # [N, 1, C, H, W]
         per_band = torch.relu(x * scale + offset)
         per_band = torch.relu(self.mix(per_band))  # [N, F, C, H, W]
-        if not self.pooled_from:
-            return torch.cat([per_band.mean(dim=2), per_band.amax(dim=2)], dim=1)
-        # A mask from the descriptors' own length, so the band count stays dynamic in ONNX
-        # (and no empty tensor reaches onnxruntime when only the leading bands come).
-        position = torch.cumsum(torch.ones_like(descriptors[:, 0]), dim=0)
-        pooled = (position > self.pooled_from).to(image.dtype)
-        per_band = per_band * pooled[None, None, :, None, None]
-        mean = per_band.sum(dim=2) / pooled.sum().clamp(min=1.0)
-        # ReLU outputs are >= 0, so the zeroed bands never raise the maximum.
-        return torch.cat([mean, per_band.amax(dim=2)], dim=1)
+        return torch.cat([per_band.mean(dim=2), per_band.amax(dim=2)], dim=1)
 
 
 def _identity_stats(channels: int):
@@ -127,44 +121,51 @@ class SICoarseNet(nn.Module):
         return self.trunk(self.embed(image, band_descriptors))
 
 
-class _SplitStem(nn.Module):
-    """The base model's first convolution on its own bands, plus a new 1 x 1 convolution on
-    the pooled maps of the further bands, zero at the start."""
+class BandWeightedSum(nn.Module):
+    """image [N, C, H, W] + descriptors [C, 2] -> [N, out_channels, H, W]: every band's
+    normalised reflectance times ``out_channels`` weights, plus as many offsets, that an MLP
+    derives from the band's descriptor, summed over the bands.
 
-    def __init__(self, base_conv: nn.Conv2d, base_channels: int, extra_channels: int):
+    The first ``skipped`` bands are left out (``ExtraBands`` puts a placeholder there, so no
+    empty tensor reaches onnxruntime). The MLP's last layer starts at zero, so the output
+    does too."""
+
+    def __init__(self, out_channels: int, hidden: int = 32, skipped: int = 0):
         super().__init__()
-        self.base_conv, self.base_channels = base_conv, base_channels
-        # 1 x 1: the further bands add spectral evidence, and a 3 x 3 convolution over the
-        # pooled maps would cost six times the base stem's work on every window.
-        self.extra_conv = nn.Conv2d(extra_channels, base_conv.out_channels, 1, stride=base_conv.stride, bias=False)
-        nn.init.zeros_(self.extra_conv.weight)
+        self.out_channels, self.skipped = out_channels, skipped
+        self.descriptor_mlp = _descriptor_mlp(hidden, 2 * out_channels)
+        nn.init.zeros_(self.descriptor_mlp[-1].weight)
+        nn.init.zeros_(self.descriptor_mlp[-1].bias)
 
-    def forward(self, x):
-        return self.base_conv(x[:, :self.base_channels]) + self.extra_conv(x[:, self.base_channels:])
+    def forward(self, image: torch.Tensor, descriptors: torch.Tensor) -> torch.Tensor:
+        params = self.descriptor_mlp(descriptor_features(descriptors))  # [C, 2 * out]
+        # A mask from the descriptors' own length keeps the band count dynamic in ONNX.
+        position = torch.cumsum(torch.ones_like(descriptors[:, 0]), dim=0)
+        params = params * (position > self.skipped).to(params.dtype)[:, None]
+        weight = params[:, : self.out_channels].t()[:, :, None, None]  # [out, C, 1, 1]
+        offset = params[:, self.out_channels:].sum(dim=0)
+        return nn.functional.conv2d((image - REFLECTANCE_CENTRE) / REFLECTANCE_SCALE, weight, offset)
 
 
 class ExtraBands(nn.Module):
     """A trained fixed-band ``FineNet`` or ``CoarseNet`` (``base``, taking the first
-    ``base_bands`` fed bands in its own order) that also uses any further bands through a
-    band-set embedding. Only the embedding and the new stem weights train: the base stays
-    frozen, batch norm included, so a raster with the base bands alone gets the base
-    model's answer."""
+    ``base_bands`` fed bands in its own order) that also uses any further bands, through a
+    ``BandWeightedSum`` added to its stem's maps (the base's ``stem_offset``). Only that
+    sum's MLP trains: the base stays frozen, batch norm included, so a raster with the base
+    bands alone gets the base model's answer."""
 
-    def __init__(self, base: nn.Module, base_bands: int, features: int = 12):
+    def __init__(self, base: nn.Module, base_bands: int, hidden: int = 32):
         super().__init__()
         self.base_bands = base_bands
-        self.normalize = base.normalize
-        # The embedding sees the further bands after one all-zero placeholder band that it
-        # leaves out of the pooling: a 4-band input costs one band's maps, and no empty
-        # tensor reaches onnxruntime.
-        self.extra = BandSetEmbedding(features, pooled_from=1)
-        base.normalize = nn.Identity()
-        base.encoder.stem[0] = _SplitStem(base.encoder.stem[0], base_bands, self.extra.out_channels)
+        stem_conv = base.encoder.stem[0]
+        if stem_conv.stride != (1, 1):
+            raise ValueError("ExtraBands adds the further bands at the input resolution: the base stem must have stride 1")
+        # The further bands come after one placeholder band that the sum skips: a 4-band
+        # input costs one band's work, and no empty tensor reaches onnxruntime.
+        self.extra = BandWeightedSum(stem_conv.out_channels, hidden, skipped=1)
         self.trunk = base
-        for p in self.parameters():
+        for p in self.trunk.parameters():
             p.requires_grad_(False)
-        for p in list(self.extra.parameters()) + list(base.encoder.stem[0].extra_conv.parameters()):
-            p.requires_grad_(True)
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -172,13 +173,14 @@ class ExtraBands(nn.Module):
         return self
 
     def embed(self, image, band_descriptors):
+        """(the base bands, the further bands' stem offset)."""
         n = self.base_bands
         extra_image = torch.cat([torch.zeros_like(image[:, :1]), image[:, n:]], dim=1)
         extra_descriptors = torch.cat([torch.ones_like(band_descriptors[:1]), band_descriptors[n:]], dim=0)
-        return torch.cat([self.normalize(image[:, :n]), self.extra(extra_image, extra_descriptors)], dim=1)
+        return image[:, :n], self.extra(extra_image, extra_descriptors)
 
     def forward(self, image, band_descriptors):
-        return self.trunk(self.embed(image, band_descriptors))
+        return self.trunk(*self.embed(image, band_descriptors))
 
 
 def forward_mixed(model, samples) -> torch.Tensor:
@@ -186,5 +188,7 @@ def forward_mixed(model, samples) -> torch.Tensor:
     embedded with its own bands, then the trunk (and its batch norm) sees them all at once.
 
     ``samples``: sequence of (image [C_i, H, W] tensor, descriptors [C_i, 2] tensor)."""
-    embedded = torch.cat([model.embed(img[None], desc) for img, desc in samples])
-    return model.trunk(embedded)
+    embedded = [model.embed(img[None], desc) for img, desc in samples]
+    if isinstance(embedded[0], tuple):  # ExtraBands: (base bands, stem offset)
+        return model.trunk(*(torch.cat(parts) for parts in zip(*embedded)))
+    return model.trunk(torch.cat(embedded))

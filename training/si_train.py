@@ -7,7 +7,8 @@
 
 A config is an ordinary training config (``config.py``) plus an ``[si]`` table:
 
-- ``features``: per-band feature maps of the band-set embedding (pooled to twice that);
+- ``features``: per-band feature maps of the band-set embedding (pooled to twice that;
+  unused with ``base_checkpoint``);
 - ``required_bands``: bands every input has (kept by band dropout, written to the manifest);
 - ``rgbn_only_probability``: share of samples cut down to the required bands only;
 - ``extra_band_keep``: otherwise, the probability that each further band is kept;
@@ -394,7 +395,7 @@ def new_model(cfg: TrainConfig, si: SIOptions, role: str):
     base_cfg, fine, coarse, _, _ = load_checkpoint(resolve_repo_path(si.base_checkpoint))
     if tuple(base_cfg.bands) != si.required_bands:
         raise ValueError(f"the base checkpoint takes {base_cfg.bands}; [si] required_bands must be those, in order")
-    return ExtraBands(fine if role == "fine" else coarse, len(base_cfg.bands), si.features)
+    return ExtraBands(fine if role == "fine" else coarse, len(base_cfg.bands))
 
 
 def _trainable(model):
@@ -693,8 +694,8 @@ def load_si_checkpoint(path: str):
 
         n = len(si.required_bands)
         identity = ([0.0] * n, [1.0] * n)
-        fine = ExtraBands(FineNet(n, *identity, cfg.fine.widths, cfg.fine.decoder_widths), n, si.features)
-        coarse = ExtraBands(CoarseNet(n, *identity, cfg.coarse.widths, cfg.coarse.context_layers), n, si.features)
+        fine = ExtraBands(FineNet(n, *identity, cfg.fine.widths, cfg.fine.decoder_widths), n)
+        coarse = ExtraBands(CoarseNet(n, *identity, cfg.coarse.widths, cfg.coarse.context_layers), n)
     else:
         fine = SIFineNet(si.features, cfg.fine.widths, cfg.fine.decoder_widths)
         coarse = SICoarseNet(si.features, cfg.coarse.widths, cfg.coarse.context_layers)

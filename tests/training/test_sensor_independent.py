@@ -118,9 +118,9 @@ def _extra_bands_models(seed=0):
              _random_batch_norm(CoarseNet(4, *stats, (4, 6, 8, 10, 12), 1)).eval())
     pairs = []
     for base in bases:
-        hybrid = ExtraBands(copy.deepcopy(base), 4, features=5).eval()
+        hybrid = ExtraBands(copy.deepcopy(base), 4, hidden=8).eval()
         with torch.no_grad():
-            hybrid.trunk.encoder.stem[0].extra_conv.weight.normal_(0, 0.5)
+            hybrid.extra.descriptor_mlp[-1].weight.normal_(0, 0.5)
         pairs.append((base, hybrid))
     return pairs
 
@@ -135,7 +135,7 @@ def test_extra_bands_model_is_its_base_on_the_base_bands_and_ignores_extra_band_
         for role, (base, hybrid) in zip(("fine", "coarse"), _extra_bands_models()):
             alone = hybrid(image[:, :4], desc[:4])
             assert torch.equal(alone, base(image[:, :4]))
-            assert not hybrid.embed(image[:, :4], desc[:4])[:, 4:].any()
+            assert not hybrid.embed(image[:, :4], desc[:4])[1].any()
             with_extras = hybrid(image, desc)
             # (On the fine output: a randomly initialised coarse trunk squashes its input.)
             if role == "fine":
@@ -156,7 +156,7 @@ def test_extra_bands_training_moves_only_the_new_weights():
     optimizer.step()
     after = hybrid.state_dict()
     moved = {k for k in before if not torch.equal(before[k], after[k])}
-    assert moved and all(k.startswith("extra.") or "extra_conv" in k for k in moved), sorted(moved)
+    assert moved and all(k.startswith("extra.") for k in moved), sorted(moved)
     # Batch-norm statistics stay the base model's even in training mode.
     assert not any("running" in k for k in moved)
     with torch.no_grad():
