@@ -190,7 +190,9 @@ class CascadeModels:
         if key not in _context_cache:
             stride, n, mid = self.bundle.coarse.stride, 2 * COARSE_PROBE_CELLS + 1, COARSE_PROBE_CELLS
             rng = np.random.default_rng(0)
-            base = rng.uniform(0.02, 0.5, size=(1, len(self.bundle.bands), n * stride, n * stride)).astype(np.float32)
+            # As many bands as the run feeds: a sensor-independent bundle may list more.
+            fed = len(self.descriptors) if self.descriptors is not None else len(self.bundle.bands)
+            base = rng.uniform(0.02, 0.5, size=(1, fed, n * stride, n * stride)).astype(np.float32)
             reference = self.coarse.run(base, self.descriptors)[0]
             reach = 0
             for low, high in ((0.5, 1.0), (0.0, 0.05)):

@@ -435,6 +435,27 @@ def test_coarse_tiles_give_the_whole_scene_answer(monkeypatch, wide_reach_bundle
         np.testing.assert_array_equal(models.coarse_probabilities(image), whole)
 
 
+def test_a_sensor_independent_bundle_fed_fewer_bands_than_it_lists_tiles_its_coarse_grid(monkeypatch, model_bundle):
+    """The bundled model lists twelve bands; a 4-band raster feeds four. The probe that
+    measures the coarse model's reach must use the fed bands too (it once used all twelve,
+    and every scene larger than one coarse tile failed)."""
+    from cloud_mask_plugin.core import cascade
+    from cloud_mask_plugin.core.bands import SENSORS
+
+    bundle = load_bundle(model_bundle)
+    assert bundle.sensor_independent and len(bundle.bands) > 4
+    s2 = {b.name: b for b in SENSORS["sentinel2"].bands.values()}
+    descriptors = np.array([(s2[n].wavelength_nm / 1000, s2[n].width_nm / 1000) for n in ("blue", "green", "red", "nir")],
+                           np.float32)
+    models = CascadeModels(bundle, resolve_device("cpu"), descriptors)
+    stride = bundle.coarse.stride
+    image = np.random.default_rng(5).uniform(0.0, 0.6, size=(4, 11 * stride, 9 * stride)).astype(np.float32)
+    monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", 10 ** 6)
+    whole = models.coarse_probabilities(image)
+    monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", 4)
+    np.testing.assert_allclose(models.coarse_probabilities(image), whole, atol=1e-5)
+
+
 def test_manifest_context_cells_is_used_as_given(monkeypatch, wide_reach_bundle):
     from cloud_mask_plugin.core import cascade
 
