@@ -79,7 +79,7 @@ def coarse_none_scores(bundle_dir: str, splits) -> Dict[str, dict]:
     from cloud_mask_plugin.core.bundle import load_bundle
     from cloud_mask_plugin.core.metrics import Confusion
 
-    from .evaluate import _session, predict_coarse
+    from .evaluate import _session, predict_coarse, split_descriptors
 
     bundle = load_bundle(bundle_dir)
     session = _session(bundle.file_path(bundle.coarse.file))
@@ -88,8 +88,9 @@ def coarse_none_scores(bundle_dir: str, splits) -> Dict[str, dict]:
     out = {}
     for name, scenes in splits.items():
         total = Confusion()
+        descriptors = split_descriptors(bundle, name)
         for scene in scenes:
-            classes = np.argmax(predict_coarse(session, bundle, scene), axis=0)
+            classes = np.argmax(predict_coarse(session, bundle, scene, descriptors), axis=0)
             cells = np.isin(classes, cloudy)
             h, w = scene.shape
             mask = np.repeat(np.repeat(cells, cell, axis=0), cell, axis=1)[:h, :w]
@@ -130,14 +131,18 @@ def coarse_on_mosaics(bundle_dir: str, data_root: str) -> dict:
 
     from cloud_mask_plugin.core.bundle import load_bundle
 
-    from .evaluate import _session
+    from .evaluate import _feeds, _session, split_bands
     from .losses import grid_adjacency_score
+    from .si_train import sensor_descriptors
 
     inputs, targets = held_out_mosaics(data_root)
     bundle = load_bundle(bundle_dir)
     session = _session(bundle.file_path(bundle.coarse.file))
     order = [bundle.coarse.classes.index(c) for c in ("cloudless", "overcast", "partly_cloudy", "nodata")]
-    (prob,) = session.run([bundle.coarse.output_name], {bundle.coarse.input_name: inputs})
+    # The mosaics have default.toml's four bands, tiles of Landsat 8 and of Sentinel-2: a
+    # sensor-independent bundle gets them (its required bands) described as Landsat 8's.
+    descriptors = sensor_descriptors("landsat89", split_bands(bundle)) if bundle.sensor_independent else None
+    (prob,) = session.run([bundle.coarse.output_name], _feeds(bundle, bundle.coarse, inputs, descriptors))
     predicted = torch.from_numpy(np.argmax(prob[:, order], axis=1))
     truth = torch.from_numpy(targets)
     return {"cell_accuracy": round(float((predicted == truth).float().mean()), 4),
