@@ -64,7 +64,7 @@ class Encoder(nn.Module):
     def forward(self, x, stem_offset=None):
         """``stem_offset``: added to the stem's batch-normalised maps before their ReLU
         (``sensor_independent.ExtraBands`` brings further bands in there). Batch norm comes
-        first so that onnxruntime can still fold it into the convolution."""
+        first so that it still folds into the convolution (on export and in onnxruntime)."""
         conv, batch_norm, relu = self.stem
         stem = batch_norm(conv(x))
         if stem_offset is not None:

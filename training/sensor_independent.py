@@ -28,7 +28,7 @@ whose weights for each band a small MLP derives from that band's descriptor
 (``BandWeightedSum``); summing over the bands keeps it invariant to their order and count.
 The MLP's last layer starts at zero: with no further band, or before training, the model is
 the fixed-band one exactly, and only the MLP trains. Unlike ``BandSetEmbedding`` it makes no
-per-band feature maps, so it costs about as much as one more input band of the stem.
+per-band feature maps, so it adds little to the base model's time (training/README.md).
 """
 from __future__ import annotations
 
