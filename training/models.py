@@ -40,6 +40,15 @@ class Normalize(nn.Module):
         return (x - self.mean) / self.std
 
 
+def standardize(normalize: Normalize, x, input_offset=None):
+    """The model's standardised input, plus ``input_offset`` when given: one more value per
+    band and pixel, which ``sensor_independent.ExtraBands`` derives from further bands.
+    Added before the first convolution, it leaves that convolution's weights constant,
+    so onnxruntime still fuses and pre-packs it."""
+    z = normalize(x)
+    return z if input_offset is None else z + input_offset
+
+
 def conv_bn_relu(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequential:
     return nn.Sequential(
         nn.Conv2d(cin, cout, 3, stride=stride, padding=dilation, dilation=dilation, bias=False),
@@ -61,15 +70,8 @@ class Encoder(nn.Module):
             for i in range(1, len(widths))
         )
 
-    def forward(self, x, stem_offset=None):
-        """``stem_offset``: added to the stem's batch-normalised maps before their ReLU
-        (``sensor_independent.ExtraBands`` brings further bands in there). Batch norm comes
-        first so that it still folds into the convolution (on export and in onnxruntime)."""
-        conv, batch_norm, relu = self.stem
-        stem = batch_norm(conv(x))
-        if stem_offset is not None:
-            stem = stem + stem_offset
-        features = [relu(stem)]
+    def forward(self, x):
+        features = [self.stem(x)]
         for stage in self.stages:
             features.append(stage(features[-1]))
         return features  # strides 1, 2, 4, 8, 16
@@ -88,8 +90,8 @@ class CoarseNet(nn.Module):
         self.context = nn.Sequential(*[conv_bn_relu(widths[-1], widths[-1], dilation=2) for _ in range(context_layers)])
         self.classify = nn.Conv2d(widths[-1], num_classes, 1)
 
-    def forward(self, x, stem_offset=None):
-        bottleneck = self.encoder(self.normalize(x), stem_offset)[-1]
+    def forward(self, x, input_offset=None):
+        bottleneck = self.encoder(standardize(self.normalize, x, input_offset))[-1]
         return self.classify(self.context(bottleneck))
 
 
@@ -111,8 +113,8 @@ class FineNet(nn.Module):
         )
         self.head = nn.Conv2d(decoder_widths[0], 1, 1)
 
-    def forward(self, x, stem_offset=None):
-        features = self.encoder(self.normalize(x), stem_offset)
+    def forward(self, x, input_offset=None):
+        features = self.encoder(standardize(self.normalize, x, input_offset))
         y = features[-1]
         for level in reversed(range(len(self.decode))):
             y = F.interpolate(y, scale_factor=2.0, mode="bilinear", align_corners=False)

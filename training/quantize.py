@@ -45,6 +45,22 @@ def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: in
     return windows
 
 
+def descriptor_path(model_path: str, descriptor_input: str) -> List[str]:
+    """The nodes that turn the band descriptors into weights, down to the convolutions those
+    weights feed. They stay float: the weights differ per band set, so a calibrated range
+    would fit none of them well, and they cost nothing next to the image path."""
+    import onnx
+
+    graph = onnx.load(model_path).graph
+    reached, names = {descriptor_input}, []
+    for node in graph.node:  # ONNX lists nodes in topological order
+        if any(name in reached for name in node.input):
+            names.append(node.name)
+            if node.op_type != "Conv":
+                reached.update(node.output)
+    return names
+
+
 def quantize_fine(bundle_dir: str, windows: List[np.ndarray],
                   descriptors: Optional[List[np.ndarray]] = None) -> str:
     """Write the int8 copy of the bundle's fine model beside it and name it in the manifest.
@@ -74,8 +90,10 @@ def quantize_fine(bundle_dir: str, windows: List[np.ndarray],
         # symbolic shape pass is skipped because the spatial size is left free.
         prepared = os.path.join(scratch, "prepared.onnx")
         quant_pre_process(bundle.file_path(bundle.fine.file), prepared, skip_symbolic_shape=True)
+        excluded = descriptor_path(prepared, bundle.descriptor_input) if bundle.sensor_independent else []
         quantize_static(prepared, target, Windows(), quant_format=QuantFormat.QDQ, per_channel=True,
-                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                        nodes_to_exclude=excluded)
     with open(bundle.file_path("manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
     manifest["fine"]["cpu_file"] = CPU_FILE

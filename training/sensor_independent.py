@@ -23,8 +23,8 @@ invariant to band order by construction.
 
 ``ExtraBands`` is the other way to the same interface: a trained fixed-band model keeps
 its own bands (blue, green, red, nir, always fed first), and any further bands a raster has
-(SWIR, cirrus, red edge...) are added to the model's stem maps through a 1 x 1 convolution
-whose weights for each band a small MLP derives from that band's descriptor
+(SWIR, cirrus, red edge...) are added to its own bands' standardised values through a 1 x 1
+convolution whose weights for each band a small MLP derives from that band's descriptor
 (``BandWeightedSum``); summing over the bands keeps it invariant to their order and count.
 The MLP's last layer starts at zero: with no further band, or before training, the model is
 the fixed-band one exactly, and only the MLP trains. Unlike ``BandSetEmbedding`` it makes no
@@ -150,19 +150,23 @@ class BandWeightedSum(nn.Module):
 class ExtraBands(nn.Module):
     """A trained fixed-band ``FineNet`` or ``CoarseNet`` (``base``, taking the first
     ``base_bands`` fed bands in its own order) that also uses any further bands, through a
-    ``BandWeightedSum`` added to its stem's maps (the base's ``stem_offset``). Only that
-    sum's MLP trains: the base stays frozen, batch norm included, so a raster with the base
-    bands alone gets the base model's answer."""
+    ``BandWeightedSum`` added to the base bands' standardised values (the base's
+    ``input_offset``): the further bands shift what the base model sees of its own bands,
+    pixel by pixel. Only that sum's MLP trains: the base stays frozen, batch norm included,
+    so a raster with the base bands alone gets the base model's answer.
+
+    Added before the first convolution rather than after it, the further bands cost maps of
+    the base's band count, not of the stem's width, and the stem keeps constant weights
+    (onnxruntime fuses and pre-packs it). Bundle 0.3.0 added 16 values per band to the
+    stem's maps instead: the same scores, but about 40 MB more peak memory on a 10980 px
+    scene and 10 % more time per fine window (benchmarks/README.md)."""
 
     def __init__(self, base: nn.Module, base_bands: int, hidden: int = 32):
         super().__init__()
         self.base_bands = base_bands
-        stem_conv = base.encoder.stem[0]
-        if stem_conv.stride != (1, 1):
-            raise ValueError("ExtraBands adds the further bands at the input resolution: the base stem must have stride 1")
         # The further bands come after one placeholder band that the sum skips: a 4-band
         # input costs one band's work, and no empty tensor reaches onnxruntime.
-        self.extra = BandWeightedSum(stem_conv.out_channels, hidden, skipped=1)
+        self.extra = BandWeightedSum(base_bands, hidden, skipped=1)
         self.trunk = base
         for p in self.trunk.parameters():
             p.requires_grad_(False)
@@ -173,7 +177,7 @@ class ExtraBands(nn.Module):
         return self
 
     def embed(self, image, band_descriptors):
-        """(the base bands, the further bands' stem offset)."""
+        """(the base bands, the further bands' offset to their standardised values)."""
         n = self.base_bands
         extra_image = torch.cat([torch.zeros_like(image[:, :1]), image[:, n:]], dim=1)
         extra_descriptors = torch.cat([torch.ones_like(band_descriptors[:1]), band_descriptors[n:]], dim=0)
@@ -189,6 +193,6 @@ def forward_mixed(model, samples) -> torch.Tensor:
 
     ``samples``: sequence of (image [C_i, H, W] tensor, descriptors [C_i, 2] tensor)."""
     embedded = [model.embed(img[None], desc) for img, desc in samples]
-    if isinstance(embedded[0], tuple):  # ExtraBands: (base bands, stem offset)
+    if isinstance(embedded[0], tuple):  # ExtraBands: (base bands, their offset)
         return model.trunk(*(torch.cat(parts) for parts in zip(*embedded)))
     return model.trunk(torch.cat(embedded))

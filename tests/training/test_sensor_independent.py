@@ -5,11 +5,13 @@ import json
 import os
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import pytest
 import torch
 
 from training.models import CoarseNet, FineNet
+from training.quantize import descriptor_path
 from training.sensor_independent import BandSetEmbedding, ExtraBands, SICoarseNet, SIFineNet
 from training.si_train import (RGBN, SIOptions, add_synthetic_clouds, band_dropout, cloud_spectrum,
                                export_si_onnx, sensor_descriptors)
@@ -170,6 +172,13 @@ def test_extra_bands_onnx_takes_four_or_more_bands_and_matches_torch(tmp_path):
         path = str(tmp_path / "model.onnx")
         export_si_onnx(hybrid, path, "out", size, {"model": "test"},
                        torch.nn.Sigmoid() if size == 64 else torch.nn.Softmax(dim=1))
+        # The int8 copy keeps the band-dependent weights and the one convolution they feed in
+        # float, and quantises the base model's convolutions, whose weights are constant.
+        graph = onnx.load(path).graph
+        constant = {init.name for init in graph.initializer}
+        convs = [node for node in graph.node if node.op_type == "Conv"]
+        kept_float = [node.name for node in convs if node.name in descriptor_path(path, "band_descriptors")]
+        assert kept_float == [node.name for node in convs if node.input[1] not in constant] and len(kept_float) == 1
         session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
         for bands in (BANDS8[:4], BANDS8[:7], BANDS8):
             desc = _descriptors(bands, "landsat89" if "rededge071" not in bands else "sentinel2")
