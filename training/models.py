@@ -41,8 +41,8 @@ class Normalize(nn.Module):
 
 
 def standardize(normalize: Normalize, x, input_offset=None):
-    """The model's standardised input, plus ``input_offset`` when given: one more value per
-    band and pixel, which ``sensor_independent.ExtraBands`` derives from further bands.
+    """The model's standardised input, plus ``input_offset`` [N, bands, H, W] when given
+    (``sensor_independent.ExtraBands`` derives it from further bands).
     Added before the first convolution, it leaves that convolution's weights constant,
     so onnxruntime still fuses and pre-packs it."""
     z = normalize(x)

@@ -46,9 +46,11 @@ def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: in
 
 
 def descriptor_path(model_path: str, descriptor_input: str) -> List[str]:
-    """The nodes that turn the band descriptors into weights, down to the convolutions those
-    weights feed. They stay float: the weights differ per band set, so a calibrated range
-    would fit none of them well, and they cost nothing next to the image path."""
+    """The nodes that depend on the band descriptors, down to the convolutions they feed.
+    They stay float: their values differ per band set, so a range calibrated on a mix of
+    band sets would fit none of them well. In an ``ExtraBands`` model that is the MLP and
+    one 1 x 1 convolution (no cost next to the image path); in a ``BandSetEmbedding`` model
+    also its per-band maps."""
     import onnx
 
     graph = onnx.load(model_path).graph

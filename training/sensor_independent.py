@@ -159,7 +159,7 @@ class ExtraBands(nn.Module):
     the base's band count, not of the stem's width, and the stem keeps constant weights
     (onnxruntime fuses and pre-packs it). Bundle 0.3.0 added 16 values per band to the
     stem's maps instead: the same scores, but about 40 MB more peak memory on a 10980 px
-    scene and 10 % more time per fine window (benchmarks/README.md)."""
+    scene and 15-25 % more time per fine window (benchmarks/README.md, training/README.md)."""
 
     def __init__(self, base: nn.Module, base_bands: int, hidden: int = 32):
         super().__init__()
