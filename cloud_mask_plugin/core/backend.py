@@ -167,8 +167,9 @@ def open_session(bundle, spec, device: DeviceChoice, role: str, descriptor_input
     sets the threads of one call (all cores by default)."""
     if device.runtime == "torch":
         return TorchSession(bundle.file_path(spec.torchscript), device, role, descriptor_input)
-    return ModelSession(bundle.file_path(spec.onnx_file(on_cpu=device.kind == "cpu")), device, spec.input_name, spec.output_name, role,
-                        descriptor_input, arena=arena, threads=threads)
+    path = bundle.file_path(spec.onnx_file(on_cpu=device.kind == "cpu"))
+    return ModelSession(path, device, spec.input_name, spec.output_name, role, descriptor_input,
+                        arena=arena, threads=threads)
 
 
 class ModelSession:
