@@ -46,7 +46,7 @@ def test_tally_counts_partly_cloudy_cells_of_windows_in_the_cover_range():
     assert (tally.windows, tally.cells, tally.partly) == (1, 5, 2)
 
 
-def test_synthetic_scene_tally_counts_every_whole_window():
+def test_synthetic_scene_is_cut_into_whole_windows_of_whole_cells():
     tallies = fragmentation.synthetic_tallies(512, 0.3, 1, windows=(256,))
     tally = tallies[256]
     # Four 256 px windows of 2 x 2 cells each, those in the cover range counted.
