@@ -14,6 +14,8 @@ in windows of the same ground size in three sources:
 - the synthetic truth of the 5490 x 5490 benchmark scene (``scenes.cloud_field``, the same
   field ``cascade_speedup.py`` masks), cut into 768 px and 512 px windows.
 
+The labelled data is read by ``training.data``, as the F1 scores read it.
+
 Only windows with 10-90% cover are compared: the share depends mostly on cover, and a wholly
 clear or overcast window says nothing about the shape of cloud edges. Shares are pooled over
 cells. No model is run.
@@ -24,7 +26,6 @@ the Biome windows' ground size).
 from __future__ import annotations
 
 import argparse
-import glob
 import os
 from dataclasses import dataclass, field
 from typing import List
@@ -36,13 +37,11 @@ from common import log
 
 CELL_M = 1280.0
 COVER_RANGE = (0.1, 0.9)
-BIOME_CLOUD_CODES = (192, 255)   # thin cloud, cloud
-BIOME_FILL = 0
 
 
 @dataclass
 class Tally:
-    """Partly cloudy cells over all cells with data, in windows of 10-90% cover."""
+    """Partly cloudy cells over all wholly valid cells, in windows of 10-90% cover."""
 
     windows: int = 0
     cells: int = 0
@@ -83,30 +82,11 @@ def cell_cloud_fractions(cloud: np.ndarray, valid: np.ndarray, cell: int) -> np.
     return fractions[whole]
 
 
-def read_band(path: str) -> np.ndarray:
-    from osgeo import gdal
-
-    ds = gdal.Open(path)
-    if ds is None:
-        raise SystemExit(f"error: cannot read {path}")
-    return ds.GetRasterBand(1).ReadAsArray()
-
-
-def biome_tally(data_root: str) -> Tally:
+def labelled_tally(scenes) -> Tally:
+    """Tally of labelled scenes as training's readers give them (the labels the F1 scores use)."""
     tally = Tally()
-    cell = round(CELL_M / 30.0)
-    for path in sorted(glob.glob(os.path.join(data_root, "biome_l8", "*", "masks", "*.tif"))):
-        codes = read_band(path)
-        tally.add(np.isin(codes, BIOME_CLOUD_CODES), codes != BIOME_FILL, cell)
-    return tally
-
-
-def oncloudn_tally(data_root: str) -> Tally:
-    tally = Tally()
-    cell = round(CELL_M / 10.0)
-    for path in sorted(glob.glob(os.path.join(data_root, "oncloudn_s2", "chip_*", "label.tif"))):
-        label = read_band(path)
-        tally.add(label == 1, np.ones(label.shape, bool), cell)
+    for scene in scenes:
+        tally.add(scene.label, scene.valid, round(CELL_M / scene.pixel_size_m))
     return tally
 
 
@@ -135,7 +115,11 @@ def main(argv=None):
     if not os.path.isdir(common.DATA_ROOT):
         raise SystemExit(f"error: no labelled data at {common.DATA_ROOT} (set CLOUDMASK_DATA)")
 
-    biome, oncloudn = biome_tally(common.DATA_ROOT), oncloudn_tally(common.DATA_ROOT)
+    from training.data import read_biome, read_oncloudn
+
+    biome = labelled_tally(scene for split in ("train", "val")
+                           for scene in read_biome(os.path.join(common.DATA_ROOT, "biome_l8", split), ["blue"]))
+    oncloudn = labelled_tally(read_oncloudn(os.path.join(common.DATA_ROOT, "oncloudn_s2"), ["blue"]))
     synthetic = synthetic_tallies(args.size, 0.3, 1)
     log(f"cells of {CELL_M / 1000:.2f} km; windows with {COVER_RANGE[0]:.0%}-{COVER_RANGE[1]:.0%} cloud cover")
     log(biome.describe("Biome (Landsat 8, 30 m), 7.68 km windows"))
