@@ -11,10 +11,12 @@
 - ``evaluate_cascade``: the full cascade through the engine (``cloud_mask_plugin.core.
   cascade.segment_array``): coarse cells settled where the coarse model is confident,
   the fine model with its halo elsewhere.
+- ``threshold_sweep`` and ``choose_threshold``: the cascade's scores at several values of
+  ``fine.threshold`` from one run's probabilities, and the validation-chosen threshold.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -168,6 +170,32 @@ def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_every
             cells += int(np.count_nonzero(result.decision.classes != 3))
         results[name] = {**total.scores(), "fine_cell_fraction": fine_cells / cells if cells else 0.0}
     return results
+
+
+def threshold_sweep(runs: Iterable[Tuple[np.ndarray, np.ndarray, np.ndarray]], thresholds: Sequence[float]
+                    ) -> Dict[float, dict]:
+    """Scores, micro-averaged over ``(probability, label, valid)`` triples, of the masks
+    ``probability >= t`` for each threshold ``t``: what the engine's mask scores with
+    ``fine.threshold = t`` (it thresholds the blended probability exactly so), without
+    running the models again for each value."""
+    totals = {t: Confusion() for t in thresholds}
+    for probability, label, valid in runs:
+        for t in thresholds:
+            totals[t] = totals[t] + Confusion.from_masks(probability >= t, label, valid)
+    return {t: c.scores() for t, c in totals.items()}
+
+
+def choose_threshold(sweeps: Dict[str, Dict[float, dict]], deciding: Sequence[str], current: float,
+                     margin: float = 0.001) -> Tuple[float, Dict[float, float]]:
+    """The threshold whose mean F1 over the ``deciding`` splits is highest, and that mean
+    per threshold. ``current`` (which must be among the swept values) stays unless another
+    beats its mean by more than ``margin``: a difference that small is noise, not a reason
+    to change every mask the bundle makes."""
+    means = {t: float(np.mean([sweeps[split][t]["f1"] for split in deciding])) for t in sweeps[deciding[0]]}
+    if current not in means:
+        raise ValueError(f"the current threshold {current} is not among the swept values {sorted(means)}")
+    best = max(means, key=lambda t: (means[t], -abs(t - current)))
+    return (best if means[best] - means[current] > margin else current), means
 
 
 def evaluate_bundle(bundle_dir: str, data_root: str, per_scene: bool = False,

@@ -4,6 +4,7 @@
     python -m training.si_train evaluate BUNDLE [BUNDLE ...] [--cascade] [--json FILE]
     python -m training.si_train export training/runs/<config>/checkpoint.pt [--out DIR] [--bands a,b,...] [--config CONFIG]
     python -m training.si_train quantize BUNDLE --config CONFIG
+    python -m training.si_train threshold BUNDLE [--current 0.4]
 
 A config is an ordinary training config (``config.py``) plus an ``[si]`` table:
 
@@ -629,25 +630,41 @@ def evaluate_si_fine(bundle_dir: str, splits) -> Dict[str, dict]:
     return results
 
 
-def evaluate_si_cascade(bundle_dir: str, splits) -> Dict[str, dict]:
-    """The full cascade through the engine's ``segment_array`` with each split's descriptors."""
+def si_cascade_runs(bundle_dir: str, splits):
+    """``(split name, [(scene, ArrayResult), ...])`` for each split: the full cascade through
+    the engine's ``segment_array`` (on the CPU, so the int8 fine model when the bundle has
+    one), fed each split's bands and descriptors as the engine feeds that sensor."""
     from cloud_mask_plugin.core.backend import resolve_device
     from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 
     bundle = load_bundle(bundle_dir)
-    results = {}
     for name, (scenes, descriptors, bands) in splits.items():
         fed = _fed_bands(bundle, bands)
         models = CascadeModels(bundle, resolve_device("cpu"), descriptors[fed])
+        yield name, [(scene, segment_array(models, scene.image[fed], scene.valid)) for scene in scenes]
+
+
+def evaluate_si_cascade(bundle_dir: str, splits) -> Dict[str, dict]:
+    """The full cascade's scores per split, and the share of cells sent to the fine model."""
+    results = {}
+    for name, runs in si_cascade_runs(bundle_dir, splits):
         total = Confusion()
         fine_cells = cells = 0
-        for scene in scenes:
-            result = segment_array(models, scene.image[fed], scene.valid)
+        for scene, result in runs:
             total = total + Confusion.from_masks(result.mask == 1, scene.label, scene.valid)
             fine_cells += result.fine_cells
             cells += int(np.count_nonzero(result.decision.classes != 3))
         results[name] = {**total.scores(), "fine_cell_fraction": fine_cells / cells if cells else 0.0}
     return results
+
+
+def sweep_si_threshold(bundle_dir: str, splits, thresholds: Sequence[float]) -> Dict[str, Dict[float, dict]]:
+    """The cascade's scores per split at each value of ``fine.threshold`` (one run of the
+    models per scene; see ``evaluate.threshold_sweep``)."""
+    from .evaluate import threshold_sweep
+
+    return {name: threshold_sweep([(r.probability, s.label, s.valid) for s, r in runs], thresholds)
+            for name, runs in si_cascade_runs(bundle_dir, splits)}
 
 
 def _cmd_train(args):
@@ -768,6 +785,35 @@ def _cmd_evaluate(args):
             print(f"metrics written to {bundle_dir}/manifest.json")
 
 
+def _cmd_threshold(args):
+    from .evaluate import choose_threshold
+
+    torch.set_num_threads(args.threads)
+    bundle_dir = resolve_repo_path(args.bundle)
+    current = load_bundle(bundle_dir).fine.threshold if args.current is None else args.current
+    thresholds = sorted({round(float(t), 4) for t in args.candidates.split(",")} | {current})
+    deciding = args.deciding.split(",")
+    known = [name for name, *_ in EVAL_SPLITS]
+    unknown = [d for d in deciding if d not in known]
+    if unknown:
+        raise SystemExit(f"unknown split(s) {unknown}; the splits are {known}")
+    splits = load_eval_splits(resolve_data_root(args.data_root))
+    sweeps = sweep_si_threshold(bundle_dir, splits, thresholds)
+    chosen, means = choose_threshold(sweeps, deciding, current, args.margin)
+    names = list(sweeps)
+    print("cascade F1 (int8 on the CPU, through the engine) per fine.threshold; mean over " + ", ".join(deciding))
+    print(f"{'threshold':>9s}  " + "  ".join(names) + "    mean")
+    for t in thresholds:
+        print(f"{t:9.2f}  " + "  ".join(f"{sweeps[n][t]['f1']:{len(n)}.4f}" for n in names) + f"  {means[t]:6.4f}")
+    if chosen == current:
+        print(f"fine.threshold {current:.2f} stays (mean F1 {means[current]:.4f}; no other beats it by more "
+              f"than {args.margin})")
+    else:
+        print(f"fine.threshold {chosen:.2f} (mean F1 {means[chosen]:.4f}, against {means[current]:.4f} at the "
+              f"current {current:.2f}); set it as [fine] threshold in the bundle's config, then: python -m "
+              f"training.si_train export CHECKPOINT --config CONFIG, quantize and evaluate --cascade --write")
+
+
 def manifest_metrics(report: dict) -> dict:
     """The manifest's ``metrics``: fine-model pixel scores per split (and the cascade's when run)."""
     keys = ("accuracy", "precision", "recall", "f1", "iou", "pixels")
@@ -816,6 +862,18 @@ def main(argv=None):
     p.add_argument("--write", action="store_true", help="write the scores into each bundle's manifest")
     p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=_cmd_evaluate)
+    p = sub.add_parser("threshold", help="score the cascade at several fine thresholds on the validation "
+                                         "splits and choose one by a rule fixed in advance")
+    p.add_argument("bundle")
+    p.add_argument("--candidates", default="0.25,0.30,0.35,0.40,0.45,0.50",
+                   help="comma-separated thresholds (default 0.25 to 0.50 by 0.05)")
+    p.add_argument("--deciding", default="biome_val_7band,oncloudn_val_rgbn",
+                   help="splits whose mean F1 decides (default: one per sensor, fed as the engine feeds it)")
+    p.add_argument("--current", type=float, help="the threshold to keep unless beaten (default: the bundle's)")
+    p.add_argument("--margin", type=float, default=0.001, help="how much higher the mean F1 of another "
+                                                               "threshold must be to replace the current one")
+    p.add_argument("--threads", type=int, default=1)
+    p.set_defaults(func=_cmd_threshold)
     args = parser.parse_args(argv)
     args.func(args)
 

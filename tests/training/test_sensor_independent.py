@@ -373,3 +373,24 @@ def test_config_refuses_bands_no_source_has(tmp_path):
     bad.write_text('name = "b"\nbands = ["blue", "green", "red", "nir", "cirrus"]\n' + source)
     with pytest.raises(ValueError, match="cirrus"):
         load_si_config(str(bad))
+
+
+def test_threshold_sweep_at_the_bundles_threshold_scores_what_the_engine_masks(data_root, tiny_si_run):
+    """One run of the cascade per scene gives every threshold's scores; at the bundle's own
+    threshold they are the scores of the engine's masks, and the rule picks among them."""
+    from training.data import read_biome
+    from training.evaluate import choose_threshold
+    from training.si_train import evaluate_si_cascade, sweep_si_threshold
+
+    _, summary = tiny_si_run
+    scenes = read_biome(os.path.join(data_root, "biome_l8/val"), list(RGBN))[:2]
+    splits = {"biome_two_rgbn": (scenes, sensor_descriptors("landsat89", RGBN), list(RGBN))}
+    threshold = json.load(open(os.path.join(summary["bundle"], "manifest.json")))["fine"]["threshold"]
+    sweeps = sweep_si_threshold(summary["bundle"], splits, [0.2, threshold, 0.6])
+    engine = evaluate_si_cascade(summary["bundle"], splits)["biome_two_rgbn"]
+    for key in ("f1", "precision", "recall", "pixels"):
+        assert sweeps["biome_two_rgbn"][threshold][key] == engine[key]
+    recalls = [sweeps["biome_two_rgbn"][t]["recall"] for t in (0.2, threshold, 0.6)]
+    assert recalls == sorted(recalls, reverse=True)   # a lower threshold never finds less cloud
+    chosen, means = choose_threshold(sweeps, ["biome_two_rgbn"], current=threshold)
+    assert chosen in (0.2, threshold, 0.6) and means[chosen] >= means[threshold]
