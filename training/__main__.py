@@ -1,4 +1,4 @@
-"""Command line: ``python -m training {train,evaluate,export,quantize,baseline,results} ...`` from the repository root."""
+"""Command line: ``python -m training {train,evaluate,export,quantize,threshold,baseline,results} ...`` from the repository root."""
 from __future__ import annotations
 
 import argparse
@@ -78,6 +78,18 @@ def _cmd_quantize(args):
           f"score it with: python -m training evaluate {args.bundle} --write")
 
 
+def _cmd_threshold(args):
+    from .evaluate import DEFAULT_SPLITS, load_splits, run_threshold_command, split_bands, sweep_cascade_threshold
+
+    from cloud_mask_plugin.core.bundle import load_bundle
+
+    def sweep(bundle_dir, thresholds):
+        splits = load_splits(resolve_data_root(args.data_root), split_bands(load_bundle(bundle_dir)))
+        return sweep_cascade_threshold(bundle_dir, splits, thresholds)
+
+    run_threshold_command(args, [s["name"] for s in DEFAULT_SPLITS], sweep)
+
+
 def _cmd_baseline(args):
     from .evaluate import evaluate_threshold, load_splits
 
@@ -95,6 +107,8 @@ def _cmd_results(args):
 
 
 def main(argv=None):
+    from .evaluate import DEFAULT_SPLITS, add_threshold_arguments
+
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     parser.add_argument("--data-root", help="folder with biome_l8/, oncloudn_s2/ ... (default ../shared/data "
                                             "next to the repository, or $CLOUD_MASK_DATA)")
@@ -133,6 +147,11 @@ def main(argv=None):
                                                    "data calibrates the quantisation")
     p.add_argument("--windows", type=int, default=96, help="calibration windows (default 96)")
     p.set_defaults(func=_cmd_quantize)
+
+    p = sub.add_parser("threshold", help="score the cascade at several fine thresholds on Biome val and On Cloud "
+                                         "N and choose one by a rule fixed in advance (the highest mean F1)")
+    add_threshold_arguments(p, [s["name"] for s in DEFAULT_SPLITS], [s["name"] for s in DEFAULT_SPLITS])
+    p.set_defaults(func=_cmd_threshold)
 
     p = sub.add_parser("baseline", help="score the reflectance threshold rule on the validation splits")
     p.add_argument("--band", default="blue")

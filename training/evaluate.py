@@ -27,6 +27,7 @@ from cloud_mask_plugin.core.metrics import Confusion
 from .data import Scene, read_source
 from .grid import block_average, grid_labels, pad_to_multiple
 from .losses import grid_adjacency_score
+from .paths import resolve_repo_path
 
 # The validation splits named in the manifest's metrics. On Cloud N chips 1-3 are
 # validation only: they never appear in a training config.
@@ -148,23 +149,30 @@ def evaluate_threshold(splits: Dict[str, List[Scene]], bands: Sequence[str], ban
     return results
 
 
-def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_everywhere: bool = False
-                     ) -> Dict[str, dict]:
-    """The full cascade as users run it, through the engine's ``segment_array``: coarse
-    model on the downsampled scene, fine model (with its halo) on the cells the coarse
-    model does not settle, blended. Also reports the share of cells sent to the fine model.
-    ``fine_everywhere`` runs the fine model on every cell (the paper's patch baseline)."""
+def cascade_runs(bundle_dir: str, splits: Dict[str, List[Scene]], fine_everywhere: bool = False):
+    """``(split name, [(scene, ArrayResult), ...])`` for each split: the full cascade as users
+    run it on the CPU, through the engine's ``segment_array``. ``fine_everywhere`` runs the
+    fine model on every cell (the paper's patch baseline)."""
     from cloud_mask_plugin.core.backend import resolve_device
     from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 
     bundle = load_bundle(bundle_dir)
-    results = {}
     for name, scenes in splits.items():
         models = CascadeModels(bundle, resolve_device("cpu"), split_descriptors(bundle, name))
+        yield name, [(scene, segment_array(models, scene.image, scene.valid, fine_everywhere=fine_everywhere))
+                     for scene in scenes]
+
+
+def evaluate_cascade(bundle_dir: str, splits: Dict[str, List[Scene]], fine_everywhere: bool = False
+                     ) -> Dict[str, dict]:
+    """The cascade's scores per split (coarse model on the downsampled scene, fine model with
+    its halo on the cells the coarse model does not settle, blended) and the share of cells
+    sent to the fine model."""
+    results = {}
+    for name, runs in cascade_runs(bundle_dir, splits, fine_everywhere):
         total = Confusion()
         fine_cells = cells = 0
-        for scene in scenes:
-            result = segment_array(models, scene.image, scene.valid, fine_everywhere=fine_everywhere)
+        for scene, result in runs:
             total = total + Confusion.from_masks(result.mask == 1, scene.label, scene.valid)
             fine_cells += result.fine_cells
             cells += int(np.count_nonzero(result.decision.classes != 3))
@@ -196,6 +204,69 @@ def choose_threshold(sweeps: Dict[str, Dict[float, dict]], deciding: Sequence[st
         raise ValueError(f"the current threshold {current} is not among the swept values {sorted(means)}")
     best = max(means, key=lambda t: (means[t], -abs(t - current)))
     return (best if means[best] - means[current] > margin else current), means
+
+
+def sweep_cascade_threshold(bundle_dir: str, splits: Dict[str, List[Scene]], thresholds: Sequence[float]
+                            ) -> Dict[str, Dict[float, dict]]:
+    """The cascade's scores per split at each value of ``fine.threshold``, from one run of the
+    models per scene (``threshold_sweep``)."""
+    return {name: threshold_sweep([(r.probability, s.label, s.valid) for s, r in runs], thresholds)
+            for name, runs in cascade_runs(bundle_dir, splits)}
+
+
+def add_threshold_arguments(parser, splits: Sequence[str], deciding: Sequence[str]) -> None:
+    """The ``threshold`` command's arguments, shared by ``python -m training`` and
+    ``python -m training.si_train``."""
+    parser.add_argument("bundle")
+    parser.add_argument("--candidates", default="0.25,0.30,0.35,0.40,0.45,0.50",
+                        help="comma-separated thresholds (default 0.25 to 0.50 by 0.05)")
+    parser.add_argument("--deciding", default=",".join(deciding),
+                        help=f"splits whose mean F1 decides, of {', '.join(splits)} (default {','.join(deciding)})")
+    parser.add_argument("--current", type=float, help="the threshold to keep unless beaten (default: the bundle's)")
+    parser.add_argument("--margin", type=float, default=0.001,
+                        help="how much higher another threshold's mean F1 must be to replace the current one")
+    parser.add_argument("--threads", type=int, default=1)
+
+
+def run_threshold_command(args, splits: Sequence[str], sweep) -> float:
+    """Parse the ``threshold`` command's arguments, call ``sweep(bundle_dir, thresholds)`` for
+    the scores per split and threshold, print the table and the choice, return it."""
+    torch.set_num_threads(args.threads)
+    from cloud_mask_plugin.core.bundle import BundleError
+
+    bundle_dir = resolve_repo_path(args.bundle)
+    try:
+        current = load_bundle(bundle_dir).fine.threshold if args.current is None else args.current
+    except BundleError as e:
+        raise SystemExit(str(e))
+    thresholds = sorted({round(float(t), 4) for t in args.candidates.split(",")} | {current})
+    deciding = args.deciding.split(",")
+    unknown = [d for d in deciding if d not in splits]
+    if unknown:
+        raise SystemExit(f"unknown split(s) {unknown}; the splits are {list(splits)}")
+    chosen, report = choose_threshold_report(sweep(bundle_dir, thresholds), deciding, current, args.margin)
+    print(report)
+    return chosen
+
+
+def choose_threshold_report(sweeps: Dict[str, Dict[float, dict]], deciding: Sequence[str], current: float,
+                            margin: float = 0.001) -> Tuple[float, str]:
+    """``choose_threshold``'s answer and a table of the sweep for the command line."""
+    chosen, means = choose_threshold(sweeps, deciding, current, margin)
+    names = list(sweeps)
+    lines = ["cascade F1 (on the CPU, through the engine) per fine.threshold; mean over " + ", ".join(deciding),
+             f"{'threshold':>9s}  " + "  ".join(names) + "    mean"]
+    for t in sorted(means):
+        lines.append(f"{t:9.2f}  " + "  ".join(f"{sweeps[n][t]['f1']:{len(n)}.4f}" for n in names)
+                     + f"  {means[t]:6.4f}")
+    if chosen == current:
+        lines.append(f"fine.threshold {current:.2f} stays (mean F1 {means[current]:.4f}; no other beats it by "
+                     f"more than {margin})")
+    else:
+        lines.append(f"fine.threshold {chosen:.2f} (mean F1 {means[chosen]:.4f}, against {means[current]:.4f} at "
+                     f"the current {current:.2f}); set it as [fine] threshold in the bundle's config, export the "
+                     f"checkpoint again with --config, quantize and evaluate --write")
+    return chosen, "\n".join(lines)
 
 
 def evaluate_bundle(bundle_dir: str, data_root: str, per_scene: bool = False,

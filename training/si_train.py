@@ -786,32 +786,12 @@ def _cmd_evaluate(args):
 
 
 def _cmd_threshold(args):
-    from .evaluate import choose_threshold
+    from .evaluate import run_threshold_command
 
-    torch.set_num_threads(args.threads)
-    bundle_dir = resolve_repo_path(args.bundle)
-    current = load_bundle(bundle_dir).fine.threshold if args.current is None else args.current
-    thresholds = sorted({round(float(t), 4) for t in args.candidates.split(",")} | {current})
-    deciding = args.deciding.split(",")
-    known = [name for name, *_ in EVAL_SPLITS]
-    unknown = [d for d in deciding if d not in known]
-    if unknown:
-        raise SystemExit(f"unknown split(s) {unknown}; the splits are {known}")
-    splits = load_eval_splits(resolve_data_root(args.data_root))
-    sweeps = sweep_si_threshold(bundle_dir, splits, thresholds)
-    chosen, means = choose_threshold(sweeps, deciding, current, args.margin)
-    names = list(sweeps)
-    print("cascade F1 (int8 on the CPU, through the engine) per fine.threshold; mean over " + ", ".join(deciding))
-    print(f"{'threshold':>9s}  " + "  ".join(names) + "    mean")
-    for t in thresholds:
-        print(f"{t:9.2f}  " + "  ".join(f"{sweeps[n][t]['f1']:{len(n)}.4f}" for n in names) + f"  {means[t]:6.4f}")
-    if chosen == current:
-        print(f"fine.threshold {current:.2f} stays (mean F1 {means[current]:.4f}; no other beats it by more "
-              f"than {args.margin})")
-    else:
-        print(f"fine.threshold {chosen:.2f} (mean F1 {means[chosen]:.4f}, against {means[current]:.4f} at the "
-              f"current {current:.2f}); set it as [fine] threshold in the bundle's config, then: python -m "
-              f"training.si_train export CHECKPOINT --config CONFIG, quantize and evaluate --cascade --write")
+    data_root = resolve_data_root(args.data_root)
+    run_threshold_command(args, [name for name, *_ in EVAL_SPLITS],
+                          lambda bundle_dir, thresholds: sweep_si_threshold(bundle_dir, load_eval_splits(data_root),
+                                                                            thresholds))
 
 
 def manifest_metrics(report: dict) -> dict:
@@ -830,6 +810,8 @@ def manifest_metrics(report: dict) -> dict:
 
 
 def main(argv=None):
+    from .evaluate import add_threshold_arguments
+
     parser = argparse.ArgumentParser(prog="python -m training.si_train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-root", help="folder with biome_l8/, oncloudn_s2/ ... (default ../shared/data)")
@@ -864,15 +846,8 @@ def main(argv=None):
     p.set_defaults(func=_cmd_evaluate)
     p = sub.add_parser("threshold", help="score the cascade at several fine thresholds on the validation "
                                          "splits and choose one by a rule fixed in advance")
-    p.add_argument("bundle")
-    p.add_argument("--candidates", default="0.25,0.30,0.35,0.40,0.45,0.50",
-                   help="comma-separated thresholds (default 0.25 to 0.50 by 0.05)")
-    p.add_argument("--deciding", default="biome_val_7band,oncloudn_val_rgbn",
-                   help="splits whose mean F1 decides (default: one per sensor, fed as the engine feeds it)")
-    p.add_argument("--current", type=float, help="the threshold to keep unless beaten (default: the bundle's)")
-    p.add_argument("--margin", type=float, default=0.001, help="how much higher the mean F1 of another "
-                                                               "threshold must be to replace the current one")
-    p.add_argument("--threads", type=int, default=1)
+    # One split per sensor decides, each fed as the engine feeds that sensor.
+    add_threshold_arguments(p, [name for name, *_ in EVAL_SPLITS], ["biome_val_7band", "oncloudn_val_rgbn"])
     p.set_defaults(func=_cmd_threshold)
     args = parser.parse_args(argv)
     args.func(args)

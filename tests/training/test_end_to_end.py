@@ -1,6 +1,7 @@
 """A tiny real run: a few iterations on two Biome train patches, export, read back, run."""
 import json
 import os
+import re
 
 import numpy as np
 import onnx
@@ -139,3 +140,22 @@ def test_coarse_from_another_checkpoint_keeps_its_coarse_model(tmp_path, data_ro
     other.bands = ["blue", "green", "red"]
     with pytest.raises(ValueError, match="bands"):
         run(other, data_root, evaluate=False, progress=False, coarse_from=first["checkpoint"])
+
+
+def test_threshold_command_on_a_tiny_trained_bundle(tmp_path, data_root, capsys):
+    """``python -m training threshold``: its row at the bundle's threshold is the engine's
+    cascade score on each validation split, and it names the threshold the rule picks."""
+    from training.__main__ import main
+    from training.evaluate import evaluate_cascade, load_splits
+
+    bundle_dir = run(tiny_config(tmp_path), data_root, evaluate=False, progress=False)["bundle"]
+    threshold = load_bundle(bundle_dir).fine.threshold
+    main(["--data-root", data_root, "threshold", bundle_dir, "--candidates", "0.2,0.8"])   # and the bundle's own
+    out = capsys.readouterr().out.strip().splitlines()
+    rows = {float(line.split()[0]): [float(v) for v in line.split()[1:]] for line in out[2:-1]}
+    assert sorted(rows) == sorted({0.2, 0.8, threshold})
+    engine = evaluate_cascade(bundle_dir, load_splits(data_root, ["blue", "green", "red", "nir"]))
+    assert rows[threshold][:2] == [round(engine["biome_val"]["f1"], 4), round(engine["oncloudn_val"]["f1"], 4)]
+    best = max(rows, key=lambda t: rows[t][2])
+    expected = best if rows[best][2] - rows[threshold][2] > 0.001 else threshold
+    assert re.match(rf"fine\.threshold {expected:.2f} ", out[-1])

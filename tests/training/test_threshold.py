@@ -47,3 +47,4 @@ def test_choose_keeps_the_current_threshold_within_the_margin():
 def test_choose_refuses_a_current_threshold_that_was_not_swept():
     with pytest.raises(ValueError, match="not among the swept values"):
         choose_threshold(_sweeps({"a": {0.3: 0.9}}), ["a"], current=0.4)
+
