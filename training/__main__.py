@@ -79,13 +79,13 @@ def _cmd_quantize(args):
 
 
 def _cmd_threshold(args):
-    from .evaluate import DEFAULT_SPLITS, load_splits, run_threshold_command, split_bands, sweep_cascade_threshold
-
     from cloud_mask_plugin.core.bundle import load_bundle
+
+    from .evaluate import DEFAULT_SPLITS, cascade_runs, load_splits, run_threshold_command, split_bands, sweep_split_runs
 
     def sweep(bundle_dir, thresholds):
         splits = load_splits(resolve_data_root(args.data_root), split_bands(load_bundle(bundle_dir)))
-        return sweep_cascade_threshold(bundle_dir, splits, thresholds)
+        return sweep_split_runs(cascade_runs(bundle_dir, splits), thresholds)
 
     run_threshold_command(args, [s["name"] for s in DEFAULT_SPLITS], sweep)
 

@@ -206,47 +206,12 @@ def choose_threshold(sweeps: Dict[str, Dict[float, dict]], deciding: Sequence[st
     return (best if means[best] - means[current] > margin else current), means
 
 
-def sweep_cascade_threshold(bundle_dir: str, splits: Dict[str, List[Scene]], thresholds: Sequence[float]
-                            ) -> Dict[str, Dict[float, dict]]:
-    """The cascade's scores per split at each value of ``fine.threshold``, from one run of the
-    models per scene (``threshold_sweep``)."""
+def sweep_split_runs(split_runs, thresholds: Sequence[float]) -> Dict[str, Dict[float, dict]]:
+    """``threshold_sweep`` for each split of ``split_runs``, the ``(split name, [(scene,
+    ArrayResult), ...])`` pairs of ``cascade_runs`` (or ``si_train.si_cascade_runs``): the
+    cascade's scores per split at each value of ``fine.threshold``, one run per scene."""
     return {name: threshold_sweep([(r.probability, s.label, s.valid) for s, r in runs], thresholds)
-            for name, runs in cascade_runs(bundle_dir, splits)}
-
-
-def add_threshold_arguments(parser, splits: Sequence[str], deciding: Sequence[str]) -> None:
-    """The ``threshold`` command's arguments, shared by ``python -m training`` and
-    ``python -m training.si_train``."""
-    parser.add_argument("bundle")
-    parser.add_argument("--candidates", default="0.25,0.30,0.35,0.40,0.45,0.50",
-                        help="comma-separated thresholds (default 0.25 to 0.50 by 0.05)")
-    parser.add_argument("--deciding", default=",".join(deciding),
-                        help=f"splits whose mean F1 decides, of {', '.join(splits)} (default {','.join(deciding)})")
-    parser.add_argument("--current", type=float, help="the threshold to keep unless beaten (default: the bundle's)")
-    parser.add_argument("--margin", type=float, default=0.001,
-                        help="how much higher another threshold's mean F1 must be to replace the current one")
-    parser.add_argument("--threads", type=int, default=1)
-
-
-def run_threshold_command(args, splits: Sequence[str], sweep) -> float:
-    """Parse the ``threshold`` command's arguments, call ``sweep(bundle_dir, thresholds)`` for
-    the scores per split and threshold, print the table and the choice, return it."""
-    torch.set_num_threads(args.threads)
-    from cloud_mask_plugin.core.bundle import BundleError
-
-    bundle_dir = resolve_repo_path(args.bundle)
-    try:
-        current = load_bundle(bundle_dir).fine.threshold if args.current is None else args.current
-    except BundleError as e:
-        raise SystemExit(str(e))
-    thresholds = sorted({round(float(t), 4) for t in args.candidates.split(",")} | {current})
-    deciding = args.deciding.split(",")
-    unknown = [d for d in deciding if d not in splits]
-    if unknown:
-        raise SystemExit(f"unknown split(s) {unknown}; the splits are {list(splits)}")
-    chosen, report = choose_threshold_report(sweep(bundle_dir, thresholds), deciding, current, args.margin)
-    print(report)
-    return chosen
+            for name, runs in split_runs}
 
 
 def choose_threshold_report(sweeps: Dict[str, Dict[float, dict]], deciding: Sequence[str], current: float,
@@ -267,6 +232,41 @@ def choose_threshold_report(sweeps: Dict[str, Dict[float, dict]], deciding: Sequ
                      f"the current {current:.2f}); set it as [fine] threshold in the bundle's config, export the "
                      f"checkpoint again with --config, quantize and evaluate --write")
     return chosen, "\n".join(lines)
+
+
+def add_threshold_arguments(parser, splits: Sequence[str], deciding: Sequence[str]) -> None:
+    """The ``threshold`` command's arguments, shared by ``python -m training`` and
+    ``python -m training.si_train``."""
+    parser.add_argument("bundle")
+    parser.add_argument("--candidates", default="0.25,0.30,0.35,0.40,0.45,0.50",
+                        help="comma-separated thresholds (default 0.25 to 0.50 by 0.05)")
+    parser.add_argument("--deciding", default=",".join(deciding),
+                        help=f"splits whose mean F1 decides, of {', '.join(splits)} (default {','.join(deciding)})")
+    parser.add_argument("--current", type=float, help="the threshold to keep unless beaten (default: the bundle's)")
+    parser.add_argument("--margin", type=float, default=0.001,
+                        help="how much higher another threshold's mean F1 must be to replace the current one")
+    parser.add_argument("--threads", type=int, default=1)
+
+
+def run_threshold_command(args, splits: Sequence[str], sweep) -> float:
+    """Parse the ``threshold`` command's arguments, call ``sweep(bundle_dir, thresholds)`` for
+    the scores per split and threshold, print the table and the choice, return it."""
+    from cloud_mask_plugin.core.bundle import BundleError
+
+    torch.set_num_threads(args.threads)
+    bundle_dir = resolve_repo_path(args.bundle)
+    try:
+        current = load_bundle(bundle_dir).fine.threshold if args.current is None else args.current
+    except BundleError as e:
+        raise SystemExit(str(e))
+    thresholds = sorted({round(float(t), 4) for t in args.candidates.split(",")} | {current})
+    deciding = args.deciding.split(",")
+    unknown = [d for d in deciding if d not in splits]
+    if unknown:
+        raise SystemExit(f"unknown split(s) {unknown}; the splits are {list(splits)}")
+    chosen, report = choose_threshold_report(sweep(bundle_dir, thresholds), deciding, current, args.margin)
+    print(report)
+    return chosen
 
 
 def evaluate_bundle(bundle_dir: str, data_root: str, per_scene: bool = False,

@@ -658,15 +658,6 @@ def evaluate_si_cascade(bundle_dir: str, splits) -> Dict[str, dict]:
     return results
 
 
-def sweep_si_threshold(bundle_dir: str, splits, thresholds: Sequence[float]) -> Dict[str, Dict[float, dict]]:
-    """The cascade's scores per split at each value of ``fine.threshold`` (one run of the
-    models per scene; see ``evaluate.threshold_sweep``)."""
-    from .evaluate import threshold_sweep
-
-    return {name: threshold_sweep([(r.probability, s.label, s.valid) for s, r in runs], thresholds)
-            for name, runs in si_cascade_runs(bundle_dir, splits)}
-
-
 def _cmd_train(args):
     cfg, si = load_si_config(resolve_repo_path(args.config))
     if args.threads:
@@ -786,12 +777,13 @@ def _cmd_evaluate(args):
 
 
 def _cmd_threshold(args):
-    from .evaluate import run_threshold_command
+    from .evaluate import run_threshold_command, sweep_split_runs
 
-    data_root = resolve_data_root(args.data_root)
-    run_threshold_command(args, [name for name, *_ in EVAL_SPLITS],
-                          lambda bundle_dir, thresholds: sweep_si_threshold(bundle_dir, load_eval_splits(data_root),
-                                                                            thresholds))
+    def sweep(bundle_dir, thresholds):
+        splits = load_eval_splits(resolve_data_root(args.data_root))
+        return sweep_split_runs(si_cascade_runs(bundle_dir, splits), thresholds)
+
+    run_threshold_command(args, [name for name, *_ in EVAL_SPLITS], sweep)
 
 
 def manifest_metrics(report: dict) -> dict:

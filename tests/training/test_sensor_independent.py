@@ -379,14 +379,14 @@ def test_threshold_sweep_at_the_bundles_threshold_scores_what_the_engine_masks(d
     """One run of the cascade per scene gives every threshold's scores; at the bundle's own
     threshold they are the scores of the engine's masks, and the rule picks among them."""
     from training.data import read_biome
-    from training.evaluate import choose_threshold
-    from training.si_train import evaluate_si_cascade, sweep_si_threshold
+    from training.evaluate import choose_threshold, sweep_split_runs
+    from training.si_train import evaluate_si_cascade, si_cascade_runs
 
     _, summary = tiny_si_run
     scenes = read_biome(os.path.join(data_root, "biome_l8/val"), list(RGBN))[:2]
     splits = {"biome_two_rgbn": (scenes, sensor_descriptors("landsat89", RGBN), list(RGBN))}
     threshold = json.load(open(os.path.join(summary["bundle"], "manifest.json")))["fine"]["threshold"]
-    sweeps = sweep_si_threshold(summary["bundle"], splits, [0.2, threshold, 0.6])
+    sweeps = sweep_split_runs(si_cascade_runs(summary["bundle"], splits), [0.2, threshold, 0.6])
     engine = evaluate_si_cascade(summary["bundle"], splits)["biome_two_rgbn"]
     for key in ("f1", "precision", "recall", "pixels"):
         assert sweeps["biome_two_rgbn"][threshold][key] == engine[key]
