@@ -128,30 +128,75 @@ class SyntheticCloudConfig:
     brightness: Tuple[float, float] = (0.35, 0.95)  # cloud reflectance in the blue band
     edge_softness: Tuple[float, float] = (0.02, 0.25)  # width of the opacity ramp in noise units
     label_min_opacity: float = 0.1  # pixels at least this opaque are labelled cloud
+    # Share of cloud fields that cast a shadow: the same field, offset in a random direction
+    # by a share of the sample's longer side (shadow_distance), darkening the ground beneath
+    # by up to shadow_strength of its reflectance in the near infrared. 0 draws nothing, so
+    # configs without shadows draw exactly the samples they drew before shadows existed.
+    shadow_probability: float = 0.0
+    shadow_distance: Tuple[float, float] = (0.05, 0.4)
+    shadow_strength: Tuple[float, float] = (0.4, 0.8)
+
+
+def cloud_opacity(shape: Tuple[int, int], cfg: SyntheticCloudConfig, rng):
+    """A fractal cloud field's opacity [H, W], whether it is thin, and the darkening
+    [H, W] of its shadow (None when it casts none).
+
+    The shadow is the field itself seen from another point: a cloud at q shades the ground
+    at q + offset. The field is drawn over the sample plus the offset, so clouds just
+    outside the sample shade its edge and shadows of clouds near the edge fall outside,
+    as in a real scene. A thin cloud casts a faint shadow (the darkening scales with its
+    opacity)."""
+    h, w = shape
+    dy = dx = 0
+    strength = 0.0
+    if cfg.shadow_probability > 0 and rng.random() < cfg.shadow_probability:
+        angle = rng.uniform(0.0, 2 * np.pi)
+        distance = rng.uniform(*cfg.shadow_distance) * max(h, w)
+        dy, dx = int(round(distance * np.sin(angle))), int(round(distance * np.cos(angle)))
+        strength = rng.uniform(*cfg.shadow_strength)
+    field = fractal_noise((h + abs(dy), w + abs(dx)), rng, base_cells=int(rng.integers(2, 5)))
+    level = np.quantile(field, 1.0 - rng.uniform(*cfg.coverage))
+    ramp = np.clip((field - level) / rng.uniform(*cfg.edge_softness), 0.0, 1.0)
+    thin = rng.random() < cfg.thin_probability
+    ramp = (ramp * rng.uniform(*(cfg.thin_opacity if thin else cfg.thick_opacity))).astype(np.float32)
+    oy, ox = max(dy, 0), max(dx, 0)   # the sample's corner in the field; its shadow's source is at -offset
+    opacity = ramp[oy:oy + h, ox:ox + w]
+    shadow = strength * ramp[oy - dy:oy - dy + h, ox - dx:ox - dx + w] if strength else None
+    return opacity, thin, shadow
+
+
+def shadow_spectrum(wavelength_um: np.ndarray) -> np.ndarray:
+    """How much of a shadow's darkening each band gets, 1 in the near infrared. In shadow
+    only the diffuse skylight is left, and the sky is bluest: the visible bands, blue most,
+    keep more of their light (0.6 of the darkening at 440 nm, rising to 1 at 840 nm)."""
+    return np.clip(0.6 + (np.asarray(wavelength_um, np.float32) - 0.44), 0.6, 1.0).astype(np.float32)
+
+
+def composite_clouds(image, valid, label, opacity, shadow, shadow_spectrum_per_band, cloud,
+                     cfg: SyntheticCloudConfig) -> Sample:
+    """Darken the ground under the shadow, blend the cloud reflectance over it, and label
+    cloud where the opacity is at least ``label_min_opacity`` (shadows stay clear)."""
+    if shadow is not None:
+        image = image * (1 - shadow_spectrum_per_band[:, None, None] * shadow[None])
+    out = image * (1 - opacity[None]) + cloud * opacity[None]
+    out = np.where(valid[None], out, 0.0).astype(np.float32)
+    return out, valid, (label | (opacity >= cfg.label_min_opacity)) & valid
 
 
 def add_synthetic_clouds(image, valid, label, bands: Sequence[str], cfg: SyntheticCloudConfig, rng) -> Sample:
-    """Blend a fractal cloud field over a (clear) scene; the label is exact by construction:
-    a pixel is cloud where the blended cloud opacity is at least ``label_min_opacity``."""
-    h, w = valid.shape
-    field = fractal_noise((h, w), rng, base_cells=int(rng.integers(2, 5)))
-    coverage = rng.uniform(*cfg.coverage)
-    level = np.quantile(field, 1.0 - coverage)
-    softness = rng.uniform(*cfg.edge_softness)
-    ramp = np.clip((field - level) / softness, 0.0, 1.0)
-    thin = rng.random() < cfg.thin_probability
-    peak = rng.uniform(*(cfg.thin_opacity if thin else cfg.thick_opacity))
-    opacity = (ramp * peak).astype(np.float32)
+    """Blend a fractal cloud field (and, with ``shadow_probability``, its shadow) over a
+    (clear) scene; the label is exact by construction: a pixel is cloud where the blended
+    cloud opacity is at least ``label_min_opacity``."""
+    from cloud_mask_plugin.core.bands import band_from_name
 
+    h, w = valid.shape
+    opacity, _, shadow = cloud_opacity((h, w), cfg, rng)
     texture = 0.85 + 0.3 * fractal_noise((h, w), rng, base_cells=8)
     spectrum = np.array([_CLOUD_SPECTRUM.get(b, 0.9) for b in bands], np.float32)
     spectrum = spectrum * rng.uniform(0.97, 1.03, size=len(bands))
     cloud = rng.uniform(*cfg.brightness) * spectrum[:, None, None] * texture[None]
-
-    out = image * (1 - opacity[None]) + cloud * opacity[None]
-    out = np.where(valid[None], out, 0.0).astype(np.float32)
-    new_label = (label | (opacity >= cfg.label_min_opacity)) & valid
-    return out, valid, new_label
+    darkening = None if shadow is None else shadow_spectrum([band_from_name(b).wavelength_nm / 1000 for b in bands])
+    return composite_clouds(image, valid, label, opacity, shadow, darkening, cloud, cfg)
 
 
 def add_nodata_edge(image, valid, label, rng) -> Sample:

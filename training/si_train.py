@@ -230,16 +230,11 @@ def cloud_spectrum(descriptors: np.ndarray, thin: bool, rng) -> np.ndarray:
 def add_synthetic_clouds(image, valid, label, descriptors, cfg: augment.SyntheticCloudConfig, rng):
     """``augment.add_synthetic_clouds`` with a cloud spectrum by wavelength (``cloud_spectrum``)."""
     h, w = valid.shape
-    field = augment.fractal_noise((h, w), rng, base_cells=int(rng.integers(2, 5)))
-    level = np.quantile(field, 1.0 - rng.uniform(*cfg.coverage))
-    ramp = np.clip((field - level) / rng.uniform(*cfg.edge_softness), 0.0, 1.0)
-    thin = rng.random() < cfg.thin_probability
-    opacity = (ramp * rng.uniform(*(cfg.thin_opacity if thin else cfg.thick_opacity))).astype(np.float32)
+    opacity, thin, shadow = augment.cloud_opacity((h, w), cfg, rng)
     texture = 0.85 + 0.3 * augment.fractal_noise((h, w), rng, base_cells=8)
     cloud = rng.uniform(*cfg.brightness) * cloud_spectrum(descriptors, thin, rng)[:, None, None] * texture[None]
-    out = image * (1 - opacity[None]) + cloud * opacity[None]
-    out = np.where(valid[None], out, 0.0).astype(np.float32)
-    return out, valid, (label | (opacity >= cfg.label_min_opacity)) & valid
+    return augment.composite_clouds(image, valid, label, opacity, shadow, augment.shadow_spectrum(descriptors[:, 0]),
+                                    cloud, cfg)
 
 
 def jitter_descriptors(descriptors: np.ndarray, si: SIOptions, rng) -> np.ndarray:
