@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import torch
@@ -18,6 +19,11 @@ def _cmd_train(args):
     cfg = load_config(resolve_repo_path(args.config))
     if args.threads:
         cfg.threads = args.threads
+    if args.seed is not None:
+        # Another seed of the same config is a run of its own: it must not overwrite the first.
+        cfg.seed = args.seed
+        cfg.name = f"{cfg.name}_seed{args.seed}"
+        args.out = args.out or os.path.join(cfg.checkpoint_dir, cfg.name, "bundle")
     summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate,
                   coarse_from=resolve_repo_path(args.coarse_from) if args.coarse_from else None,
                   fine_from=resolve_repo_path(args.fine_from) if args.fine_from else None)
@@ -118,6 +124,8 @@ def main(argv=None):
     p.add_argument("config", help="TOML config, e.g. training/configs/default.toml")
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
     p.add_argument("--threads", type=int, help="torch threads (default: the config's, 2)")
+    p.add_argument("--seed", type=int, help="another seed: the run is named <config>_seed<N>, its checkpoint and "
+                                            "bundle under training/runs/<config>_seed<N>/ (a seed's spread)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
     p.add_argument("--coarse-from", help="train only the fine model and take the coarse one from this checkpoint "
                                          "(e.g. training/runs/default/checkpoint.pt)")
