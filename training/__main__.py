@@ -87,7 +87,8 @@ def _cmd_quantize(args):
 def _cmd_threshold(args):
     from cloud_mask_plugin.core.bundle import load_bundle
 
-    from .evaluate import DEFAULT_SPLITS, cascade_runs, load_splits, run_threshold_command, split_bands, sweep_split_runs
+    from .evaluate import (DEFAULT_SPLITS, cascade_runs, load_splits, run_threshold_command, split_bands,
+                           sweep_split_runs)
 
     def sweep(bundle_dir, thresholds):
         splits = load_splits(resolve_data_root(args.data_root), split_bands(load_bundle(bundle_dir)))

