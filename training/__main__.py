@@ -26,11 +26,11 @@ def _cmd_train(args):
         args.out = args.out or os.path.join(cfg.checkpoint_dir, cfg.name, "bundle")
     summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate,
                   coarse_from=resolve_repo_path(args.coarse_from) if args.coarse_from else None,
-                  fine_from=resolve_repo_path(args.fine_from) if args.fine_from else None)
+                  fine_from=resolve_repo_path(args.fine_from) if args.fine_from else None, device=args.device)
     print(f"checkpoint: {summary['checkpoint']}")
     print(f"bundle:     {summary['bundle']}  (outputs {summary['shapes']})")
     t = summary["training"]
-    print(f"training:   fine {t['fine']['seconds']} s, coarse {t['coarse']['seconds']} s, "
+    print(f"training:   on {t['device']}, fine {t['fine']['seconds']} s, coarse {t['coarse']['seconds']} s, "
           f"total with export and evaluation {summary['seconds']} s")
     if "report" in summary:
         print(format_report(summary["report"]))
@@ -127,6 +127,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int, help="torch threads (default: the config's, 2)")
     p.add_argument("--seed", type=int, help="another seed: the run is named <config>_seed<N>, its checkpoint and "
                                             "bundle under training/runs/<config>_seed<N>/ (a seed's spread)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="where to train (default auto: a CUDA GPU when torch sees one, else the CPU)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
     p.add_argument("--coarse-from", help="train only the fine model and take the coarse one from this checkpoint "
                                          "(e.g. training/runs/default/checkpoint.pt)")

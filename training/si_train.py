@@ -58,7 +58,7 @@ from .losses import coarse_loss
 from .paths import git_commit, resolve_data_root, resolve_repo_path
 from .sampling import balanced_weights, build_windows, cut
 from .sensor_independent import ExtraBands, SICoarseNet, SIFineNet, forward_mixed
-from .train import _cosine_with_warmup, seed_everything
+from .train import _cosine_with_warmup, describe_device, seed_everything, training_device
 
 OPSET = 17
 DESCRIPTOR_INPUT = "band_descriptors"
@@ -371,9 +371,9 @@ class SISampler:
         return x[keep], jitter_descriptors(source.descriptors[keep], self.si, self.rng), t
 
 
-def _tensors(samples):
-    return [(torch.from_numpy(np.ascontiguousarray(img)), torch.from_numpy(np.ascontiguousarray(desc)))
-            for img, desc in samples]
+def _tensors(samples, device: torch.device):
+    return [(torch.from_numpy(np.ascontiguousarray(img)).to(device),
+             torch.from_numpy(np.ascontiguousarray(desc)).to(device)) for img, desc in samples]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,19 +398,20 @@ def _trainable(model):
     return [p for p in model.parameters() if p.requires_grad]
 
 
-def train_fine(cfg, si, sampler, model, progress=True):
+def train_fine(cfg, si, sampler, model, progress=True, device: torch.device = torch.device("cpu")):
     f = cfg.fine
+    model = model.to(device)
     optimizer = torch.optim.AdamW(_trainable(model), lr=f.lr, weight_decay=f.weight_decay)
     schedule = _cosine_with_warmup(optimizer, f.iterations)
     model.train()
     history = []
     for step in range(f.iterations):
         batch = [sampler.fine_sample() for _ in range(f.batch)]
-        logits = forward_mixed(model, _tensors([(b[0], b[1]) for b in batch]))
-        v = torch.from_numpy(np.stack([b[2] for b in batch])).float()[:, None]
-        y = torch.from_numpy(np.stack([b[3] for b in batch])).float()[:, None]
+        logits = forward_mixed(model, _tensors([(b[0], b[1]) for b in batch], device))
+        v = torch.from_numpy(np.stack([b[2] for b in batch])).float()[:, None].to(device)
+        y = torch.from_numpy(np.stack([b[3] for b in batch])).float()[:, None].to(device)
         per_pixel = F.binary_cross_entropy_with_logits(logits, y, reduction="none",
-                                                       pos_weight=torch.tensor([f.pos_weight])) * v
+                                                       pos_weight=torch.tensor([f.pos_weight], device=device)) * v
         loss = (per_pixel.sum(dim=(1, 2, 3)) / v.sum(dim=(1, 2, 3)).clamp(min=1)).mean()
         optimizer.zero_grad()
         loss.backward()
@@ -419,11 +420,12 @@ def train_fine(cfg, si, sampler, model, progress=True):
         history.append(float(loss.detach()))
         if progress and (step + 1) % 50 == 0:
             print(f"fine {step + 1}/{f.iterations} loss {np.mean(history[-50:]):.4f}", flush=True)
-    return model.eval(), {"final_loss": float(np.mean(history[-50:]))}
+    return model.cpu().eval(), {"final_loss": float(np.mean(history[-50:]))}
 
 
-def train_coarse(cfg, si, sampler, model, progress=True):
+def train_coarse(cfg, si, sampler, model, progress=True, device: torch.device = torch.device("cpu")):
     c = cfg.coarse
+    model = model.to(device)
     sampler.build_coarse_bank(c.mosaics)
     optimizer = torch.optim.AdamW(_trainable(model), lr=c.lr, weight_decay=c.weight_decay)
     schedule = _cosine_with_warmup(optimizer, c.iterations)
@@ -432,8 +434,8 @@ def train_coarse(cfg, si, sampler, model, progress=True):
     history = []
     for step in range(c.iterations):
         batch = [sampler.coarse_sample() for _ in range(c.batch)]
-        logits = forward_mixed(model, _tensors([(b[0], b[1]) for b in batch]))
-        targets = torch.from_numpy(np.stack([b[2] for b in batch]))
+        logits = forward_mixed(model, _tensors([(b[0], b[1]) for b in batch], device))
+        targets = torch.from_numpy(np.stack([b[2] for b in batch])).to(device)
         gamma = c.gamma if step >= int(c.adjacency_after * c.iterations) else 0.0
         parts = coarse_loss(logits, targets, alpha, c.beta, gamma, c.temperature)
         optimizer.zero_grad()
@@ -443,7 +445,7 @@ def train_coarse(cfg, si, sampler, model, progress=True):
         history.append(float(parts["wce"].detach()))
         if progress and (step + 1) % 100 == 0:
             print(f"coarse {step + 1}/{c.iterations} wce {np.mean(history[-100:]):.4f}", flush=True)
-    return model.eval(), {"final_wce": float(np.mean(history[-50:]))}
+    return model.cpu().eval(), {"final_wce": float(np.mean(history[-50:]))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,19 +525,20 @@ def export_si_bundle(fine: SIFineNet, coarse: SICoarseNet, cfg: TrainConfig, si:
 
 
 def run_train(cfg: TrainConfig, si: SIOptions, data_root: str, out_dir: Optional[str] = None,
-              with_coarse: bool = True, progress: bool = True) -> dict:
+              with_coarse: bool = True, progress: bool = True, device: str = "auto") -> dict:
     started = time.time()
+    torch_device = training_device(device)
     seed_everything(cfg.seed, cfg.threads)
     rng = np.random.default_rng(cfg.seed)
     labelled = load_banded(cfg.train_sources, data_root)
     clear = load_banded(cfg.clear_sources, data_root)
     sampler = SISampler(cfg, si, labelled, clear, rng)
     t0 = time.time()
-    fine, fine_info = train_fine(cfg, si, sampler, new_model(cfg, si, "fine"), progress)
+    fine, fine_info = train_fine(cfg, si, sampler, new_model(cfg, si, "fine"), progress, torch_device)
     fine_seconds = time.time() - t0
     t0 = time.time()
     if with_coarse:
-        coarse, coarse_info = train_coarse(cfg, si, sampler, new_model(cfg, si, "coarse"), progress)
+        coarse, coarse_info = train_coarse(cfg, si, sampler, new_model(cfg, si, "coarse"), progress, torch_device)
     else:
         # Fine-only runs (for the comparison table) still export a loadable bundle; an
         # untrained coarse model would be meaningless in the cascade, so say so.
@@ -543,6 +546,7 @@ def run_train(cfg: TrainConfig, si: SIOptions, data_root: str, out_dir: Optional
     coarse_seconds = time.time() - t0
     info = {
         "config": cfg.name, "seed": cfg.seed, "git_commit": git_commit(), "torch": torch.__version__,
+        "device": describe_device(torch_device),
         "config_file": os.path.relpath(cfg.source_path, resolve_repo_path(".")) if cfg.source_path else None,
         "fine": {**fine_info, "iterations": cfg.fine.iterations, "seconds": round(fine_seconds, 1)},
         "coarse": {**coarse_info, "iterations": cfg.coarse.iterations if with_coarse else 0,
@@ -662,7 +666,8 @@ def _cmd_train(args):
         cfg.seed = args.seed
         cfg.name = f"{cfg.name}_seed{args.seed}"
         args.out = args.out or os.path.join(cfg.checkpoint_dir, cfg.name, "bundle")
-    summary = run_train(cfg, si, resolve_data_root(args.data_root), args.out, with_coarse=not args.no_coarse)
+    summary = run_train(cfg, si, resolve_data_root(args.data_root), args.out, with_coarse=not args.no_coarse,
+                        device=args.device)
     print(json.dumps({k: summary[k] for k in ("checkpoint", "bundle", "seconds")}))
     if not args.no_evaluate:
         report = {"fine": evaluate_si_fine(summary["bundle"], load_eval_splits(resolve_data_root(args.data_root)))}
@@ -809,6 +814,8 @@ def main(argv=None):
     p.add_argument("--threads", type=int)
     p.add_argument("--seed", type=int, help="another seed: name <config>_seed<N>, bundle under the checkpoint folder")
     p.add_argument("--no-coarse", action="store_true", help="train the fine model only (comparison runs)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="where to train (default auto: a CUDA GPU when torch sees one, else the CPU)")
     p.add_argument("--no-evaluate", action="store_true")
     p.set_defaults(func=_cmd_train)
     p = sub.add_parser("export", help="export a saved checkpoint as a bundle again")

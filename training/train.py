@@ -39,6 +39,23 @@ from .paths import git_commit, resolve_repo_path
 from .samplers import CoarseSampler, FineSampler
 
 
+def training_device(requested: str = "auto") -> torch.device:
+    """Where the models train: a CUDA GPU when torch sees one (``auto``), else the CPU, or the
+    one asked for. The exported models are the same either way (ONNX, exported on the CPU)."""
+    if requested not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"device '{requested}': choose auto, cpu or cuda")
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device cuda: torch sees no CUDA GPU here (torch.cuda.is_available() is False); "
+                         "install a CUDA build of torch, or train with --device cpu")
+    if requested == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(requested)
+
+
+def describe_device(device: torch.device) -> str:
+    return f"cuda ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "cpu"
+
+
 def seed_everything(seed: int, threads: int):
     random.seed(seed)
     np.random.seed(seed)
@@ -83,24 +100,25 @@ def _cosine_with_warmup(optimizer, iterations: int, warmup: int = 50):
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
-def train_fine(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = True):
+def train_fine(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = True,
+               device: torch.device = torch.device("cpu")):
     f = cfg.fine
     cal = None
     if f.cal.enabled:
         cal = CloudAdaptiveLabeling(f.cal.start, f.cal.step, f.cal.floor, f.cal.update_every, f.cal.combine)
     sampler = FineSampler(cfg, labelled, clear, rng, cal)
-    model = FineNet(len(cfg.bands), norm["mean"], norm["std"], f.widths, f.decoder_widths)
+    model = FineNet(len(cfg.bands), norm["mean"], norm["std"], f.widths, f.decoder_widths).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=f.lr, weight_decay=f.weight_decay)
     schedule = _cosine_with_warmup(optimizer, f.iterations)
-    pos_weight = torch.tensor([f.pos_weight])
+    pos_weight = torch.tensor([f.pos_weight], device=device)
     model.train()
     history = []
     bar = tqdm(range(f.iterations), desc="fine", disable=not progress, mininterval=2.0)
     for _ in bar:
         image, valid, label, relabelled = sampler.batch(f.batch)
-        x = torch.from_numpy(image)
-        v = torch.from_numpy(valid).float()[:, None]
-        y = torch.from_numpy(label).float()[:, None]
+        x = torch.from_numpy(image).to(device)
+        v = torch.from_numpy(valid).float()[:, None].to(device)
+        y = torch.from_numpy(label).float()[:, None].to(device)
         per_pixel = F.binary_cross_entropy_with_logits(model(x), y, reduction="none", pos_weight=pos_weight) * v
         per_sample = per_pixel.sum(dim=(1, 2, 3)) / v.sum(dim=(1, 2, 3)).clamp(min=1)
         loss = per_sample.mean()
@@ -111,7 +129,7 @@ def train_fine(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = Tr
         history.append(float(loss.detach()))
         if cal is not None and relabelled.any():
             # Algorithm 1 compares the loss on the relabelled data, so only those samples count.
-            cal.update(float(per_sample.detach()[torch.from_numpy(relabelled)].mean()))
+            cal.update(float(per_sample.detach()[torch.from_numpy(relabelled).to(device)].mean()))
         postfix = {"loss": f"{np.mean(history[-50:]):.4f}"}
         if cal is not None:
             postfix["cal"] = f"{cal.threshold:g}"
@@ -119,14 +137,15 @@ def train_fine(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = Tr
     info = {"final_loss": float(np.mean(history[-50:]))}
     if cal is not None:
         info["cal_threshold"] = cal.threshold
-    return model.eval(), info
+    return model.cpu().eval(), info
 
 
-def train_coarse(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = True):
+def train_coarse(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = True,
+                 device: torch.device = torch.device("cpu")):
     c = cfg.coarse
     sampler = CoarseSampler(cfg, labelled, clear, rng)
     sampler.build_bank(c.mosaics, progress)
-    model = CoarseNet(len(cfg.bands), norm["mean"], norm["std"], c.widths, c.context_layers)
+    model = CoarseNet(len(cfg.bands), norm["mean"], norm["std"], c.widths, c.context_layers).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
     schedule = _cosine_with_warmup(optimizer, c.iterations)
     alpha = c.normalised_alpha()
@@ -137,8 +156,8 @@ def train_coarse(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = 
     for step in bar:
         inputs, targets = sampler.batch(c.batch)
         gamma = c.gamma if step >= adjacency_start else 0.0
-        parts = coarse_loss(model(torch.from_numpy(inputs)), torch.from_numpy(targets), alpha, c.beta, gamma,
-                            c.temperature)
+        parts = coarse_loss(model(torch.from_numpy(inputs).to(device)), torch.from_numpy(targets).to(device), alpha,
+                            c.beta, gamma, c.temperature)
         optimizer.zero_grad()
         parts["loss"].backward()
         optimizer.step()
@@ -148,7 +167,7 @@ def train_coarse(cfg: TrainConfig, labelled, clear, norm, rng, progress: bool = 
         bar.set_postfix(wce=f"{np.mean([h['wce'] for h in recent]):.4f}",
                         adj=f"{np.mean([h['adjacency'] for h in recent]):.4f}")
     recent = history[-50:]
-    return model.eval(), {"final_wce": float(np.mean([h["wce"] for h in recent])),
+    return model.cpu().eval(), {"final_wce": float(np.mean([h["wce"] for h in recent])),
                           "final_adjacency": float(np.mean([h["adjacency"] for h in recent]))}
 
 
@@ -182,12 +201,14 @@ def fine_from_checkpoint(path: str, cfg: TrainConfig):
 
 
 def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: bool = True,
-        progress: bool = True, coarse_from: str | None = None, fine_from: str | None = None) -> dict:
+        progress: bool = True, coarse_from: str | None = None, fine_from: str | None = None,
+        device: str = "auto") -> dict:
     """Train, export and (optionally) evaluate; returns a summary with paths and numbers.
     ``coarse_from`` / ``fine_from``: take that model from this checkpoint instead of
     training it (the other model still trains from the config's seed, but its random
-    draws then differ from a run that trained both)."""
+    draws then differ from a run that trained both). ``device``: see ``training_device``."""
     started = time.time()
+    torch_device = training_device(device)
     seed_everything(cfg.seed, cfg.threads)
     rng = np.random.default_rng(cfg.seed)
     labelled = load_sources(cfg.train_sources, data_root, cfg.bands)
@@ -198,13 +219,13 @@ def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: 
     if fine_from:
         fine, fine_info = fine_from_checkpoint(fine_from, cfg)
     else:
-        fine, fine_info = train_fine(cfg, labelled, clear, norm, rng, progress)
+        fine, fine_info = train_fine(cfg, labelled, clear, norm, rng, progress, torch_device)
     fine_seconds = time.time() - t0
     t0 = time.time()
     if coarse_from:
         coarse, coarse_info = coarse_from_checkpoint(coarse_from, cfg)
     else:
-        coarse, coarse_info = train_coarse(cfg, labelled, clear, norm, rng, progress)
+        coarse, coarse_info = train_coarse(cfg, labelled, clear, norm, rng, progress, torch_device)
     coarse_seconds = time.time() - t0
 
     training_info = {
@@ -213,6 +234,7 @@ def run(cfg: TrainConfig, data_root: str, out_dir: str | None = None, evaluate: 
         "seed": cfg.seed,
         "git_commit": git_commit(),
         "torch": torch.__version__,
+        "device": describe_device(torch_device),
         "fine": {**fine_info, "iterations": cfg.fine.iterations, "seconds": round(fine_seconds, 1)},
         "coarse": {**coarse_info, "iterations": cfg.coarse.iterations, "seconds": round(coarse_seconds, 1)},
         "scenes": {entry["name"]: len(scenes) for entry, scenes in labelled + clear},

@@ -159,3 +159,15 @@ def test_threshold_command_on_a_tiny_trained_bundle(tmp_path, data_root, capsys)
     best = max(rows, key=lambda t: rows[t][2])
     expected = best if rows[best][2] - rows[threshold][2] > 0.001 else threshold
     assert re.match(rf"fine\.threshold {expected:.2f} ", out[-1])
+
+
+def test_training_device_is_the_gpu_when_torch_sees_one_and_says_why_not():
+    from training.train import training_device
+
+    assert training_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert training_device("cpu").type == "cpu"
+    with pytest.raises(ValueError, match="choose auto, cpu or cuda"):
+        training_device("gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA GPU.*--device cpu"):
+            training_device("cuda")

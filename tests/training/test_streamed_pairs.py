@@ -154,8 +154,9 @@ def test_a_tiny_training_run_from_a_streamed_folder(tmp_path, pairs, data_root):
         "coarse": {"tile": 128, "mosaic_tiles": 2, "mosaics": 2, "batch": 2, "iterations": 3},
         "train_sources": [source], "clear_sources": [clear],
     })
-    summary = run(cfg, "/", evaluate=False, progress=False)
+    summary = run(cfg, "/", evaluate=False, progress=False, device="cpu")
     assert load_bundle(summary["bundle"]).band_names == BANDS
+    assert summary["training"]["device"] == "cpu"
     assert summary["training"]["scenes"] == {"pairs": 3, "pairs_clear": 1}
     windows = calibration_windows(cfg, "/", 160, count=4, seed=0)
     assert [w.shape for w in windows] == [(1, 4, 160, 160)] * 4
