@@ -312,12 +312,8 @@ def _filtered(scenes, entry: dict, kind: str):
         if missing:
             raise FileNotFoundError(f"source {entry.get('name', kind)} has no scenes named {sorted(missing)}")
     if entry.get("only_cloudless"):
-        scenes = [s for s in scenes if not _has_cloud(s.load())]
+        scenes = [s for s in scenes if s.load().cloud_fraction == 0]
     return scenes
-
-
-def _has_cloud(scene: Scene) -> bool:
-    return bool((scene.label & scene.valid).any())
 
 
 def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: bool = False) -> List[Scene]:
