@@ -1,4 +1,6 @@
-"""The coarse/fine cascade of seed 001, on arrays (no files, no GDAL).
+"""The coarse/fine cascade of Luotamo, Metsämäki and Klami ("Multi-scale Cloud Detection in
+Remote Sensing Images using a Dual Convolutional Neural Network"): the two models and the
+rules between them (no files, no GDAL).
 
 1. The coarse model sees the whole scene downsampled ``downsample`` times and gives each
    cell of ``cell_size`` x ``cell_size`` full-resolution pixels one of four classes:
@@ -11,8 +13,10 @@
    blended with weights that fall linearly to zero at each window's edge, so no seam
    shows where two windows meet.
 
-``pipeline.py`` streams a file through these pieces; ``segment_array`` runs them on an
-in-memory scene (used by training's evaluation and by tests).
+``CascadeModels`` holds the two onnxruntime (or torch) sessions and the thread pool that
+runs fine windows side by side. ``stripes.py`` streams a file through these pieces;
+``segment_array`` runs them on an in-memory scene (used by training's evaluation, the
+benchmarks and tests).
 """
 from __future__ import annotations
 
@@ -149,25 +153,43 @@ class CascadeModels:
         _, h, w = image.shape
         gh, gw = h // stride, w // stride
         out = np.empty((len(COARSE_CLASSES), gh, gw), dtype=np.float32)
+        for r0 in range(0, gh, COARSE_TILE_CELLS):
+            out[:, r0:r0 + COARSE_TILE_CELLS] = self.coarse_band(image, 0, r0, gh)
+        return out
+
+    def coarse_margin(self, gh: int, gw: int) -> int:
+        """Cells of context read around each coarse tile of a grid of gh x gw cells; a grid
+        of one tile needs none (and no probing for it)."""
+        return self.coarse_context_cells() if max(gh, gw) > COARSE_TILE_CELLS else 0
+
+    def coarse_band(self, rows: np.ndarray, first_row: int, r0: int, gh: int) -> np.ndarray:
+        """Class probabilities [4, r1 - r0, gw] of the band of cell rows [r0, r1), r1 = r0 +
+        COARSE_TILE_CELLS or gh. ``rows`` is the coarse image of cell rows [first_row, ...)
+        of the whole grid's width, holding at least the band and its margin above and below.
+        A streamed scene and a scene in memory run the very same tiles."""
+        stride = self.bundle.coarse.stride
+        gw = rows.shape[2] // stride
         step = COARSE_TILE_CELLS
-        # A scene of one tile needs no margin (and no probing for it).
-        margin = self.coarse_context_cells() if max(gh, gw) > step else 0
-        for r0 in range(0, gh, step):
-            for c0 in range(0, gw, step):
-                r1, c1 = min(r0 + step, gh), min(c0 + step, gw)
-                # Context cells around the tile, dropped after inference.
-                rr0, cc0 = max(r0 - margin, 0), max(c0 - margin, 0)
-                rr1, cc1 = min(r1 + margin, gh), min(c1 + margin, gw)
-                tile = image[:, rr0 * stride:rr1 * stride, cc0 * stride:cc1 * stride]
-                probs = self.coarse.run(tile[None], self.descriptors)[0]
-                if probs.ndim != 3 or probs.shape[0] != len(self.bundle.coarse.classes):
-                    raise_wrong_output(self.bundle, "coarse", probs.shape,
-                                       f"one probability per class for {len(self.bundle.coarse.classes)} classes "
-                                       f"{self.bundle.coarse.classes}")
-                probs = probs[self.class_index]
-                if probs.shape[1:] != (rr1 - rr0, cc1 - cc0):
-                    raise_wrong_stride(self.bundle, probs.shape, (rr1 - rr0, cc1 - cc0))
-                out[:, r0:r1, c0:c1] = probs[:, r0 - rr0:r1 - rr0, c0 - cc0:c1 - cc0]
+        margin = self.coarse_margin(gh, gw)
+        r1 = min(r0 + step, gh)
+        out = np.empty((len(COARSE_CLASSES), r1 - r0, gw), dtype=np.float32)
+        # Context cells around the tile, dropped after inference.
+        rr0, rr1 = max(r0 - margin, 0), min(r1 + margin, gh)
+        if rr0 < first_row or (rr1 - first_row) * stride > rows.shape[1]:
+            raise ValueError(f"coarse rows {first_row}.. do not hold the band's context rows {rr0}..{rr1}")
+        for c0 in range(0, gw, step):
+            c1 = min(c0 + step, gw)
+            cc0, cc1 = max(c0 - margin, 0), min(c1 + margin, gw)
+            tile = rows[:, (rr0 - first_row) * stride:(rr1 - first_row) * stride, cc0 * stride:cc1 * stride]
+            probs = self.coarse.run(tile[None], self.descriptors)[0]
+            if probs.ndim != 3 or probs.shape[0] != len(self.bundle.coarse.classes):
+                raise_wrong_output(self.bundle, "coarse", probs.shape,
+                                   f"one probability per class for {len(self.bundle.coarse.classes)} classes "
+                                   f"{self.bundle.coarse.classes}")
+            probs = probs[self.class_index]
+            if probs.shape[1:] != (rr1 - rr0, cc1 - cc0):
+                raise_wrong_stride(self.bundle, probs.shape, (rr1 - rr0, cc1 - cc0))
+            out[:, :, c0:c1] = probs[:, r0 - rr0:r1 - rr0, c0 - cc0:c1 - cc0]
         return out
 
     def coarse_context_cells(self) -> int:
@@ -291,7 +313,7 @@ def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndar
                   is_cancelled: Optional[Callable[[], bool]] = None) -> ArrayResult:
     """Run the cascade on an in-memory scene [C, H, W] with validity [H, W].
 
-    ``fine_everywhere`` runs the fine model on every cell with data: seed 001's patch-wise
+    ``fine_everywhere`` runs the fine model on every cell with data: Luotamo et al.'s patch-wise
     baseline, which the cascade must match in accuracy while skipping most of the work.
     """
     from .reader import pad_mirrored

@@ -11,7 +11,7 @@ import os
 from typing import Tuple
 
 import numpy as np
-from osgeo import gdal
+from osgeo import gdal, gdal_array
 
 from .errors import InputError
 from .gdal_util import gdal_errors, open_raster, vrt_xml
@@ -22,19 +22,13 @@ REFLECTANCE_RANGE = (-0.5, 2.0)
 
 
 class RasterReader:
-    def __init__(self, plan, tallest_read: int = 1):
-        """``tallest_read``: the most rows one read will ask for, which sets how the reads
-        are split between the two handles (see ``release_rows_above``)."""
+    def __init__(self, plan):
         self.plan = plan
         self.label = os.path.basename(plan.path) or plan.path
-        # Two handles on the same file, each with its own cached blocks: rows of blocks
-        # alternate between them (see ``release_rows_above``).
-        self._datasets = [open_raster(plan.read_path) for _ in range(2)]
-        self.ds = self._datasets[0]
+        self.ds = open_raster(plan.read_path)
         self.width = self.ds.RasterXSize
         self.height = self.ds.RasterYSize
-        self._bands = [[ds.GetRasterBand(i) for i in plan.source_bands] for ds in self._datasets]
-        self.bands = self._bands[0]
+        self.bands = [self.ds.GetRasterBand(i) for i in plan.source_bands]
         self.scales = np.asarray(plan.scales, dtype=np.float32)[:, None, None]
         self.offsets = np.asarray(plan.offsets, dtype=np.float32)[:, None, None]
         self.nodata = plan.nodata
@@ -52,68 +46,60 @@ class RasterReader:
             if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
                 mask_of = i
                 break  # per-dataset: one mask serves every band
-        self._mask_bands = [[] if mask_of is None else [ds.GetRasterBand(mask_of).GetMaskBand()]
-                            for ds in self._datasets]
-        self.mask_bands = self._mask_bands[0]
-        # GDAL keeps every block it decodes in its process-wide cache (GDAL_CACHEMAX, 5% of
-        # RAM by default) until the cache is full: on a full Sentinel-2 tile that is over a
-        # gigabyte. Changing the cache size would change it for all of QGIS, so instead the
-        # reader drops this dataset's blocks once the reads have moved below them.
+        self.mask_bands = [] if mask_of is None else [self.ds.GetRasterBand(mask_of).GetMaskBand()]
         self.block_rows = max(b.GetBlockSize()[1] for b in self.bands + self.mask_bands)
         # Inputs stored in full-width strips (GeoTIFFs written without TILED=YES) decode a
-        # whole strip for any part of it; tiled inputs can be read in column stripes.
+        # whole strip for any part of it; tiled inputs can be read a few tiles at a time.
         self.tiled = max(b.GetBlockSize()[0] for b in self.bands + self.mask_bands) < self.width
         # A VRT's own blocks (128 rows) say nothing about the files under it: Sentinel-2's
         # JPEG 2000 bands decode in tiles of 1024 rows, which would be decoded eight times
-        # over if the cache were dropped every 128 rows.
+        # over if reads went down 128 rows at a time.
         if self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2"):
             self.block_rows = max(self.block_rows, 1024)
             self.tiled = not _vrt_has_striped_source(self.ds)
-        # Reads are split where a new run of this many rows starts (whole rows of blocks,
-        # no fewer rows than the tallest read, so a read spans two runs at most), and run k
-        # is read through handle k % 2. The deepest run each handle has read since its
-        # cache was last dropped (None: nothing cached):
-        self.cache_rows = self.block_rows * max(1, math.ceil(tallest_read / self.block_rows))
-        self._deepest_run = [None, None]
         data_types = {b.DataType for b in self.bands}
         self._one_request = len(data_types) == 1
+        # Pixels are kept as read (uint16 for most imagery: half of float32) until the
+        # models need them; bands of different types are kept as float32.
+        self.raw_dtype = (gdal_array.GDALTypeCodeToNumericTypeCode(next(iter(data_types))) if self._one_request
+                          else np.float32)
         # Integer bands scaled by finite numbers cannot give NaN.
         self._may_hold_nan = (any(gdal.GetDataTypeName(t).startswith(("Float", "CFloat")) for t in data_types)
                               or not (np.isfinite(self.scales).all() and np.isfinite(self.offsets).all()))
 
     def read(self, x: int, y: int, w: int, h: int) -> Tuple[np.ndarray, np.ndarray]:
         """Reflectance [C, h, w] float32 and validity [h, w] bool of a window inside the raster."""
-        raw = np.empty((len(self.bands), h, w), dtype=np.float32)
+        return self.reflectance(*self.read_raw(x, y, w, h))
+
+    def read_raw(self, x: int, y: int, w: int, h: int) -> Tuple[np.ndarray, np.ndarray]:
+        """The stored values [C, h, w] (``raw_dtype``) and validity [h, w] bool of a window."""
+        raw = np.empty((len(self.bands), h, w), dtype=self.raw_dtype)
         valid = np.ones((h, w), dtype=bool)
         with gdal_errors() as errors:
-            top = y
-            while top < y + h:
-                run = top // self.cache_rows
-                bottom = min((run + 1) * self.cache_rows, y + h)
-                handle = run % 2
-                self._deepest_run[handle] = max(run, self._deepest_run[handle] or 0)
-                self._read_rows(handle, x, top, w, bottom - top, raw[:, top - y:bottom - y],
-                                valid[top - y:bottom - y], errors)
-                top = bottom
-        raw *= self.scales
-        raw += self.offsets
-        np.clip(raw, *REFLECTANCE_RANGE, out=raw)
-        raw[:, ~valid] = 0.0
-        if self._may_hold_nan:
-            # NaN survives clip; the valid mask already excludes those pixels.
-            np.nan_to_num(raw, copy=False, nan=0.0)
+            self._read_rows(x, y, w, h, raw, valid, errors)
         return raw, valid
 
-    def _read_rows(self, handle: int, x: int, y: int, w: int, h: int, raw: np.ndarray, valid: np.ndarray, errors):
-        """Raw values into ``raw`` [C, h, w] and validity into ``valid`` [h, w] through one handle."""
+    def reflectance(self, raw: np.ndarray, valid: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Stored values to reflectance [C, h, w] float32, 0 where ``valid`` is False."""
+        out = raw.astype(np.float32)  # a new array, also when raw is float32 already
+        out *= self.scales
+        out += self.offsets
+        np.clip(out, *REFLECTANCE_RANGE, out=out)
+        out[:, ~valid] = 0.0
+        if self._may_hold_nan:
+            # NaN survives clip; the valid mask already excludes those pixels.
+            np.nan_to_num(out, copy=False, nan=0.0)
+        return out, valid
+
+    def _read_rows(self, x: int, y: int, w: int, h: int, raw: np.ndarray, valid: np.ndarray, errors):
         stack = None
         if self._one_request:
             # One request for all bands lets GDAL decode each pixel-interleaved block once
             # and skips a per-band round trip; on failure the per-band reads name the band.
-            stack = self._datasets[handle].ReadAsArray(x, y, w, h, band_list=self.plan.source_bands)
+            stack = self.ds.ReadAsArray(x, y, w, h, band_list=self.plan.source_bands)
             if stack is not None and stack.ndim == 2:
                 stack = stack[None]
-        for c, band in enumerate(self._bands[handle]):
+        for c, band in enumerate(self.bands):
             data = stack[c] if stack is not None else band.ReadAsArray(x, y, w, h)
             if data is None:
                 raise InputError(
@@ -129,41 +115,23 @@ class RasterReader:
             if data.dtype.kind == "f":
                 valid &= np.isfinite(data)
             raw[c] = data
-        for mask_band in self._mask_bands[handle]:
+        for mask_band in self.mask_bands:
             mask = mask_band.ReadAsArray(x, y, w, h)
             if mask is None:
                 raise InputError(f"'{self.label}': the mask band cannot be read: {errors.last()}")
             valid &= mask > 0
 
-    def release_rows_above(self, y: int):
-        """Say that rows above ``y`` will not be read again: a handle whose cached runs of
-        rows all lie above ``y`` drops them.
-
-        GDAL drops a dataset's cached blocks only all at once. With one handle, the reads
-        of a row of cells that cross into the next row of blocks would be dropped with the
-        blocks above them and decoded again. With runs alternating between two handles and
-        reads spanning two runs at most, the run the next reads start in is always in the
-        other handle: every block is decoded once, and each handle holds one run, two for
-        a moment.
-        """
-        for handle, deepest in enumerate(self._deepest_run):
-            if deepest is not None and (y >= self.height or y // self.cache_rows > deepest):
-                self._datasets[handle].FlushCache()
-                self._deepest_run[handle] = None
-
     def release_all(self):
-        """Drop this reader's cached blocks: the reads start again elsewhere (a new column
-        stripe, or the next pass)."""
-        for ds in self._datasets:
-            ds.FlushCache()
-        self._deepest_run = [None, None]
+        """Drop this reader's cached blocks: every read so far is done with them. GDAL keeps
+        every block it decodes in its process-wide cache (GDAL_CACHEMAX, 5% of RAM by
+        default) until the cache is full; changing the cache size would change it for all
+        of QGIS, so the reader drops its own blocks instead."""
+        self.ds.FlushCache()
 
     def close(self):
         self.bands = []
         self.mask_bands = []
-        self._bands = self._mask_bands = []
         self.ds = None
-        self._datasets = []
 
 
 def _vrt_has_striped_source(ds) -> bool:

@@ -200,14 +200,14 @@ def test_task_cancel_from_the_main_thread(qgis_app, toy_bundle, case, data):
 
 def test_task_with_an_unexpected_engine_failure_reports_instead_of_crashing(qgis_app, toy_bundle, case, monkeypatch):
     """A bug in the engine (a non-CloudMaskError) ends the task as failed with a message."""
-    from cloud_mask_plugin.core import pipeline
+    from cloud_mask_plugin.core import stripes
     from cloud_mask_plugin.gui.jobs import MaskJob
     from cloud_mask_plugin.gui.task import OUTCOME_FAILED, CloudMaskTask
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(pipeline, "decide_cells", broken)
+    monkeypatch.setattr(stripes, "decide_cells", broken)
     scene = case[0]
     with tempfile.TemporaryDirectory() as out:
         job = MaskJob("id", "scene", scene, MaskOptions(model=toy_bundle), default_outputs(scene, out), out, False)

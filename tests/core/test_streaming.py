@@ -1,4 +1,6 @@
-"""Streaming at scale: what must hold whatever the scene's size, and the device choice.
+"""Streaming: the stripe scheduler gives the in-memory answer to the last bit, reads each
+pixel once, holds a bounded number of rows and stops between stripes; coarse tiles, fine
+windows in parallel and outputs at scale.
 
 Behaviour only, never timings: the benchmarks in ``benchmarks/`` measure speed.
 """
@@ -7,17 +9,14 @@ import os
 import sys
 
 import numpy as np
-import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 from osgeo import gdal
 
-from cloud_mask_plugin.core import backend
 from cloud_mask_plugin.core.api import MaskOptions, OutputPaths, mask_file
 from cloud_mask_plugin.core.backend import resolve_device
 from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
-from cloud_mask_plugin.core.errors import ModelError
 
 from real_data import write_raster
 from toy_bundle import make_toy_bundle, save_onnx_graph
@@ -78,7 +77,7 @@ def test_column_stripes_give_the_in_memory_answer(monkeypatch, tmp_path, wide_bu
     """A tiled input is processed in column stripes; windows of the cells on either side of
     a stripe's edge are handed from one stripe to the next. The mask, probability and
     counts must not change in any bit, with one-cell stripes and no-data holes included."""
-    from cloud_mask_plugin.core import pipeline
+    from cloud_mask_plugin.core import stripes
 
     rng = np.random.default_rng(stripe_pixels)
     scene = rng.uniform(0.0, 0.6, size=(4, 45, 70)).astype(np.float32)
@@ -88,10 +87,10 @@ def test_column_stripes_give_the_in_memory_answer(monkeypatch, tmp_path, wide_bu
     scene[:, ~valid] = -1.0
     path = write_raster(tmp_path / "scene.tif", scene, nodata=-1.0,
                         options=["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16"])
-    monkeypatch.setattr(pipeline, "STRIPE_PIXELS", stripe_pixels)
+    monkeypatch.setattr(stripes, "STRIPE_PIXELS", stripe_pixels)
     used = []
-    real_stripes = pipeline._column_stripes
-    monkeypatch.setattr(pipeline, "_column_stripes", lambda *a: used.append(real_stripes(*a)) or used[-1])
+    real_stripes = stripes.column_stripes
+    monkeypatch.setattr(stripes, "column_stripes", lambda *a: used.append(real_stripes(*a)) or used[-1])
     windows_run = []
     real_fine = CascadeModels.fine_probabilities
     monkeypatch.setattr(CascadeModels, "fine_probabilities",
@@ -120,212 +119,16 @@ def test_column_stripes_give_the_in_memory_answer(monkeypatch, tmp_path, wide_bu
 def test_inputs_in_full_width_strips_are_one_stripe(monkeypatch, tmp_path, wide_bundle):
     """A strip-organised GeoTIFF decodes whole strips for any read, so cutting it into column
     stripes would decode every strip once per stripe: it is processed as one stripe."""
-    from cloud_mask_plugin.core import pipeline
+    from cloud_mask_plugin.core import stripes
 
     scene = np.random.default_rng(1).uniform(0.0, 0.6, size=(4, 30, 70)).astype(np.float32)
     path = write_raster(tmp_path / "scene.tif", scene)
-    monkeypatch.setattr(pipeline, "STRIPE_PIXELS", 16)
+    monkeypatch.setattr(stripes, "STRIPE_PIXELS", 16)
     used = []
-    real_stripes = pipeline._column_stripes
-    monkeypatch.setattr(pipeline, "_column_stripes", lambda *a: used.append(real_stripes(*a)) or used[-1])
+    real_stripes = stripes.column_stripes
+    monkeypatch.setattr(stripes, "column_stripes", lambda *a: used.append(real_stripes(*a)) or used[-1])
     mask_file(path, OutputPaths(mask=str(tmp_path / "m.tif")), MaskOptions(model=wide_bundle))
     assert used == [[(0, -(-70 // load_bundle(wide_bundle).cell_size))]]
-
-
-def test_reader_keeps_the_blocks_the_next_reads_need_and_no_more(tmp_path, toy_bundle):
-    """Reads that go down a scene in overlapping steps, as the fine pass's windows do: once
-    the reads have moved below a row of blocks it leaves GDAL's cache, but the row the next
-    read starts in stays (dropping it would decode it again), and at most two rows of
-    blocks are ever held."""
-    from cloud_mask_plugin.core.inputs import plan_raster
-    from cloud_mask_plugin.core.reader import RasterReader
-
-    block_rows, window, step = 64, 64, 48
-    scene = np.random.default_rng(4).integers(1, 10000, size=(4, 640, 256)).astype(np.uint16)
-    path = write_raster(tmp_path / "tiled.tif", scene, options=["TILED=YES", "BLOCKXSIZE=256",
-                                                                f"BLOCKYSIZE={block_rows}"])
-    block_row_bytes = 4 * 256 * block_rows * 2
-    plan = plan_raster(path, load_bundle(toy_bundle), MaskOptions(scale=1e-4))
-    base = gdal.GetCacheUsed()
-    reader = RasterReader(plan, tallest_read=window)
-    try:
-        for y in range(-8, 640 - 8, step):
-            top = max(y, 0)
-            data, _ = reader.read(0, top, 256, min(y + window, 640) - top)
-            np.testing.assert_allclose(data, scene[:, top:top + data.shape[1]] * np.float32(1e-4), rtol=1e-6)
-            next_y = y + step
-            reader.release_rows_above(next_y)
-            held = gdal.GetCacheUsed() - base
-            assert held < 3 * block_row_bytes  # two rows of blocks (GDAL adds a little per block)
-            if 0 < next_y < 640 and next_y // block_rows <= (y + window - 1) // block_rows:
-                assert held >= block_row_bytes, f"the block row at {next_y} was dropped before its last read"
-        reader.release_rows_above(640)
-        assert gdal.GetCacheUsed() - base == 0
-    finally:
-        reader.close()
-
-
-# ---------------------------------------------------------------------------------------------
-# Device choice: CPU, onnxruntime's CUDA provider, torch's CUDA with TorchScript models.
-
-def _torchscript_toy_models(folder, fmt="pt2"):
-    """torch copies of the toy bundle's two models (same weights as its ONNX graphs), named
-    in the manifest as the training export would: ``torch.export`` (.pt2) or TorchScript."""
-    torch = pytest.importorskip("torch")
-    import warnings
-    import onnx.numpy_helper as nh
-
-    def weights(name):
-        graph = onnx.load(os.path.join(folder, name)).graph
-        return {t.name: torch.from_numpy(nh.to_array(t).copy()) for t in graph.initializer}
-
-    class Fine(torch.nn.Module):
-        def __init__(self, w):
-            super().__init__()
-            self.w, self.b = w["w"], w["b"]
-
-        def forward(self, x):
-            return torch.sigmoid(torch.nn.functional.conv2d(x, self.w, self.b))
-
-    class Coarse(torch.nn.Module):
-        def __init__(self, w, stride):
-            super().__init__()
-            self.w, self.b, self.stride = w["w"], w["b"], stride
-
-        def forward(self, x):
-            pooled = torch.nn.functional.avg_pool2d(x, self.stride, self.stride)
-            return torch.softmax(torch.nn.functional.conv2d(pooled, self.w, self.b), dim=1)
-
-    manifest_path = os.path.join(folder, "manifest.json")
-    manifest = json.load(open(manifest_path))
-    example = torch.rand(2, 4, 32, 32)
-    models = {"fine": Fine(weights("fine.onnx")), "coarse": Coarse(weights("coarse.onnx"), manifest["coarse"]["stride"])}
-    for role, model in models.items():
-        name = f"{role}.{fmt}"
-        if fmt == "pt2":
-            dims = {"x": {0: torch.export.Dim.AUTO, 2: torch.export.Dim.AUTO, 3: torch.export.Dim.AUTO}}
-            torch.export.save(torch.export.export(model, (example,), dynamic_shapes=dims), os.path.join(folder, name))
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                torch.jit.trace(model, example).save(os.path.join(folder, name))
-        manifest[role]["torchscript"] = name
-    json.dump(manifest, open(manifest_path, "w"))
-    return folder
-
-
-@pytest.fixture(scope="module", params=["pt2", "pt"])
-def torchscript_bundle(tmp_path_factory, request):
-    folder = make_toy_bundle(tmp_path_factory.mktemp("ts"), downsample=2, stride=4, halo=4)
-    return _torchscript_toy_models(folder, request.param)
-
-
-def _pretend_onnxruntime_has_cuda(monkeypatch):
-    import onnxruntime
-
-    real = onnxruntime.get_available_providers()
-    monkeypatch.setattr(onnxruntime, "get_available_providers", lambda: ["CUDAExecutionProvider"] + real)
-
-
-def test_cpu_is_onnxruntime_on_the_cpu_whatever_is_installed(monkeypatch, torchscript_bundle):
-    _pretend_onnxruntime_has_cuda(monkeypatch)
-    monkeypatch.setattr(backend, "_torch_cuda_available", lambda: True)
-    choice = resolve_device("cpu", load_bundle(torchscript_bundle))
-    assert (choice.kind, choice.runtime, choice.providers) == ("cpu", "onnxruntime", ["CPUExecutionProvider"])
-
-
-def test_without_any_gpu_auto_runs_on_the_cpu_and_cuda_says_what_to_install(monkeypatch, toy_bundle):
-    monkeypatch.setattr(backend, "_torch_cuda_available", lambda: False)
-    import onnxruntime
-
-    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
-        pytest.skip("this onnxruntime has a CUDA provider")
-    choice = resolve_device("auto", load_bundle(toy_bundle))
-    assert choice.kind == "cpu" and "no CUDA provider" in choice.description
-    with pytest.raises(ModelError, match="onnxruntime-gpu"):
-        resolve_device("cuda", load_bundle(toy_bundle))
-
-
-def test_onnxruntime_cuda_is_preferred_when_listed(monkeypatch, torchscript_bundle):
-    _pretend_onnxruntime_has_cuda(monkeypatch)
-    monkeypatch.setattr(backend, "_torch_cuda_available", lambda: True)
-    for requested in ("auto", "cuda", "gpu"):
-        choice = resolve_device(requested, load_bundle(torchscript_bundle))
-        assert (choice.kind, choice.runtime) == ("cuda", "onnxruntime")
-        assert choice.providers[0] == "CUDAExecutionProvider"
-
-
-def test_a_cuda_provider_that_does_not_start_falls_back_under_auto_only(monkeypatch, tmp_path, toy_bundle):
-    """onnxruntime lists CUDA but runs on the CPU (no driver, wrong CUDA): ``auto`` still
-    masks, on the CPU, and the report says why; ``cuda`` fails instead of pretending."""
-    monkeypatch.setattr(backend, "_torch_cuda_available", lambda: False)
-    _pretend_onnxruntime_has_cuda(monkeypatch)
-    scene = write_raster(tmp_path / "s.tif", np.random.default_rng(0).uniform(0, 0.6, (4, 40, 40)).astype(np.float32))
-    result = mask_file(scene, OutputPaths(mask=str(tmp_path / "m.tif")), MaskOptions(model=toy_bundle))
-    assert result.report["device"].startswith("CPU: onnxruntime's CUDA provider did not start")
-    assert gdal.Open(str(tmp_path / "m.tif")).GetMetadataItem("CLOUDMASK_DEVICE") == result.report["device"]
-    with pytest.raises(ModelError, match="CUDA provider did not start"):
-        mask_file(scene, OutputPaths(mask=str(tmp_path / "m2.tif")), MaskOptions(model=toy_bundle, device="cuda"))
-    assert not os.path.exists(tmp_path / "m2.tif")
-
-
-def test_the_cpu_runs_the_int8_copy_and_a_gpu_the_float_model(monkeypatch, tmp_path):
-    """``fine.cpu_file`` is what onnxruntime runs on the CPU; a CUDA session keeps ``fine.file``."""
-    import shutil
-
-    from cloud_mask_plugin.core.backend import CUDA_PROVIDERS, DeviceChoice, open_session
-
-    folder = make_toy_bundle(tmp_path / "bundle")
-    shutil.copy(os.path.join(folder, "fine.onnx"), os.path.join(folder, "fine_int8.onnx"))
-    manifest_path = os.path.join(folder, "manifest.json")
-    manifest = json.load(open(manifest_path))
-    manifest["fine"]["cpu_file"] = "fine_int8.onnx"
-    json.dump(manifest, open(manifest_path, "w"))
-    bundle = load_bundle(folder)
-
-    assert os.path.basename(CascadeModels(bundle, resolve_device("cpu")).fine.path) == "fine_int8.onnx"
-    # Which file a CUDA session would open (there is no GPU here to open it on).
-    opened = []
-    monkeypatch.setattr(backend, "ModelSession", lambda path, *args, **kwargs: opened.append(os.path.basename(path)))
-    open_session(bundle, bundle.fine, DeviceChoice("cuda", CUDA_PROVIDERS, "GPU: CUDA via onnxruntime"), "fine")
-    open_session(bundle, bundle.coarse, resolve_device("cpu"), "coarse")
-    assert opened == ["fine.onnx", "coarse.onnx"]
-
-
-def test_torch_gpu_route_needs_the_bundles_torchscript_files(monkeypatch, toy_bundle, torchscript_bundle):
-    import onnxruntime
-
-    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
-        pytest.skip("this onnxruntime has a CUDA provider, which comes first")
-    monkeypatch.setattr(backend, "_torch_cuda_available", lambda: True)
-    with_ts = resolve_device("auto", load_bundle(torchscript_bundle))
-    assert (with_ts.kind, with_ts.runtime) == ("cuda", "torch")
-    without_ts = resolve_device("auto", load_bundle(toy_bundle))
-    assert without_ts.kind == "cpu" and "TorchScript" in without_ts.description
-    with pytest.raises(ModelError, match="TorchScript"):
-        resolve_device("cuda", load_bundle(toy_bundle))
-
-
-def test_torch_runtime_gives_the_onnx_answer(monkeypatch, tmp_path, torchscript_bundle):
-    """The torch route end to end, run on the CPU here (no GPU on the test machine): the
-    same mask as onnxruntime, and the report names the route."""
-    from cloud_mask_plugin.core import pipeline
-    from cloud_mask_plugin.core.backend import DeviceChoice
-
-    rng = np.random.default_rng(5)
-    scene = write_raster(tmp_path / "s.tif", rng.uniform(0.0, 0.6, (4, 45, 61)).astype(np.float32))
-    reference = OutputPaths(mask=str(tmp_path / "ref.tif"), probability=str(tmp_path / "ref_p.tif"))
-    mask_file(scene, reference, MaskOptions(model=torchscript_bundle, device="cpu"))
-
-    torch_on_cpu = DeviceChoice("cpu", [], "CPU: torch (test)", runtime="torch")
-    monkeypatch.setattr(pipeline, "resolve_device", lambda requested, bundle=None: torch_on_cpu)
-    via_torch = OutputPaths(mask=str(tmp_path / "t.tif"), probability=str(tmp_path / "t_p.tif"))
-    result = mask_file(scene, via_torch, MaskOptions(model=torchscript_bundle))
-    assert result.report["device"] == "CPU: torch (test)"
-    np.testing.assert_array_equal(gdal.Open(via_torch.mask).ReadAsArray(), gdal.Open(reference.mask).ReadAsArray())
-    difference = (gdal.Open(via_torch.probability).ReadAsArray().astype(int)
-                  - gdal.Open(reference.probability).ReadAsArray().astype(int))
-    assert np.abs(difference).max() <= 1  # percent rounding of float differences between runtimes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,3 +310,104 @@ def test_freed_heap_memory_goes_back_to_the_os_on_linux():
     assert release_free_memory()
     assert rss_kb() < before - 100_000
     del pin
+
+
+# ---------------------------------------------------------------------------------------------
+# The stripe scheduler: one read, bounded rows, the in-memory answer, cancelling between stripes.
+
+def _scheduler_scene(tmp_path, height, width, block_rows, seed=0):
+    """A tiled scene with no-data holes, its reflectance and validity."""
+    rng = np.random.default_rng(seed)
+    scene = rng.uniform(0.0, 0.6, size=(4, height, width)).astype(np.float32)
+    valid = np.ones((height, width), bool)
+    valid[5:9, 30:40] = False
+    valid[height - 6:, :3] = False
+    scene[:, ~valid] = -1.0
+    path = write_raster(tmp_path / f"scene_{height}_{block_rows}.tif", scene, nodata=-1.0,
+                        options=["TILED=YES", "BLOCKXSIZE=16", f"BLOCKYSIZE={block_rows}"])
+    return path, np.where(valid, scene, 0.0).astype(np.float32), valid
+
+
+@pytest.fixture
+def reach_and_context_bundle(tmp_path):
+    """A coarse model that sees 4 cells around a cell and a fine model that sees 7 px around a pixel."""
+    folder = make_toy_bundle(tmp_path / "both", downsample=2, stride=4, halo=4)
+    _wide_reach_coarse_model(os.path.join(folder, "coarse.onnx"), 4, 4)
+    _wide_context_fine_model(os.path.join(folder, "fine.onnx"), 4)
+    return folder
+
+
+@pytest.mark.parametrize("spilled", [False, True])
+@pytest.mark.parametrize("block_rows,tile_cells", [(16, 3), (32, 8), (64, 4)])
+def test_stripes_give_the_in_memory_answer_and_read_each_pixel_once(monkeypatch, tmp_path, reach_and_context_bundle,
+                                                                    spilled, block_rows, tile_cells):
+    """Rows read a stripe at a time (2, 4 or 8 cell rows), coarse bands of 3, 8 or 4 cell rows
+    under a model that reaches 5 cells, rows kept in memory or in a temporary file: the
+    outputs equal the in-memory cascade's in every bit, and every pixel is read exactly once."""
+    from cloud_mask_plugin.core import cascade, reader, rowstore, stripes
+
+    monkeypatch.setattr(cascade, "COARSE_TILE_CELLS", tile_cells)
+    monkeypatch.setattr(stripes, "COARSE_TILE_CELLS", tile_cells)
+    monkeypatch.setattr(stripes, "STRIPE_PIXELS", 24)
+    monkeypatch.setattr(rowstore, "MEMORY_BYTES", 0 if spilled else 1 << 40)
+    path, scene, valid = _scheduler_scene(tmp_path, 157, 70, block_rows)
+    reads = np.zeros(valid.shape, np.int32)
+    real_read = reader.RasterReader.read_raw
+
+    def counting_read(self, x, y, w, h):
+        reads[y:y + h, x:x + w] += 1
+        return real_read(self, x, y, w, h)
+
+    monkeypatch.setattr(reader.RasterReader, "read_raw", counting_read)
+    out = tmp_path / "out"
+    outputs = OutputPaths(mask=str(out / "m.tif"), probability=str(out / "p.tif"), coarse_grid=str(out / "g.tif"),
+                          report=str(out / "r.json"))
+    result = mask_file(path, outputs, MaskOptions(model=reach_and_context_bundle, batch_size=3))
+    assert (reads == 1).all()
+    assert result.report["streaming"]["rows_kept_in"] == ("a temporary file" if spilled else "memory")
+    # The temporary file of the rows in flight is gone (it had no name in the folder even while used).
+    assert sorted(f for f in os.listdir(out) if not f.endswith(".aux.xml")) == ["g.tif", "m.tif", "p.tif", "r.json"]
+
+    models = CascadeModels(load_bundle(reach_and_context_bundle), resolve_device("cpu"))
+    assert models.coarse_context_cells() == 5
+    expected = segment_array(models, scene, valid)
+    assert 0 < expected.fine_cells < expected.decision.classes.size
+    np.testing.assert_array_equal(gdal.Open(outputs.mask).ReadAsArray(), expected.mask)
+    np.testing.assert_array_equal(gdal.Open(outputs.probability).ReadAsArray(),
+                                  np.where(valid, np.rint(expected.probability * 100), 255).astype(np.uint8))
+    np.testing.assert_array_equal(gdal.Open(outputs.coarse_grid).ReadAsArray(), expected.decision.classes)
+    assert result.report["cells_fine"] == expected.fine_cells
+
+
+def test_rows_held_do_not_grow_with_the_scenes_height(tmp_path, reach_and_context_bundle):
+    """A scene four times as tall holds the same number of cell rows at most: a coarse band,
+    the model's reach below it and a stripe being read."""
+    from cloud_mask_plugin.core import stripes
+
+    held = {}
+    for height in (200, 800):
+        path, _, _ = _scheduler_scene(tmp_path, height, 40, 16, seed=height)
+        result = mask_file(path, OutputPaths(mask=str(tmp_path / f"m{height}.tif")),
+                           MaskOptions(model=reach_and_context_bundle))
+        held[height] = result.report["streaming"]["cell_rows_held_at_most"]
+    cell = load_bundle(reach_and_context_bundle).cell_size
+    bound = stripes.rows_held(cell, 4, 5, 16 // cell)
+    assert held[200] == held[800] <= bound < 200 // cell
+
+
+def test_cancel_stops_between_stripes_with_nothing_left(tmp_path, reach_and_context_bundle):
+    """Asked to stop while the third stripe is read, the run reads no further stripe and
+    leaves no output, no temporary file and no lock behind."""
+    from cloud_mask_plugin.core.errors import Cancelled
+
+    path, _, _ = _scheduler_scene(tmp_path, 400, 40, 16)
+    out = tmp_path / "out"
+    messages = []
+    with pytest.raises(Cancelled):
+        mask_file(path, OutputPaths(mask=str(out / "m.tif"), probability=str(out / "p.tif")),
+                  MaskOptions(model=reach_and_context_bundle), progress=lambda f, m: messages.append(m),
+                  is_cancelled=lambda: messages.count("reading the scene") >= 3)
+    assert messages.count("reading the scene") == 3
+    # The run's time was estimated once the first stripe was in, before the second was read.
+    assert messages[1].startswith("estimated ") and " to " in messages[1]
+    assert os.listdir(out) == []
