@@ -76,8 +76,6 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             run.run(_fine_window_seconds(models, len(plan.source_bands)))
             timings["read"] = run.read_seconds
             timings["mask"] = time.perf_counter() - t
-            if "grid" in writers:
-                writers["grid"].write(run.classes, 0, 0)
             for writer in writers.values():
                 writer.close()
         except BaseException:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 
-import numpy as np
-
 from . import __version__ as PLUGIN_VERSION
-from .bundle import COARSE_CLASSES
-from .cascade import NODATA, OVERCAST
 
 
 def provenance(bundle, threshold: float, device: str, input_path: str) -> dict:
@@ -26,9 +22,9 @@ def provenance(bundle, threshold: float, device: str, input_path: str) -> dict:
 
 def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygon_count, timings) -> dict:
     """The report of a finished run; ``run`` is the ``stripes.StripeScheduler`` that made it."""
-    classes, needs_fine, counts = run.classes, run.needs_fine, run.counts
+    counts = run.counts
     valid = counts["valid_pixels"]
-    cells_with_data = int(np.count_nonzero(classes != NODATA))
+    cells_with_data = counts["cells_with_data"]
     return {
         "input": os.path.abspath(input_path),
         "outputs": {k: v for k, v in vars(outputs).items() if v},
@@ -46,13 +42,13 @@ def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygo
         "cloud_pixels": counts["cloud_pixels"],
         "valid_pixels": valid,
         "nodata_pixels": plan.width * plan.height - valid,
-        "coarse_classes": {name: int(np.count_nonzero(classes == code)) for code, name in enumerate(COARSE_CLASSES)},
+        "coarse_classes": counts["coarse_classes"],
         "cell_size": bundle.cell_size,
-        "cells_total": int(classes.size),
+        "cells_total": run.grid_h * run.grid_w,
         "cells_with_data": cells_with_data,
         "cells_fine": counts["fine_cells"],
         "cells_skipped": cells_with_data - counts["fine_cells"],
-        "overcast_cells_settled": int(np.count_nonzero((classes == OVERCAST) & ~needs_fine)),
+        "overcast_cells_settled": counts["overcast_cells_settled"],
         "polygons": polygon_count,
         "streaming": {
             "stripe_rows": run.stripe_rows * bundle.cell_size,

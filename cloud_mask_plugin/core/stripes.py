@@ -27,7 +27,9 @@ from typing import Callable, Dict, Optional
 
 import numpy as np
 
-from .cascade import COARSE_TILE_CELLS, CascadeModels, blend_weights, cell_valid_fraction, decide_cells, downsample_mean
+from .bundle import COARSE_CLASSES
+from .cascade import (COARSE_TILE_CELLS, NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction,
+                      decide_cells, downsample_mean)
 from .errors import InputError
 from .reader import RasterReader, pad_mirrored
 from .rowstore import RowStore
@@ -37,9 +39,10 @@ from .rowstore import RowStore
 # tile is decoded twice), and narrow enough that GDAL's cache of one stripe's input tiles
 # and the fine stage's blending buffers are a few MB each.
 STRIPE_PIXELS = 2048
-# A stripe of rows is one row of the input's blocks, at least one cell row, at most this
-# many pixel rows (inputs in tall blocks are then decoded again where a stripe cuts one).
-MAX_STRIPE_ROWS = 2048
+# A stripe of rows is one row of the input's blocks, at least one cell row, and one read
+# of it (a column stripe, or the whole width of an input in strips) at most this many
+# bytes; inputs in taller blocks are then decoded again where a stripe cuts one.
+MAX_READ_BYTES = 32 * 1024 ** 2
 
 
 def stripe_cells(cell: int) -> int:
@@ -56,9 +59,11 @@ def column_stripes(reader: RasterReader, cell: int, grid_w: int):
     return [(c0, min(c0 + step, grid_w)) for c0 in range(0, grid_w, step)]
 
 
-def row_stripe_cells(reader: RasterReader, cell: int) -> int:
-    """Cell rows read at a time: a row of the input's blocks, in whole cells."""
-    return max(1, min(-(-reader.block_rows // cell), MAX_STRIPE_ROWS // cell))
+def row_stripe_cells(reader: RasterReader, cell: int, read_width: int) -> int:
+    """Cell rows read at a time: a row of the input's blocks, in whole cells, unless one read
+    of ``read_width`` columns would exceed MAX_READ_BYTES."""
+    row_bytes = cell * read_width * len(reader.bands) * np.dtype(reader.raw_dtype).itemsize
+    return max(1, min(-(-reader.block_rows // cell), MAX_READ_BYTES // row_bytes))
 
 
 def rows_held(cell: int, halo: int, margin: int, stripe_rows: int) -> int:
@@ -81,32 +86,32 @@ class StripeScheduler:
         width, height = reader.width, reader.height
         self.grid_h, self.grid_w = -(-height // self.cell), -(-width // self.cell)
         self.margin = models.coarse_margin(self.grid_h, self.grid_w)
-        self.stripe_rows = row_stripe_cells(reader, self.cell)
+        self.column_stripes = column_stripes(reader, self.cell, self.grid_w)
+        widest = max(min(c1 * self.cell, width) - c0 * self.cell for c0, c1 in self.column_stripes)
+        self.stripe_rows = row_stripe_cells(reader, self.cell, widest)
         self.store = RowStore(reader, self.cell, rows_held(self.cell, self.halo, self.margin, self.stripe_rows),
                               spill_dir)
-        self.column_stripes = column_stripes(reader, self.cell, self.grid_w)
-        grid = (self.grid_h, self.grid_w)
-        self.classes = np.zeros(grid, np.uint8)
-        self.needs_fine = np.zeros(grid, bool)
-        self.cloud_prob = np.zeros(grid, np.float32)
-        self.valid_fraction = np.zeros(grid, np.float32)
-        self._coarse_rows: Dict[int, np.ndarray] = {}   # cell row -> coarse image [C, stride, gw * stride]
-        self.counts = {"cloud_pixels": 0, "valid_pixels": 0, "fine_cells": 0}
+        # Per cell row, only while the row is in flight: coarse image [C, stride, gw * stride],
+        # valid fraction [gw], and the coarse answer (classes, needs_fine, cloud probability).
+        self._coarse_rows: Dict[int, np.ndarray] = {}
+        self._valid_fraction: Dict[int, np.ndarray] = {}
+        self.needs_fine: Dict[int, np.ndarray] = {}
+        self.cloud_prob: Dict[int, np.ndarray] = {}
+        self.counts = {"cloud_pixels": 0, "valid_pixels": 0, "fine_cells": 0, "cells_with_data": 0,
+                       "overcast_cells_settled": 0, "coarse_classes": dict.fromkeys(COARSE_CLASSES, 0)}
         self.rows_read = 0        # cell rows read so far
         self.rows_done = 0        # cell rows whose outputs are written
         self.read_seconds = 0.0
-        self.estimate = None      # (low, high) seconds, logged after the first stripe
+        self.estimate = None      # (low, high) seconds, logged after the first read
 
     # ----------------------------------------------------------------------------------
     def run(self, fine_window_seconds: float) -> dict:
-        started = time.perf_counter()
+        self._fine_window_seconds = fine_window_seconds
         blenders = [ColumnBlender(self, c0, c1) for c0, c1 in self.column_stripes]
         for r0 in range(0, self.grid_h, COARSE_TILE_CELLS):
             r1 = min(r0 + COARSE_TILE_CELLS, self.grid_h)
             while self.rows_read < min(r1 + self.margin, self.grid_h):
                 self._read_stripe()
-                if self.estimate is None:
-                    self._log_estimate(time.perf_counter() - started, fine_window_seconds)
             self.progress(self.rows_done / self.grid_h, "classifying the coarse grid")
             self._decide(r0, r1)
             for row in range(r0, r1):
@@ -120,11 +125,13 @@ class StripeScheduler:
                     if not self.store.held(old):
                         break
                     self.store.drop(old)
+                    self.needs_fine.pop(old, None)
+                    self.cloud_prob.pop(old, None)
                 self.progress(row / self.grid_h, "writing the mask")
         for blender in blenders:
             blender.finish()
         self.rows_done = self.grid_h
-        if not self.valid_fraction.any():
+        if not self.counts["cells_with_data"]:
             raise InputError(f"'{self.reader.label}' has no valid pixels in the model's bands (everything is no data)")
         return self.counts
 
@@ -140,6 +147,7 @@ class StripeScheduler:
         y0, y1 = r0 * cell, min(r1 * cell, reader.height)
         coarse = {row: np.zeros((len(reader.bands), self.stride, self.grid_w * self.stride), np.float32)
                   for row in range(r0, r1)}
+        valid_fraction = {row: np.zeros(self.grid_w, np.float32) for row in range(r0, r1)}
         t = time.perf_counter()
         for c0, c1 in self.column_stripes:
             self.progress(self.rows_done / self.grid_h, "reading the scene")
@@ -156,11 +164,14 @@ class StripeScheduler:
                 data = np.pad(data, pad)
                 row_valid = np.pad(row_valid, pad[1:])
                 coarse[row][:, :, c0 * self.stride:c1 * self.stride] = downsample_mean(data, row_valid, self.factor)
-                self.valid_fraction[row, c0:c1] = cell_valid_fraction(row_valid, cell)[0]
+                valid_fraction[row][c0:c1] = cell_valid_fraction(row_valid, cell)[0]
+            if self.estimate is None:
+                self._log_estimate(time.perf_counter() - t, (r1 - r0) * cell)
         reader.release_all()
         for row in range(r0, r1):
             self.store.seal(row)
         self._coarse_rows.update(coarse)
+        self._valid_fraction.update(valid_fraction)
         self.rows_read = r1
         self.read_seconds += time.perf_counter() - t
 
@@ -171,20 +182,31 @@ class StripeScheduler:
         rows = np.concatenate([self._coarse_rows[r] for r in range(first, last)], axis=1)
         probs = self.models.coarse_band(rows, first, r0, self.grid_h)
         del rows
-        decision = decide_cells(probs, self.valid_fraction[r0:r1], self.min_confidence)
-        self.classes[r0:r1] = decision.classes
-        self.needs_fine[r0:r1] = decision.needs_fine
-        self.cloud_prob[r0:r1] = decision.cloud_prob
-        self.counts["fine_cells"] += int(decision.needs_fine.sum())
+        decision = decide_cells(probs, np.stack([self._valid_fraction.pop(r) for r in range(r0, r1)]),
+                                self.min_confidence)
+        for r in range(r0, r1):
+            self.needs_fine[r] = decision.needs_fine[r - r0]
+            self.cloud_prob[r] = decision.cloud_prob[r - r0]
+        classes, counts = decision.classes, self.counts
+        counts["fine_cells"] += int(decision.needs_fine.sum())
+        counts["cells_with_data"] += int(np.count_nonzero(classes != NODATA))
+        counts["overcast_cells_settled"] += int(np.count_nonzero((classes == OVERCAST) & ~decision.needs_fine))
+        for code, name in enumerate(COARSE_CLASSES):
+            counts["coarse_classes"][name] += int(np.count_nonzero(classes == code))
+        if "grid" in self.writers:
+            self.writers["grid"].write(classes, 0, r0)
         for r in range(first, max(r1 - self.margin, 0)):   # the next band's context starts there
             self._coarse_rows.pop(r, None)
 
-    def _log_estimate(self, first_stripe_seconds: float, fine_window_seconds: float):
-        """Seconds the run will take: every stripe read like the first, plus the fine model on
-        none (low) or all (high) of the cells; the coarse model decides where in between."""
+    def _log_estimate(self, first_read_seconds: float, first_read_rows: int):
+        """Seconds the run will take: every pixel read like the first read's, plus the fine
+        model on none (low) or all (high) of the cells; the coarse model decides where in
+        between."""
         stripes = -(-self.grid_h // self.stripe_rows)
-        low = first_stripe_seconds * stripes
-        high = low + fine_window_seconds * self.grid_h * self.grid_w
+        x1 = min(self.column_stripes[0][1] * self.cell, self.reader.width)
+        first_pixels = first_read_rows * (x1 - self.column_stripes[0][0] * self.cell)
+        low = first_read_seconds * self.reader.width * self.reader.height / max(first_pixels, 1)
+        high = low + self._fine_window_seconds * self.grid_h * self.grid_w
         self.estimate = (low, high)
         self.progress(0.0, f"estimated {_duration(low)} to {_duration(high)} for {self.reader.width} x "
                            f"{self.reader.height} pixels in {stripes} stripes")
@@ -260,7 +282,7 @@ class ColumnBlender:
         if first_window is not None:
             take(c0, first_window)
         end = c1 + 1 if self.look_ahead else c1
-        cols = c0 + np.flatnonzero(run.needs_fine[row, c0:end])
+        cols = c0 + np.flatnonzero(run.needs_fine[row][c0:end])
         if first_window is not None:
             cols = cols[1:]
         if cols.size:
@@ -297,9 +319,9 @@ class ColumnBlender:
         y0, y1 = row * cell, min((row + 1) * cell, run.reader.height)
         rows, cols = y1 - y0, self.x_end - self.x_start
         valid = run.store.valid(row, self.x_start, self.x_end)
-        settled = np.repeat(np.repeat(run.cloud_prob[row:row + 1, c0:c1], cell, axis=0), cell,
+        settled = np.repeat(np.repeat(run.cloud_prob[row][None, c0:c1], cell, axis=0), cell,
                             axis=1)[:rows, :cols]
-        fine_cols = np.repeat(run.needs_fine[row, c0:c1], cell)[:cols]
+        fine_cols = np.repeat(run.needs_fine[row][c0:c1], cell)[:cols]
         probability = settled
         if fine_cols.any():
             blended = (self.numerator[:rows, halo:halo + cols]
