@@ -6,7 +6,6 @@ import argparse
 import os
 import platform
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -58,16 +57,6 @@ def describe_machine() -> str:
 
 def log(message: str):
     print(message, file=sys.stderr, flush=True)
-
-
-class Stopwatch:
-    def __enter__(self):
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.start
-        return False
 
 
 # Runs a module as ``python -m`` would and, at exit, writes the process's peak resident set
