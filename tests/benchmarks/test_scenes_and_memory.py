@@ -90,3 +90,44 @@ def test_peak_memory_hardly_grows_with_the_scene(tmp_path):
     reflectance_mb = 4 * 3072 * 3072 * 4 / 2 ** 20    # the larger scene as float32 reflectance: 144 MB
     growth = peaks[3072] - peaks[1024]
     assert growth < 0.5 * reflectance_mb, f"peak RSS {peaks} grows by {growth:.0f} MB"
+
+
+def test_biome_ground_is_clear_ground_at_10_m_and_refuses_cloudy_patches(monkeypatch):
+    data = os.path.join(REPO, "..", "shared", "data", "biome_l8", "train")
+    if not os.path.isdir(data):
+        pytest.skip("the Biome patches are not here (../shared/data/biome_l8)")
+    monkeypatch.setattr(scenes, "BIOME_DIR", data)
+    ground = scenes.biome_ground(scenes.GROUNDS["l8_water"])
+    assert ground.shape == (4, 768, 1536) and ground.dtype == np.uint16 and ground.min() >= 1
+    # Open water: dark in the near infrared, darker than in the green.
+    assert np.median(ground[3]) < np.median(ground[1]) < 1500
+    with pytest.raises(SystemExit, match="cloud labels"):
+        scenes.biome_ground(("Barren_01_0213.tif",))   # labelled overcast
+
+
+def test_the_mosaic_is_the_tile_four_times(tmp_path, monkeypatch):
+    from benchmarks import memory
+
+    monkeypatch.setattr(memory, "TILE", 300)
+    scene = scenes.build_scene(300, cover=0.3, seed=5, path=str(tmp_path / "tile.tif"), ground=synthetic_ground(),
+                               tile=256)
+    tile = gdal.Open(scene.path).ReadAsArray()
+    mosaic = gdal.Open(memory.mosaic(scene.path))
+    assert (mosaic.RasterXSize, mosaic.RasterYSize) == (600, 600)
+    data = mosaic.ReadAsArray()
+    for y in (0, 300):
+        for x in (0, 300):
+            np.testing.assert_array_equal(data[:, y:y + 300, x:x + 300], tile)
+    assert mosaic.GetRasterBand(4).GetDescription() == "nir" and mosaic.GetRasterBand(1).GetNoDataValue() == 0
+
+
+def test_gpu_benchmark_says_no_gpu_and_succeeds_without_one(capsys):
+    from benchmarks import gpu
+    from cloud_mask_plugin.core.bundle import load_bundle
+
+    if not os.path.isfile(os.path.join(REPO, "cloud_mask_plugin", "models", "default", "manifest.json")):
+        pytest.skip("no default model bundle")
+    if gpu.routes(load_bundle(None)):
+        pytest.skip("this machine has a GPU route")
+    assert gpu.main([]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "no GPU"
