@@ -125,12 +125,13 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
 
 
 def _fine_window_seconds(models: CascadeModels, bands: int) -> float:
-    """Seconds of fine model per window as the run will see them (windows run side by side):
-    one zero window, after a first call that pays the session's set-up, for the estimate
-    the run logs up front."""
+    """Seconds of fine model per window, for the estimate the run logs up front: one window,
+    after a first call that pays the session's set-up. Not divided among the windows that
+    run side by side: reading, blending and writing around each window take about as long
+    again on the CPU."""
     window = models.bundle.fine_window
     zeros = np.zeros((1, bands, window, window), np.float32)
     models.fine.run(zeros, models.descriptors)
     t = time.perf_counter()
     models.fine.run(zeros, models.descriptors)
-    return (time.perf_counter() - t) / max(models.fine_workers, 1)
+    return time.perf_counter() - t
