@@ -101,6 +101,15 @@ def measure_scene(scene, models, args) -> dict:
                                              fine_everywhere=(variant == "fine_everywhere"))
             times[variant].append(time.perf_counter() - start)
     cascade, dense = results["cascade"], results["fine_everywhere"]
+    sweep = {}
+    for value in args.confidence_sweep:
+        kept, bundle.coarse.min_confidence = bundle.coarse.min_confidence, value
+        try:
+            swept = segment_array(models, reflectance, valid)
+        finally:
+            bundle.coarse.min_confidence = kept
+        sweep[value] = (swept.fine_cells, scores(swept.mask, truth, valid)["f1"],
+                        false_cloud_share(swept.mask, truth, valid))
     cloud_fraction, valid_fraction = cell_fractions(truth, valid, bundle.cell_size)
     partly = int(np.count_nonzero((cloud_fraction > 0) & (cloud_fraction < 1)))
     edge = int(np.count_nonzero((valid_fraction < 1) & ((cloud_fraction == 0) | (cloud_fraction == 1))))
@@ -120,6 +129,7 @@ def measure_scene(scene, models, args) -> dict:
         "f1_dense": scores(dense.mask, truth, valid)["f1"],
         "false_cascade": false_cloud_share(cascade.mask, truth, valid),
         "false_dense": false_cloud_share(dense.mask, truth, valid),
+        "sweep": sweep,
     }
 
 
@@ -130,6 +140,9 @@ def main(argv=None):
     p.add_argument("--scenes", help="comma-separated indices into the set (default: all)")
     p.add_argument("--min-confidence", type=float,
                    help="the coarse model's confidence rule, instead of the bundle's coarse.min_confidence")
+    p.add_argument("--confidence-sweep", type=lambda v: [float(x) for x in v.split(",")], default=[],
+                   help="comma-separated min_confidence values: the cascade also runs once with each, and its "
+                        "fine cells and F1 are logged (stderr)")
     args = p.parse_args(argv)
     model = common.bundle_path(args.model)
 
@@ -176,6 +189,12 @@ def main(argv=None):
     log(f"over the set: {fine} fine cells against {bound} cells the truth shows partly cloudy or at the data's "
         f"edge ({fine / max(bound, 1):.2f}x; goal <= 1.15x); largest F1 loss of the cascade {worst_f1:.4f} "
         f"(goal <= 0.005)")
+    for value in args.confidence_sweep:
+        cells = sum(r["sweep"][value][0] for r in rows)
+        losses = [r["f1_dense"] - r["sweep"][value][1] for r in rows]
+        log(f"min_confidence {value}: {cells} fine cells over the set ({cells / max(bound, 1):.2f}x the truth's "
+            f"partly cloudy and edge cells); per scene F1 " +
+            " ".join(f"{r['sweep'][value][1]:.4f}" for r in rows) + f"; largest loss against dense {max(losses):.4f}")
     log(common.describe_machine())
     total_dense = sum(r["dense_s"] - r["coarse_s"] for r in rows)
     print(f"speedup {total_dense / sum(r['cascade_s'] for r in rows):.2f}")
