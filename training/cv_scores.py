@@ -111,11 +111,30 @@ def coarse_confusion(preds: Dict[str, dict]) -> dict:
             "settled_cloudless_wrong": wrong_cloudless, "fine_cells": fine, "truth_partly_cells": partly}
 
 
+def reliability(preds: Dict[str, dict], bins: int = 10) -> Dict[str, List[dict]]:
+    """Per sensor, the reliability diagram of the out-of-fold cloud probability of the fine
+    model (the dense run): for each probability bin, its pixels and the share of them that
+    is cloud. A calibrated model's share equals the bin's probability."""
+    out = {}
+    for sensor in sorted({p["ref"]["sensor"] for p in preds.values() if p["ref"]["labelled"]}):
+        counts, clouds = np.zeros(bins, np.int64), np.zeros(bins, np.int64)
+        for p in preds.values():
+            if p["ref"]["labelled"] and p["ref"]["sensor"] == sensor:
+                v = p["valid"]
+                b = np.minimum(p["dense_probability"][v].astype(np.int64) * bins // 100, bins - 1)
+                counts += np.bincount(b, minlength=bins)
+                clouds += np.bincount(b, weights=p["label"][v], minlength=bins).astype(np.int64)
+        out[sensor] = [{"bin": f"{i / bins:.1f}-{(i + 1) / bins:.1f}", "pixels": int(n),
+                        "cloud_share": float(c) / n if n else None} for i, (n, c) in enumerate(zip(counts, clouds))]
+    return out
+
+
 def cv_report(oof_dir: str, record: dict, per_sensor: bool = False) -> dict:
     preds = load_predictions(oof_dir, record)
     thresholds = nested_thresholds(preds, per_sensor)
     report = score(preds, thresholds)
     report["coarse"] = coarse_confusion(preds)
+    report["reliability"] = reliability(preds)
     report["per_sensor_thresholds"] = per_sensor
     labelled = [p for p in preds.values() if p["ref"]["labelled"]]
     if per_sensor:
@@ -142,6 +161,10 @@ def format_cv_report(report: dict, min_rows: Optional[List[str]] = None) -> str:
     lines += ["", "| coarse truth \\ predicted | " + " | ".join(m["classes"]) + " |", "| --- " * 5 + "|"]
     for name, row in zip(m["classes"], m["matrix"]):
         lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
+    for sensor, rows in report["reliability"].items():
+        lines += ["", f"| {sensor}: fine-model probability | pixels | share that is cloud |", "| --- | --- | --- |"]
+        lines += [f"| {r['bin']} | {r['pixels']} | " + ("-" if r["cloud_share"] is None else f"{r['cloud_share']:.3f}")
+                  + " |" for r in rows]
     lines.append(f"\ncells settled overcast under 90 % cloud: {m['settled_overcast_wrong']}; settled cloudless over "
                  f"10 % cloud: {m['settled_cloudless_wrong']}; cells to the fine model {m['fine_cells']} where the "
                  f"truth has {m['truth_partly_cells']} partly cloudy; final threshold (all out-of-fold predictions): "

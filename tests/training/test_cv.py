@@ -7,7 +7,7 @@ import pytest
 
 from training.config import load_config
 from training.cv import FOLDS_FILE, SceneRef, assign_folds, catalogue, fold_config, scene_id
-from training.cv_scores import best_threshold, coarse_confusion, nested_thresholds, score
+from training.cv_scores import best_threshold, coarse_confusion, nested_thresholds, reliability, score
 from training.data import read_source
 from training.paths import resolve_repo_path
 
@@ -104,3 +104,11 @@ def test_coarse_confusion_counts_overcast_calls_on_cells_that_are_not_overcast()
     assert m["settled_overcast_wrong"] == 1, "the unsettled overcast call went to the fine model: no harm"
     assert m["matrix"][1][1] == 1 and m["matrix"][3][3] == 1 and m["matrix"][0][1] == 1
     assert (m["fine_cells"], m["truth_partly_cells"]) == (1, 1)
+
+
+def test_the_reliability_diagram_counts_the_cloud_share_of_each_probability_bin():
+    p = _pred(0, "landsat8", [5, 8, 95, 97, 99, 55], [0, 1, 1, 1, 1, 0])
+    rows = {r["bin"]: r for r in reliability({"a": p})["landsat8"]}
+    assert rows["0.0-0.1"]["pixels"] == 2 and rows["0.0-0.1"]["cloud_share"] == 0.5
+    assert rows["0.9-1.0"]["pixels"] == 3 and rows["0.9-1.0"]["cloud_share"] == 1.0
+    assert rows["0.5-0.6"]["cloud_share"] == 0.0 and rows["0.3-0.4"]["cloud_share"] is None
