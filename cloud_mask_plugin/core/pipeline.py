@@ -15,7 +15,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .api import MaskOptions, MaskResult, OutputPaths
+from .options import MaskOptions, MaskResult, OutputPaths
 from .backend import default_batch_size, resolve_device
 from .bundle import load_bundle
 from .cascade import CascadeModels

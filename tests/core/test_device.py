@@ -15,8 +15,8 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels
 from cloud_mask_plugin.core.errors import ModelError
 
-from real_data import write_raster
-from toy_bundle import make_toy_bundle
+from tests.helpers.real_data import write_raster
+from tests.helpers.toy_bundle import make_toy_bundle
 
 
 def _torchscript_toy_models(folder, fmt="pt2"):
