@@ -24,7 +24,7 @@ import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Optional, Tuple
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -153,8 +153,9 @@ class CascadeModels:
         _, h, w = image.shape
         gh, gw = h // stride, w // stride
         out = np.empty((len(COARSE_CLASSES), gh, gw), dtype=np.float32)
+        rows = [image[:, r * stride:(r + 1) * stride] for r in range(gh)]
         for r0 in range(0, gh, COARSE_TILE_CELLS):
-            out[:, r0:r0 + COARSE_TILE_CELLS] = self.coarse_band(image, 0, r0, gh)
+            out[:, r0:r0 + COARSE_TILE_CELLS] = self.coarse_band(rows, 0, r0, gh)
         return out
 
     def coarse_margin(self, gh: int, gw: int) -> int:
@@ -162,25 +163,26 @@ class CascadeModels:
         of one tile needs none (and no probing for it)."""
         return self.coarse_context_cells() if max(gh, gw) > COARSE_TILE_CELLS else 0
 
-    def coarse_band(self, rows: np.ndarray, first_row: int, r0: int, gh: int) -> np.ndarray:
+    def coarse_band(self, rows: Sequence[np.ndarray], first_row: int, r0: int, gh: int) -> np.ndarray:
         """Class probabilities [4, r1 - r0, gw] of the band of cell rows [r0, r1), r1 = r0 +
-        COARSE_TILE_CELLS or gh. ``rows`` is the coarse image of cell rows [first_row, ...)
-        of the whole grid's width, holding at least the band and its margin above and below.
-        A streamed scene and a scene in memory run the very same tiles."""
+        COARSE_TILE_CELLS or gh. ``rows`` holds the coarse image [C, stride, gw * stride] of
+        each cell row from ``first_row`` on, at least the band and its margin above and
+        below. A streamed scene and a scene in memory run the very same tiles."""
         stride = self.bundle.coarse.stride
-        gw = rows.shape[2] // stride
+        gw = rows[0].shape[2] // stride
         step = COARSE_TILE_CELLS
         margin = self.coarse_margin(gh, gw)
         r1 = min(r0 + step, gh)
         out = np.empty((len(COARSE_CLASSES), r1 - r0, gw), dtype=np.float32)
         # Context cells around the tile, dropped after inference.
         rr0, rr1 = max(r0 - margin, 0), min(r1 + margin, gh)
-        if rr0 < first_row or (rr1 - first_row) * stride > rows.shape[1]:
+        if rr0 < first_row or rr1 - first_row > len(rows):
             raise ValueError(f"coarse rows {first_row}.. do not hold the band's context rows {rr0}..{rr1}")
         for c0 in range(0, gw, step):
             c1 = min(c0 + step, gw)
             cc0, cc1 = max(c0 - margin, 0), min(c1 + margin, gw)
-            tile = rows[:, (rr0 - first_row) * stride:(rr1 - first_row) * stride, cc0 * stride:cc1 * stride]
+            tile = np.concatenate([row[:, :, cc0 * stride:cc1 * stride] for row in rows[rr0 - first_row:rr1 - first_row]],
+                                  axis=1)
             probs = self.coarse.run(tile[None], self.descriptors)[0]
             if probs.ndim != 3 or probs.shape[0] != len(self.bundle.coarse.classes):
                 raise_wrong_output(self.bundle, "coarse", probs.shape,

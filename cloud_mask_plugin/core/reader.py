@@ -46,6 +46,7 @@ class RasterReader:
             if flags & (gdal.GMF_ALPHA | gdal.GMF_PER_DATASET) and not flags & gdal.GMF_NODATA:
                 mask_of = i
                 break  # per-dataset: one mask serves every band
+        self._mask_of = mask_of
         self.mask_bands = [] if mask_of is None else [self.ds.GetRasterBand(mask_of).GetMaskBand()]
         self.block_rows = max(b.GetBlockSize()[1] for b in self.bands + self.mask_bands)
         # Inputs stored in full-width strips (GeoTIFFs written without TILED=YES) decode a
@@ -54,7 +55,10 @@ class RasterReader:
         # A VRT's own blocks (128 rows) say nothing about the files under it: Sentinel-2's
         # JPEG 2000 bands decode in tiles of 1024 rows, which would be decoded eight times
         # over if reads went down 128 rows at a time.
-        if self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2"):
+        # The blocks of a VRT's source files stay in GDAL's cache when the VRT is flushed;
+        # only closing the VRT lets them go, so ``release_all`` reopens it.
+        self._reopen_to_release = self.ds.GetDriver().ShortName in ("VRT", "SENTINEL2")
+        if self._reopen_to_release:
             self.block_rows = max(self.block_rows, 1024)
             self.tiled = not _vrt_has_striped_source(self.ds)
         data_types = {b.DataType for b in self.bands}
@@ -126,7 +130,15 @@ class RasterReader:
         every block it decodes in its process-wide cache (GDAL_CACHEMAX, 5% of RAM by
         default) until the cache is full; changing the cache size would change it for all
         of QGIS, so the reader drops its own blocks instead."""
-        self.ds.FlushCache()
+        if not self._reopen_to_release:
+            self.ds.FlushCache()
+            return
+        self.bands = self.mask_bands = []
+        self.ds = None
+        self.ds = open_raster(self.plan.read_path)
+        self.bands = [self.ds.GetRasterBand(i) for i in self.plan.source_bands]
+        if self._mask_of is not None:
+            self.mask_bands = [self.ds.GetRasterBand(self._mask_of).GetMaskBand()]
 
     def close(self):
         self.bands = []

@@ -12,8 +12,9 @@ from the store while the pixels are still there, and rows no window needs any mo
 dropped. So memory holds the band, the reach below it and one stripe being read, whatever
 the scene's height; the store moves to a temporary file when that grows with the width.
 
-The fine stage goes across in column stripes of about ``STRIPE_PIXELS`` (``ColumnBlender``),
-each with blending buffers of two rows of cells. Fine windows of one row of cells reach
+The fine stage goes over a band one column stripe of about ``STRIPE_PIXELS`` at a time
+(``ColumnBlender``), each with blending buffers of two rows of cells that only the stripe at
+work holds whole. Fine windows of one row of cells reach
 into the rows above and below, so a row is finished (composed and written) only after
 the next row's windows were added; windows of the cells on either side of a stripe's
 edge are handed to the next stripe instead of computed twice. Each pixel adds up its
@@ -31,6 +32,7 @@ from .bundle import COARSE_CLASSES
 from .cascade import (COARSE_TILE_CELLS, NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction,
                       decide_cells, downsample_mean)
 from .errors import InputError
+from .heap import release_free_memory
 from .reader import RasterReader, pad_mirrored
 from .rowstore import RowStore
 
@@ -114,20 +116,27 @@ class StripeScheduler:
                 self._read_stripe()
             self.progress(self.rows_done / self.grid_h, "classifying the coarse grid")
             self._decide(r0, r1)
-            for row in range(r0, r1):
-                hand = (None, None)
-                for blender in blenders:
-                    hand = blender.row(row, hand)
-                self.rows_done = row  # row - 1 is written now
-                # Windows of the next row start a halo above it; the mirror at the scene's
-                # bottom may reach one row further up.
-                for old in range(row - 2 - max(0, -(-self.halo // self.cell) - 1), -1, -1):
-                    if not self.store.held(old):
-                        break
-                    self.store.drop(old)
-                    self.needs_fine.pop(old, None)
-                    self.cloud_prob.pop(old, None)
-                self.progress(row / self.grid_h, "writing the mask")
+            # Column stripe by column stripe, each down the band's rows: one stripe's blending
+            # buffers are whole at a time, the others keep only the rows carried to the next band.
+            hands = {}
+            for blender in blenders:
+                blender.resume()
+                hands = {row: blender.row(row, hands.get(row, (None, None))) for row in range(r0, r1)}
+                blender.suspend()
+                self.progress(r0 / self.grid_h, "writing the mask")
+            self.rows_done = r1 - 1
+            # Windows of the next row start a halo above it; the mirror at the scene's bottom
+            # may reach one row further up.
+            for old in range(r1 - 3 - max(0, -(-self.halo // self.cell) - 1), -1, -1):
+                if not self.store.held(old):
+                    break
+                self.store.drop(old)
+                self.needs_fine.pop(old, None)
+                self.cloud_prob.pop(old, None)
+            # The band's windows, reads and coarse tiles came and went, some from the fine
+            # model's worker threads: without this the freed heap stays with the process and
+            # the resident set creeps up over a large scene (by 150 MB on a 10980 px tile).
+            release_free_memory()
         for blender in blenders:
             blender.finish()
         self.rows_done = self.grid_h
@@ -173,15 +182,14 @@ class StripeScheduler:
         self._coarse_rows.update(coarse)
         self._valid_fraction.update(valid_fraction)
         self.rows_read = r1
+        release_free_memory()  # the read's buffers, so the next read does not add to them
         self.read_seconds += time.perf_counter() - t
 
     def _decide(self, r0: int, r1: int):
         """Classify cell rows [r0, r1) with the coarse model and drop coarse rows no band needs."""
         first = max(r0 - self.margin, 0)
         last = min(r1 + self.margin, self.grid_h)
-        rows = np.concatenate([self._coarse_rows[r] for r in range(first, last)], axis=1)
-        probs = self.models.coarse_band(rows, first, r0, self.grid_h)
-        del rows
+        probs = self.models.coarse_band([self._coarse_rows[r] for r in range(first, last)], first, r0, self.grid_h)
         decision = decide_cells(probs, np.stack([self._valid_fraction.pop(r) for r in range(r0, r1)]),
                                 self.min_confidence)
         for r in range(r0, r1):
@@ -241,6 +249,7 @@ class ColumnBlender:
         # They exist only while some window is blended in them.
         self.acc_shape = (2 * cell + halo, (c1 - c0) * cell + 2 * halo)
         self.numerator = self.denominator = None
+        self._carry = None
         self.last_window_row = -10
         self.mask_strip = np.empty((cell, self.x_end - self.x_start), dtype=np.uint8)
         self.percent_strip = np.empty_like(self.mask_strip) if "probability" in run.writers else None
@@ -260,6 +269,22 @@ class ColumnBlender:
         top = cell - halo
         self.numerator[top:top + self.window, a0:a1] += p[:, a0 - left:a1 - left] * w
         self.denominator[top:top + self.window, a0:a1] += w
+
+    def suspend(self):
+        """Between bands: keep only the buffer rows that carry over (the last row, waiting for
+        the next row's windows, and the halo below it), or nothing when they are all zero."""
+        cell, halo = self.run.cell, self.run.halo
+        if self.numerator is not None:
+            self._carry = (self.numerator[:cell + halo].copy(), self.denominator[:cell + halo].copy())
+        self.numerator = self.denominator = None
+
+    def resume(self):
+        if self._carry is not None:
+            self.numerator = np.zeros(self.acc_shape, dtype=np.float32)
+            self.denominator = np.zeros_like(self.numerator)
+            rows = self._carry[0].shape[0]
+            self.numerator[:rows], self.denominator[:rows] = self._carry
+            self._carry = None
 
     def row(self, row: int, handed_in) -> tuple:
         """Blend the windows of cell row ``row`` and finish row ``row - 1``."""
@@ -310,7 +335,9 @@ class ColumnBlender:
         return tuple(ahead)
 
     def finish(self):
+        self.resume()
         self._finish_row(self.run.grid_h - 1)
+        self.numerator = self.denominator = None
 
     def _finish_row(self, row: int):
         """Compose and write the stripe's part of cell row ``row`` from buffer rows [0, cell)."""
