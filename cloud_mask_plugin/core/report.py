@@ -53,6 +53,7 @@ def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygo
         "streaming": {
             "stripe_rows": run.stripe_rows * bundle.cell_size,
             "column_stripes": len(run.column_stripes),
+            "reads_per_stripe": len(run.read_pieces),
             "cell_rows_held_at_most": run.store.most_rows_held,
             "rows_kept_in": "a temporary file" if run.store.spilled else "memory",
             "estimated_seconds": [round(v, 1) for v in run.estimate] if run.estimate else None,

@@ -2,7 +2,7 @@
 
 Rows stream in a stripe at a time: whole cell rows, as tall as a row of the input's
 blocks (so each block is decoded once), read a few tiles across at a time on tiled inputs
-(so GDAL's cache holds only those). From each stripe the coarse image (block means) and
+(so GDAL's cache, and each read, hold only those). From each stripe the coarse image (block means) and
 each cell's valid fraction are computed at once, and its pixels go to a ``RowStore``.
 
 The coarse model runs on a band of ``COARSE_TILE_CELLS`` cell rows as soon as the rows
@@ -41,10 +41,12 @@ from .rowstore import RowStore
 # tile is decoded twice), and narrow enough that GDAL's cache of one stripe's input tiles
 # and the fine stage's blending buffers are a few MB each.
 STRIPE_PIXELS = 2048
-# A stripe of rows is one row of the input's blocks, at least one cell row, and one read
-# of it (a column stripe, or the whole width of an input in strips) at most this many
-# bytes; inputs in taller blocks are then decoded again where a stripe cuts one.
-MAX_READ_BYTES = 32 * 1024 ** 2
+# A stripe of rows is one row of the input's blocks, at least one cell row; a tiled input's
+# stripe is read in pieces of at most this many bytes (whole cells across: 2048 px of a
+# 4-band uint16 file in 512 px tiles, 1024 px of a Sentinel-2 VRT in 1024 px JPEG 2000
+# tiles). An input in strips is read across its whole width, in stripes cut to this size
+# where its strips allow.
+MAX_READ_BYTES = 8 * 1024 ** 2
 
 
 def stripe_cells(cell: int) -> int:
@@ -61,11 +63,26 @@ def column_stripes(reader: RasterReader, cell: int, grid_w: int):
     return [(c0, min(c0 + step, grid_w)) for c0 in range(0, grid_w, step)]
 
 
-def row_stripe_cells(reader: RasterReader, cell: int, read_width: int) -> int:
-    """Cell rows read at a time: a row of the input's blocks, in whole cells, unless one read
-    of ``read_width`` columns would exceed MAX_READ_BYTES."""
-    row_bytes = cell * read_width * len(reader.bands) * np.dtype(reader.raw_dtype).itemsize
-    return max(1, min(-(-reader.block_rows // cell), MAX_READ_BYTES // row_bytes))
+def _pixel_bytes(reader: RasterReader) -> int:
+    return len(reader.bands) * np.dtype(reader.raw_dtype).itemsize
+
+
+def row_stripe_cells(reader: RasterReader, cell: int) -> int:
+    """Cell rows read at a time: a row of the input's blocks, in whole cells; for an input
+    in strips no more than MAX_READ_BYTES across its width allow."""
+    rows = max(1, -(-reader.block_rows // cell))
+    if reader.tiled:
+        return rows
+    return max(1, min(rows, MAX_READ_BYTES // (cell * reader.width * _pixel_bytes(reader))))
+
+
+def read_pieces(reader: RasterReader, cell: int, grid_w: int, stripe_rows: int):
+    """(first cell column, end cell column) of each read of a stripe of rows."""
+    if not reader.tiled:
+        return [(0, grid_w)]
+    across = MAX_READ_BYTES // (stripe_rows * cell * cell * _pixel_bytes(reader))
+    step = max(1, min(stripe_cells(cell), across))
+    return [(c0, min(c0 + step, grid_w)) for c0 in range(0, grid_w, step)]
 
 
 def rows_held(cell: int, halo: int, margin: int, stripe_rows: int) -> int:
@@ -89,8 +106,8 @@ class StripeScheduler:
         self.grid_h, self.grid_w = -(-height // self.cell), -(-width // self.cell)
         self.margin = models.coarse_margin(self.grid_h, self.grid_w)
         self.column_stripes = column_stripes(reader, self.cell, self.grid_w)
-        widest = max(min(c1 * self.cell, width) - c0 * self.cell for c0, c1 in self.column_stripes)
-        self.stripe_rows = row_stripe_cells(reader, self.cell, widest)
+        self.stripe_rows = row_stripe_cells(reader, self.cell)
+        self.read_pieces = read_pieces(reader, self.cell, self.grid_w, self.stripe_rows)
         self.store = RowStore(reader, self.cell, rows_held(self.cell, self.halo, self.margin, self.stripe_rows),
                               spill_dir)
         # Per cell row, only while the row is in flight: coarse image [C, stride, gw * stride],
@@ -158,7 +175,7 @@ class StripeScheduler:
                   for row in range(r0, r1)}
         valid_fraction = {row: np.zeros(self.grid_w, np.float32) for row in range(r0, r1)}
         t = time.perf_counter()
-        for c0, c1 in self.column_stripes:
+        for c0, c1 in self.read_pieces:
             self.progress(self.rows_done / self.grid_h, "reading the scene")
             x0, x1 = c0 * cell, min(c1 * cell, reader.width)
             raw, valid = reader.read_raw(x0, y0, x1 - x0, y1 - y0)
@@ -168,7 +185,7 @@ class StripeScheduler:
                 top, bottom = row * cell - y0, min((row + 1) * cell, reader.height) - y0
                 self.store.put(row, x0, raw[:, top:bottom], valid[top:bottom])
                 data, row_valid = reader.reflectance(raw[:, top:bottom], valid[top:bottom])
-                # Cells never straddle column stripes, so every block mean is the whole scene's.
+                # Cells never straddle the pieces, so every block mean is the whole scene's.
                 pad = ((0, 0), (0, cell - (bottom - top)), (0, c1 * cell - x1))
                 data = np.pad(data, pad)
                 row_valid = np.pad(row_valid, pad[1:])
@@ -211,8 +228,8 @@ class StripeScheduler:
         model on none (low) or all (high) of the cells; the coarse model decides where in
         between."""
         stripes = -(-self.grid_h // self.stripe_rows)
-        x1 = min(self.column_stripes[0][1] * self.cell, self.reader.width)
-        first_pixels = first_read_rows * (x1 - self.column_stripes[0][0] * self.cell)
+        x1 = min(self.read_pieces[0][1] * self.cell, self.reader.width)
+        first_pixels = first_read_rows * (x1 - self.read_pieces[0][0] * self.cell)
         low = first_read_seconds * self.reader.width * self.reader.height / max(first_pixels, 1)
         high = low + self._fine_window_seconds * self.grid_h * self.grid_w
         self.estimate = (low, high)
