@@ -39,6 +39,9 @@ class MaskOptions:
     batch_size: Optional[int] = None
     # Write the mask as a Cloud Optimized GeoTIFF instead of a tiled GeoTIFF.
     cog: bool = False
+    # CPU threads the models of this run may use; None = all cores. Runs side by side on one
+    # machine (a batch's worker processes) each take their share instead of all of them.
+    threads: Optional[int] = None
 
 
 @dataclass

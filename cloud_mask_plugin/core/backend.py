@@ -35,6 +35,7 @@ class DeviceChoice:
     description: str          # shown to the user and written to the report
     runtime: str = "onnxruntime"   # "onnxruntime" or "torch"
     requested: str = "auto"        # what the user asked for: auto, cpu or cuda
+    threads: Optional[int] = None  # CPU threads the models may use; None = all cores
 
 
 def _onnxruntime():
@@ -153,7 +154,7 @@ MAX_FINE_WORKERS = 8
 
 def fine_parallelism(device: DeviceChoice):
     """(windows in flight, onnxruntime threads per call) for the fine model."""
-    cores = max(1, os.cpu_count() or 1)
+    cores = max(1, device.threads or os.cpu_count() or 1)
     if device.kind == "cuda":
         return 1, None
     workers = min(cores, MAX_FINE_WORKERS)
@@ -164,12 +165,12 @@ def open_session(bundle, spec, device: DeviceChoice, role: str, descriptor_input
                  arena: bool = True, threads: Optional[int] = None):
     """The session for one of the bundle's models (``spec`` is its CoarseSpec or FineSpec).
     ``arena`` False makes onnxruntime return each call's CPU memory at once; ``threads``
-    sets the threads of one call (all cores by default)."""
+    sets the threads of one call (by default the device's, else all cores)."""
     if device.runtime == "torch":
         return TorchSession(bundle.file_path(spec.torchscript), device, role, descriptor_input)
     path = bundle.file_path(spec.onnx_file(on_cpu=device.kind == "cpu"))
     return ModelSession(path, device, spec.input_name, spec.output_name, role, descriptor_input,
-                        arena=arena, threads=threads)
+                        arena=arena, threads=threads or device.threads)
 
 
 class ModelSession:

@@ -19,6 +19,7 @@ one batch of fine windows.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import time
@@ -91,7 +92,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
             f"one run (its coarse image alone would need {coarse_bytes / 1024 ** 3:.1f} GiB); split it into "
             f"tiles, e.g. with gdal_translate -srcwin"
         )
-    models = CascadeModels(bundle, resolve_device(options.device, bundle), plan.descriptor_array())
+    device = dataclasses.replace(resolve_device(options.device, bundle), threads=options.threads)
+    models = CascadeModels(bundle, device, plan.descriptor_array())
     device = models.device  # after any fallback from a GPU that did not start
     timings = {}
 
