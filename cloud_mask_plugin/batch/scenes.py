@@ -89,7 +89,8 @@ def plan_outputs(inputs: List[str], output_dir: str, probability: bool = True, c
 def plan_jobs(inputs: List[str], output_dir: str, options: MaskOptions, model: Dict[str, str],
               products: Dict[str, bool]) -> List[SceneJob]:
     """A job per input; ``model`` is the bundle's name and version, ``products`` which
-    optional products are written (the keywords of ``plan_outputs``)."""
+    optional products are written (the keywords of ``plan_outputs``; all by default)."""
+    products = {"probability": True, "coarse_grid": True, "polygons": True, **products}
     output_dir = os.path.abspath(output_dir)
     records = os.path.join(output_dir, RECORDS_FOLDER)
     jobs = []
