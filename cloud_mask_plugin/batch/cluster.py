@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 from collections import defaultdict
 from typing import Optional, Tuple
@@ -52,11 +53,21 @@ def dask_client(scheduler: Optional[str] = None, workers: Optional[int] = None,
         with client:
             yield client, share
         return
+    from .worker_setup import LeaveInterruptsToTheBatch, ignore_interrupts
+
     count, share = local_split(max(1, os.cpu_count() or 1), workers)
-    # No web dashboard (it needs bokeh) and no log lines from the workers, whose restarts
-    # after a lost worker are part of normal running here.
-    with distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+    # The workers start with Ctrl-C ignored (they inherit it), and the plugin keeps it so in
+    # workers restarted later. No web dashboard (it needs bokeh) and no log lines from the
+    # workers, whose restarts after a lost worker are part of normal running here.
+    previous = ignore_interrupts()
+    try:
+        cluster = distributed.LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    with cluster, distributed.Client(cluster) as client:
+        client.register_plugin(LeaveInterruptsToTheBatch())
         yield client, threads_per_scene or share
 
 

@@ -54,8 +54,9 @@ def run_batch(inputs: List[str], output_dir: str, options: Optional[MaskOptions]
         if todo:
             run_on_dask(jobs, todo, rows, scheduler, workers, threads_per_scene, progress)
     finally:
-        # Also after Ctrl-C: the scenes that finished are in the summary, the others say so.
-        rows = [row or not_run_row(job) for job, row in zip(jobs, rows)]
+        # Also after Ctrl-C: scenes whose workers finished them while the cluster was closing
+        # count as done; the others say that they did not finish.
+        rows = [row or finished_while_stopping(job, model) or not_run_row(job) for job, row in zip(jobs, rows)]
         write_summary(output_dir, rows)
     return BatchResult(rows, os.path.join(output_dir, SUMMARY_CSV), os.path.join(output_dir, FOOTPRINTS_GPKG))
 
@@ -95,9 +96,14 @@ def scene_row(future, job, distributed) -> dict:
         return failed_row(job, f"{type(exc).__name__}: {message}", 0.0)
 
 
+def finished_while_stopping(job, model) -> Optional[dict]:
+    row = finished_row(job, model)
+    return dict(row, status="done") if row else None
+
+
 def not_run_row(job) -> dict:
     return {"input": job.input, "status": "not run", "cloud_cover_percent": None, "seconds": None, "model": "",
-            "model_version": "", "mask": "", "report": "", "error": "the batch stopped before this scene ran",
+            "model_version": "", "mask": "", "report": "", "error": "the batch was stopped before this scene finished",
             "footprint": None}
 
 

@@ -14,7 +14,8 @@ FOOTPRINTS_LAYER = "scenes"
 # Column, OGR field type (name in ogr), what it holds.
 COLUMNS = [
     ("input", "OFTString", "the raster, band folder or MTL file"),
-    ("status", "OFTString", "done, skipped (done by an earlier run with the same model and options) or failed"),
+    ("status", "OFTString", "done, skipped (done by an earlier run with the same model and options), failed, "
+                            "or not run (the batch was stopped first)"),
     ("cloud_cover_percent", "OFTReal", "cloudy share of the valid pixels, as in the scene's report"),
     ("seconds", "OFTReal", "time the scene took on its worker"),
     ("model", "OFTString", "model bundle name"),

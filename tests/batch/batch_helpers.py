@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -24,8 +25,15 @@ def batch(*args, timeout=240):
 
 
 def batch_process(*args):
+    """The same, running, in a session of its own with Ctrl-C's default meaning (a process
+    started in the background may inherit SIGINT ignored)."""
     return subprocess.Popen([sys.executable, "-m", "cloud_mask_plugin", "batch", *args, "--workers", "2",
-                             "--no-progress"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--no-progress"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=default_interrupt)
+
+
+def default_interrupt():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def summary_rows(output_dir):
