@@ -69,6 +69,9 @@ def run_on_dask(jobs, todo, rows, scheduler, workers, threads_per_scene, progres
     bar = ProgressBar(len(jobs), len(jobs) - len(todo), progress)
     try:
         with dask_client(scheduler, workers, threads_per_scene) as (client, threads):
+            workers_now = len(client.scheduler_info()["workers"])
+            bar.write(f"masking {len(todo)} scene(s) on {workers_now} Dask worker(s) at {client.scheduler.address}, "
+                      f"{threads} model thread(s) per scene")
             futures = {}
             for i in todo:
                 job = replace(jobs[i], options=replace(jobs[i].options, threads=threads))
@@ -126,6 +129,13 @@ class ProgressBar:
         if self.bar is not None:
             self._show(refresh=False)
             self.bar.update(1)
+
+    def write(self, line: str):
+        """A line on stderr, above the bar when there is one."""
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
     def _show(self, refresh=True):
         self.bar.set_postfix_str(", ".join(f"{name} {n}" for name, n in self.counts.items()), refresh=refresh)
