@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional
 
 from ..core.api import MaskOptions
-from ..core.errors import OutputError
-from .scenes import expand_inputs, finished_row, plan_jobs
+from ..core.errors import CloudMaskError, OutputError
+from .scenes import expand_inputs, finished_row, plan_jobs, summary_row
 from .summary import FOOTPRINTS_GPKG, SUMMARY_CSV, write_summary
 from .task import failed_row, run_scene
 
@@ -82,21 +82,21 @@ def run_on_dask(jobs, todo, rows, scheduler, workers, threads_per_scene, progres
                 futures[future] = i
             for future in distributed.as_completed(futures):
                 i = futures.pop(future)
-                rows[i] = scene_row(future, jobs[i], distributed)
+                rows[i] = row_of(future, jobs[i], distributed)
                 bar.count(rows[i]["status"])
     finally:
         bar.close()
 
 
-def scene_row(future, job, distributed) -> dict:
+def row_of(future, job, distributed) -> dict:
     try:
         return future.result()
     except distributed.KilledWorker:
-        return failed_row(job, "each worker that masked this scene died (out of memory, or killed); it was tried "
-                               "on several; try it alone with 'mask', or give the workers more memory", 0.0)
+        return failed_row(job, "the worker masking this scene died each time it was tried (out of memory, or "
+                               "killed); mask it alone with the 'mask' command, or give the workers more memory")
     except Exception as exc:  # noqa: BLE001 - e.g. an output folder the workers cannot write
         message = " ".join(str(exc).split()) or repr(exc)
-        return failed_row(job, f"{type(exc).__name__}: {message}", 0.0)
+        return failed_row(job, f"{type(exc).__name__}: {message}")
 
 
 def finished_while_stopping(job, model) -> Optional[dict]:
@@ -105,9 +105,7 @@ def finished_while_stopping(job, model) -> Optional[dict]:
 
 
 def not_run_row(job) -> dict:
-    return {"input": job.input, "status": "not run", "cloud_cover_percent": None, "seconds": None, "model": "",
-            "model_version": "", "mask": "", "report": "", "error": "the batch was stopped before this scene finished",
-            "footprint": None}
+    return summary_row(job, "not run", error="the batch was stopped before this scene finished")
 
 
 class ProgressBar:
@@ -118,7 +116,11 @@ class ProgressBar:
         self.counts = {"done": 0, "failed": 0, "skipped": skipped}
         self.bar = None
         if enabled:
-            from tqdm import tqdm
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                raise CloudMaskError("the progress bar needs tqdm, which is not installed in this Python; install "
+                                     "it with \"python -m pip install 'cloud-mask[batch]'\", or use --no-progress") from None
 
             self.bar = tqdm(total=total, initial=skipped, unit="scene", file=sys.stderr, dynamic_ncols=True,
                             smoothing=0.1)

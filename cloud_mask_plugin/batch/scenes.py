@@ -120,12 +120,20 @@ def finished_row(job: SceneJob, model: Dict[str, str]) -> Optional[dict]:
     report = read_json(job.outputs.report)
     if not report or (report.get("model") or {}).get("version") != model["version"]:
         return None
-    return {
-        "input": job.input, "status": "skipped", "cloud_cover_percent": report.get("cloud_cover_percent"),
-        "seconds": record.get("seconds"), "model": model["name"], "model_version": model["version"],
-        "mask": job.outputs.mask, "report": job.outputs.report, "error": "",
-        "footprint": record.get("footprint"),
-    }
+    return summary_row(job, "skipped", model, report.get("cloud_cover_percent"), record.get("seconds"),
+                       footprint=record.get("footprint"))
+
+
+def summary_row(job: SceneJob, status: str, model: Optional[Dict[str, str]] = None,
+                cloud_cover_percent: Optional[float] = None, seconds: Optional[float] = None, error: str = "",
+                footprint: Optional[str] = None) -> dict:
+    """A scene's row of the summary (``summary.COLUMNS`` and its outline as WKT); the paths
+    of its products only when it has them."""
+    made = status in ("done", "skipped")
+    return {"input": job.input, "status": status, "cloud_cover_percent": cloud_cover_percent, "seconds": seconds,
+            "model": (model or {}).get("name", ""), "model_version": (model or {}).get("version", ""),
+            "mask": job.outputs.mask if made else "", "report": job.outputs.report if made else "", "error": error,
+            "footprint": footprint}
 
 
 def read_json(path: str) -> Optional[dict]:

@@ -25,7 +25,7 @@ from typing import Optional
 
 from ..core.api import mask_file, plan_input
 from ..core.errors import CloudMaskError
-from .scenes import SceneJob
+from .scenes import SceneJob, summary_row
 
 
 def run_scene(job: SceneJob) -> dict:
@@ -49,19 +49,12 @@ def run_scene(job: SceneJob) -> dict:
         "worker": f"{socket.gethostname()}:{os.getpid()}",
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     })
-    return {
-        "input": job.input, "status": "done", "cloud_cover_percent": result.cloud_cover_percent,
-        "seconds": seconds, "model": model.get("name", ""), "model_version": model.get("version", ""),
-        "mask": job.outputs.mask, "report": job.outputs.report, "error": "", "footprint": footprint,
-    }
+    return summary_row(job, "done", model, result.cloud_cover_percent, seconds, footprint=footprint)
 
 
-def failed_row(job: SceneJob, error: str, seconds: float) -> dict:
-    return {
-        "input": job.input, "status": "failed", "cloud_cover_percent": None, "seconds": round(seconds, 3),
-        "model": "", "model_version": "", "mask": "", "report": "", "error": error,
-        "footprint": input_footprint(job),
-    }
+def failed_row(job: SceneJob, error: str, seconds: Optional[float] = None) -> dict:
+    return summary_row(job, "failed", seconds=None if seconds is None else round(seconds, 3), error=error,
+                       footprint=input_footprint(job))
 
 
 def input_footprint(job: SceneJob) -> Optional[str]:
