@@ -12,7 +12,7 @@ map to render, and saves a picture of the whole window.
 The script runs twice: first in this Python (it prepares the scene and starts QGIS), then
 inside QGIS through ``qgis --code`` (CLOUD_MASK_SCREENSHOT_STAGE tells the two apart).
 It uses the bundled default model; while none is installed it falls back to the
-hand-built test bundle (tests/toy_bundle.py), whose name "toy" then shows in the picture.
+hand-built test bundle (tests/helpers/toy_bundle.py), whose name "toy" then shows in the picture.
 """
 import argparse
 import os
@@ -54,8 +54,7 @@ def choose_model(folder):
 
     if os.path.isfile(os.path.join(DEFAULT_BUNDLE_DIR, "manifest.json")):
         return ""  # the panel's default choice
-    sys.path.insert(0, os.path.join(REPO, "tests"))
-    from toy_bundle import make_toy_bundle
+    from tests.helpers.toy_bundle import make_toy_bundle
 
     print("no default model is installed yet: using the hand-built test bundle 'toy'")
     return make_toy_bundle(os.path.join(folder, "toy"), downsample=8, stride=16, halo=16)

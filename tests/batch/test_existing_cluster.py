@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from batch_helpers import batch, leftovers, read_json, summary_rows
-from real_data import REPO, shared_data
+from tests.batch.helpers import batch, leftovers, read_json, summary_rows
+from tests.helpers.real_data import REPO, shared_data
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from batch_helpers import batch, batch_process, leftovers, read_json, summary_rows
-from frontend_helpers import cloud_percent, read_raster
-from real_data import stack_oncloudn
+from tests.batch.helpers import batch, batch_process, leftovers, read_json, summary_rows
+from tests.helpers.frontend import cloud_percent, read_raster
+from tests.helpers.real_data import stack_oncloudn
 
 # Real chips tiled 3 x 3 (1536 px a side): long enough per scene to be killed in the middle.
 REPEAT = 3
@@ -65,9 +65,10 @@ def test_ctrl_c_stops_the_batch_and_the_next_run_finishes_it(scenes, tmp_path):
     rows = summary_rows(out)
     statuses = [row["status"] for row in rows]
     assert "not run" in statuses and set(statuses) <= {"done", "not run"}, statuses
-    for row, scene in zip(rows, scenes):   # scenes under way at Ctrl-C may finish while the workers stop
-        mask = out / os.path.basename(scene).replace(".tif", "_cloudmask.tif")
-        assert mask.exists() == (row["status"] == "done"), row
+    # Scenes under way at Ctrl-C may finish while the workers stop: done, with their products.
+    # A worker stopped after moving a scene's products into place but before its record counts
+    # as not run: the next run masks that scene again.
+    assert all(os.path.exists(row["mask"]) for row in rows if row["status"] == "done")
 
     again = batch(*scenes, "-o", str(out), "--device", "cpu")
     assert again.returncode == 0, again.stderr

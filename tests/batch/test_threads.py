@@ -2,7 +2,7 @@
 each scene's models use no more threads than its share (``MaskOptions.threads``)."""
 import numpy as np
 
-from real_data import RGBN, write_raster
+from tests.helpers.real_data import RGBN, write_raster
 
 
 def test_local_cluster_splits_the_cores_between_its_workers():

@@ -11,7 +11,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from real_data import REPO, write_raster
+from tests.helpers.real_data import REPO, write_raster
 
 # What the wheel is built from: the package and the files pyproject.toml names.
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "cloud_mask_plugin")

