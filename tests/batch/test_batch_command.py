@@ -116,6 +116,11 @@ def test_a_second_run_skips_every_scene_done_and_retries_the_failed_one(first_ru
             assert float(row["cloud_cover_percent"]) == read_json(row["report"])["cloud_cover_percent"]
     assert {path: os.stat(path).st_mtime_ns for path in masks.values()} == before
 
+    done_only = [arg for arg in first_run.args if arg != first_run.corrupt]
+    quick = batch(*done_only, "-o", str(first_run.out), "--device", "cpu")
+    assert quick.returncode == 0, quick.stderr
+    assert "6 scene(s): 6 skipped" in quick.stdout and "masking" not in quick.stderr   # no cluster started
+
 
 def test_force_masks_a_done_scene_again(first_run):
     mask = first_run.rows[0]["mask"]
