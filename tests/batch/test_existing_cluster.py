@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import distributed
 import pytest
 
 from tests.batch.helpers import batch, leftovers, read_json, summary_rows
@@ -34,7 +35,11 @@ def scheduler_address(tmp_path):
                 assert started[0].poll() is None, (tmp_path / "scheduler.log").read_text()
                 time.sleep(0.1)
         time.sleep(0.5)   # the scheduler file can be seen before it is complete
-        yield read_json(str(scheduler_file))["address"]
+        address = read_json(str(scheduler_file))["address"]
+        # Both workers in before the batch starts: it splits the cores by the workers it sees.
+        with distributed.Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
     finally:
         for process in reversed(started):
             if process.poll() is None:
