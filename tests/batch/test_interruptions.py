@@ -12,8 +12,8 @@ from tests.batch.helpers import batch, batch_process, leftovers, read_json, summ
 from tests.helpers.frontend import cloud_percent, read_raster
 from tests.helpers.real_data import stack_oncloudn
 
-# Real chips tiled 3 x 3 (1536 px a side): long enough per scene to be killed in the middle.
-REPEAT = 3
+# Real chips tiled 2 x 2 (1024 px a side): long enough per scene to be stopped in the middle.
+REPEAT = 2
 
 
 @pytest.fixture(scope="module")
