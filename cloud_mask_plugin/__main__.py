@@ -89,7 +89,8 @@ def build_parser(prog="python -m cloud_mask_plugin"):
 def add_mask_options(parser):
     """What ``mask`` and ``batch`` share: how to read the inputs and which products to write."""
     add_reading_options(parser)
-    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="where the model runs (default: auto)")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                        help="where the model runs (default: auto)")
     parser.add_argument("--threshold", type=fraction, metavar="T",
                         help="cloud probability threshold between 0 and 1 (default: the model's)")
     parser.add_argument("--no-probability", action="store_true", help="do not write the cloud probability raster")

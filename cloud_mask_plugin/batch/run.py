@@ -119,8 +119,9 @@ class ProgressBar:
             try:
                 from tqdm import tqdm
             except ImportError:
-                raise CloudMaskError("the progress bar needs tqdm, which is not installed in this Python; install "
-                                     "it with \"python -m pip install 'cloud-mask[batch]'\", or use --no-progress") from None
+                raise CloudMaskError(
+                    "the progress bar needs tqdm, which is not installed in this Python; install it with "
+                    "\"python -m pip install 'cloud-mask[batch]'\", or use --no-progress") from None
 
             self.bar = tqdm(total=total, initial=skipped, unit="scene", file=sys.stderr, dynamic_ncols=True,
                             smoothing=0.1)

@@ -19,7 +19,8 @@ REPEAT = 2
 @pytest.fixture(scope="module")
 def scenes(tmp_path_factory):
     folder = tmp_path_factory.mktemp("large")
-    return [stack_oncloudn(chip, folder / f"{chip}_x{REPEAT}.tif", repeat=REPEAT) for chip in ("chip_1", "chip_2", "chip_3")]
+    return [stack_oncloudn(chip, folder / f"{chip}_x{REPEAT}.tif", repeat=REPEAT)
+            for chip in ("chip_1", "chip_2", "chip_3")]
 
 
 def test_a_killed_worker_costs_a_retry_not_a_scene(scenes, tmp_path):
