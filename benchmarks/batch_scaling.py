@@ -12,7 +12,10 @@ Throughput counts from submitting the scenes to the last one done, with the clus
 up and its workers' imports done (starting a local cluster takes a few seconds, once per batch).
 Each setting runs ``--repeats`` times, interleaved, and the fastest counts (the machine is
 shared). The efficiency is the 2-worker rate over twice the 1-worker rate: 1.0 when a second
-worker (and core) doubles the scenes per minute.
+worker (and core) doubles the scenes per minute. On a loaded machine the second worker waits
+for a core, so the CPU seconds each scene cost are printed too (the least of the repeats):
+equal for 1 and 2 workers means that running scenes side by side adds no work, and that the
+rate would double on two free cores.
 
 Last line: ``batch_efficiency X``.
 """
@@ -35,10 +38,20 @@ def import_engine():
     importlib.import_module("cloud_mask_plugin.core.pipeline")
 
 
-def scenes_per_minute(paths, workers: int, threads: int, model: str, device: str) -> float:
+def timed_scene(job):
+    """The batch's task, with the CPU seconds its worker process spent on it (every thread of
+    the process; a worker runs one scene at a time)."""
+    from cloud_mask_plugin.batch.task import run_scene
+
+    cpu = time.process_time()
+    row = run_scene(job)
+    return row, time.process_time() - cpu
+
+
+def scenes_per_minute(paths, workers: int, threads: int, model: str, device: str):
+    """(scenes per minute, CPU seconds per scene)."""
     from cloud_mask_plugin.batch.cluster import dask_client
     from cloud_mask_plugin.batch.scenes import plan_jobs
-    from cloud_mask_plugin.batch.task import run_scene
     from cloud_mask_plugin.core.api import MaskOptions
     from cloud_mask_plugin.core.bundle import load_bundle
 
@@ -50,12 +63,12 @@ def scenes_per_minute(paths, workers: int, threads: int, model: str, device: str
         with dask_client(workers=workers, threads_per_scene=threads) as (client, _):
             client.run(import_engine)
             start = time.perf_counter()
-            rows = client.gather(client.map(run_scene, jobs, pure=False))
+            timed = client.gather(client.map(timed_scene, jobs, pure=False))
             seconds = time.perf_counter() - start
-        failed = [row for row in rows if row["status"] != "done"]
+        failed = [row for row, _ in timed if row["status"] != "done"]
         if failed:
             raise SystemExit(f"error: {failed[0]['input']}: {failed[0]['error']}")
-        return 60.0 * len(paths) / seconds
+        return 60.0 * len(paths) / seconds, sum(cpu for _, cpu in timed) / len(paths)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -73,19 +86,23 @@ def main(argv=None):
     paths = [build_scene(args.size, cover=0.3, seed=100 + i).path for i in range(args.scenes)]
     cores = max(1, os.cpu_count() or 1)
     settings = SETTINGS + ((f"1 worker, {cores} threads (reference)", 1, cores),)
-    best = {}
+    best, cpu = {}, {}
     for repeat in range(args.repeats):
         for label, workers, threads in (settings if repeat % 2 == 0 else settings[::-1]):
-            rate = scenes_per_minute(paths, workers, threads, model, args.device)
-            log(f"  {label}: {rate:.1f} scenes/min")
+            rate, cpu_seconds = scenes_per_minute(paths, workers, threads, model, args.device)
+            log(f"  {label}: {rate:.1f} scenes/min, {cpu_seconds:.2f} CPU s per scene")
             best[label] = max(best.get(label, 0.0), rate)
+            cpu[label] = min(cpu.get(label, float("inf")), cpu_seconds)
     log(common.describe_machine())
     print(f"{args.scenes} scenes of {args.size} x {args.size} px, every product, best of {args.repeats}:")
     for label, _, _ in settings:
-        print(f"  {label:32s} {best[label]:6.1f} scenes/min")
-    one, two = best[SETTINGS[0][0]], best[SETTINGS[1][0]]
-    print(f"2 workers over 1: {two / one:.2f}x")
-    print(f"batch_efficiency {two / (2 * one):.2f}")
+        print(f"  {label:32s} {best[label]:6.1f} scenes/min  {cpu[label]:5.2f} CPU s per scene")
+    one, two = SETTINGS[0][0], SETTINGS[1][0]
+    # On a loaded machine the second worker waits for a core: the CPU seconds per scene show
+    # whether running two scenes side by side costs more work, whatever the load.
+    print(f"CPU per scene, 1 worker over 2: {cpu[one] / cpu[two]:.2f}")
+    print(f"2 workers over 1: {best[two] / best[one]:.2f}x")
+    print(f"batch_efficiency {best[two] / (2 * best[one]):.2f}")
 
 
 if __name__ == "__main__":
