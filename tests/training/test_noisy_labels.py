@@ -4,8 +4,9 @@ import os
 import numpy as np
 import pytest
 
-from training.noisy_labels import (CORRUPTIONS, PIXEL_QA_CLOUD, PIXEL_QA_FILL, corrupt_labels, qa_bit, qa_bits,
-                                   read_landsat7_qa, read_mtl)
+from cloud_mask_plugin.core.band_files import read_mtl
+from training.data import PIXEL_QA_CLOUD, PIXEL_QA_FILL, qa_bit, qa_bits, read_landsat7_qa
+from training.noisy_labels import CORRUPTIONS, corrupt_labels
 
 
 def _blob(h=96, w=96):

@@ -9,8 +9,9 @@ import pytest
 import rasterio
 
 from training.data import BIOME_FILE_BANDS, StreamedScene, read_biome, read_geotiff_pairs, read_source
-from training.sampling import build_windows, cut
-from training.samplers import build_pools, streamed_pools
+from training.windows import build_windows, cut
+from training.augment import spectra_by_name
+from training.samplers import Source, build_pools, streamed_pools
 
 pytestmark = pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
 
@@ -105,7 +106,7 @@ def _retained_by_pools(entry):
     try:
         before = tracemalloc.get_traced_memory()[0]
         scenes = read_source(entry, "/", BANDS, streamed=True)
-        pools = build_pools([(entry, scenes)], 128, 32, True, 1 / 6)
+        pools = build_pools([Source(entry, scenes, BANDS, spectra_by_name(BANDS), None)], 128, 32, True, 1 / 6)
         retained = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
