@@ -1,4 +1,4 @@
-"""A folder of GeoTIFF image/mask pairs (seed 002's workflow), streamed: the training loader
+"""A folder of GeoTIFF image/mask pairs (the workflow of Matos, Sanchez and Carneiro), streamed: the training loader
 keeps an index of windows, not the pixels, and reads each drawn window from disk."""
 import os
 import shutil
