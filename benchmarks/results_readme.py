@@ -63,7 +63,7 @@ def render_table(results: dict) -> str:
     meta = results.get("measured", {})
     if meta:
         lines.append(f"Measured {meta.get('date', '?')} at commit {meta.get('commit', '?')} by "
-                     "`python -m training results`.")
+                     "`python benchmarks/results_table.py`.")
     return "\n".join(lines).rstrip() + "\n"
 
 
