@@ -10,6 +10,8 @@ import sys
 
 import torch
 
+from cloud_mask_plugin.core.backend import DEVICES
+
 from .paths import resolve_data_root, resolve_repo_path
 
 
@@ -143,7 +145,7 @@ def main(argv=None):
     p.add_argument("--threads", type=int, help="torch threads (default: the config's)")
     p.add_argument("--seed", type=int, help="another seed: the run is named <config>_seed<N>, its checkpoint and "
                                             "bundle under training/runs/<config>_seed<N>/ (a seed's spread)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+    p.add_argument("--device", choices=DEVICES, default="auto",
                    help="where to train (default auto: a CUDA GPU when torch sees one, else the CPU)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
     p.add_argument("--coarse-from", help="train only the fine model and take the coarse one from this checkpoint "

@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
+from cloud_mask_plugin.core.backend import DEVICES
+
 from .cal import CloudAdaptiveLabeling
 from .checkpoints import model_from_checkpoint, new_model, save_checkpoint
 from .config import TrainConfig
@@ -42,7 +44,7 @@ from .samplers import CoarseSampler, FineSampler, forward, load_sources
 def training_device(requested: str = "auto") -> torch.device:
     """Where the models train: a CUDA GPU when torch sees one (``auto``), else the CPU, or the
     one asked for. The exported models are the same either way (ONNX, exported on the CPU)."""
-    if requested not in ("auto", "cpu", "cuda"):
+    if requested not in DEVICES:
         raise ValueError(f"device '{requested}': choose auto, cpu or cuda")
     if requested == "cuda" and not torch.cuda.is_available():
         raise ValueError("device cuda: torch sees no CUDA GPU here (torch.cuda.is_available() is False); "
