@@ -126,7 +126,7 @@ def coarse_on_mosaics(bundle_dir: str, data_root: str) -> dict:
 
     from cloud_mask_plugin.core.bundle import load_bundle
 
-    from training.data import sensor_descriptors
+    from training.scenes import sensor_descriptors
     from training.evaluate import session, split_bands
     from training.losses import grid_adjacency_score
 

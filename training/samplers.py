@@ -30,7 +30,8 @@ import numpy as np
 from . import augment
 from .cal import CloudAdaptiveLabeling
 from .config import TrainConfig
-from .data import Scene, StreamedScene, read_source, sensor_descriptors
+from .data import read_source
+from .scenes import Scene, StreamedScene, sensor_descriptors
 from .grid import block_average, grid_labels
 from .windows import Window, balanced_fraction_weights, balanced_weights, build_windows, cut, scene_windows
 

@@ -17,7 +17,7 @@ from typing import List, Sequence
 
 import numpy as np
 
-from .data import Scene
+from .scenes import Scene
 
 
 def window_origins(length: int, window: int, overlap: int) -> List[int]:

@@ -5,7 +5,7 @@ import pytest
 
 from training.augment import (SyntheticCloudConfig, add_synthetic_clouds, cloud_opacity, shadow_spectrum,
                               spectra_by_name, spectra_by_wavelength)
-from training.data import sensor_descriptors
+from training.scenes import sensor_descriptors
 
 BANDS = ["blue", "green", "red", "nir"]
 SHADOWED = SyntheticCloudConfig(shadow_probability=1.0, thin_probability=0.0, coverage=(0.2, 0.3))

@@ -15,7 +15,7 @@ from training.quantize import descriptor_path
 from training.sensor_independent import BandSetEmbedding, ExtraBands, SICoarseNet, SIFineNet
 from training.augment import add_synthetic_clouds, band_dropout, cloud_spectrum, spectra_by_wavelength
 from training.config import SensorIndependence
-from training.data import sensor_descriptors
+from training.scenes import sensor_descriptors
 from training.evaluate import RGBN
 from training.export import _export_onnx
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import rasterio
 
-from training.data import BIOME_FILE_BANDS, StreamedScene, read_biome, read_geotiff_pairs, read_source
+from training.data import BIOME_FILE_BANDS, read_biome, read_geotiff_pairs, read_source
+from training.scenes import StreamedScene
 from training.windows import build_windows, cut
 from training.augment import spectra_by_name
 from training.samplers import Source, build_pools, streamed_pools
