@@ -33,7 +33,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-import common  # noqa: F401  (first: the repository on sys.path, as for every benchmark script)
+from common import log  # first: the repository on sys.path, as for every benchmark script
 import peers
 from results_readme import HELD_OUT_MOSAICS, HELD_OUT_SEED, NOISE_SEED, SCORE_KEYS, render_table, update_readme
 from training.paths import git_commit, resolve_data_root, resolve_repo_path
@@ -384,7 +384,7 @@ def main(argv=None) -> None:
             raise SystemExit(f"no results in {json_path}; run without --render first")
         results = previous
     else:
-        results = collect(resolve_data_root(args.data_root), previous, args.only, args.train, args.retrain)
+        results = collect(resolve_data_root(args.data_root), previous, args.only, args.train, args.retrain, log)
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=1)
             f.write("\n")

@@ -29,7 +29,6 @@ import numpy as np
 
 from .config import TrainConfig, config_from_dict
 from .data import read_source
-from .scenes import Scene
 from .grid import grid_labels
 from .paths import resolve_repo_path
 

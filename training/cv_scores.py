@@ -12,7 +12,6 @@
 """
 from __future__ import annotations
 
-import glob
 import os
 from typing import Dict, List, Optional, Sequence
 
