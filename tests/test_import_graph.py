@@ -5,7 +5,8 @@ never reaches gui either.
 
 Every import counts, also those inside functions: a lazy import only hides a circle.
 ``import X`` inside a folder of scripts (benchmarks/, scripts/, run by path) means the
-sibling file ``X.py`` when there is one. An import of one's own package (``from .. import
+sibling file ``X.py`` when there is one; elsewhere, a bare ``import X`` that only such a
+folder has is that file too (reached through ``sys.path``). An import of one's own package (``from .. import
 shipped_path``) is not an edge: Python imports a module's packages before the module in
 any case, so it sets no order between modules.
 """
@@ -57,6 +58,9 @@ def imports_of(module: str, path: str, modules: Set[str]) -> Set[str]:
         target = _known(name, modules)
         if target is None and script_folder:
             target = _known(f"{script_folder}.{name}", modules)
+        if target is None and "." not in name:
+            # A bare name elsewhere that only a script folder has: imported through sys.path.
+            target = next((f"{f}.{name}" for f in SCRIPT_FOLDERS if f"{f}.{name}" in modules), None)
         if target is not None and target != module and not module.startswith(target + "."):
             found.add(target)
 
@@ -175,6 +179,14 @@ def test_training_does_not_import_gui(graph):
     assert reaching(graph, _in(graph, "training"), GUI) == []
 
 
+@pytest.mark.parametrize("layer, below", [("cloud_mask_plugin", ("training", "benchmarks", "scripts")),
+                                          ("training", ("benchmarks", "scripts"))])
+def test_layers_import_downwards_only(graph, layer, below):
+    """The plugin imports none of the offline folders, training none of the scripts that use it
+    (benchmarks/results_table.py imports training, so the reverse would be a circle of folders)."""
+    assert [path for folder in below for path in reaching(graph, _in(graph, layer), folder)] == []
+
+
 def test_the_check_finds_circles_and_forbidden_imports(tmp_path):
     """On a small made-up tree: a circle through a lazy relative import, a path from core
     to gui through another module, and a script folder's bare import of its sibling."""
@@ -191,6 +203,8 @@ def test_the_check_finds_circles_and_forbidden_imports(tmp_path):
         "benchmarks/__init__.py": "",
         "benchmarks/common.py": "import peers\n",
         "benchmarks/peers.py": "import common\nimport numpy\n",
+        "benchmarks/table.py": "import cloud_mask_plugin.core.a\n",
+        "cloud_mask_plugin/core/uses_table.py": "def f():\n    import table\n",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -198,5 +212,6 @@ def test_the_check_finds_circles_and_forbidden_imports(tmp_path):
     g = import_graph(str(tmp_path), ("cloud_mask_plugin", "benchmarks"))
     assert circles(g) == [["benchmarks.common", "benchmarks.peers"],
                           ["cloud_mask_plugin.core.a", "cloud_mask_plugin.core.b"]]
+    assert g["cloud_mask_plugin.core.uses_table"] == {"benchmarks.table"}
     assert reaching(g, _in(g, "cloud_mask_plugin.core"), GUI) == [
         ["cloud_mask_plugin.core.c", "cloud_mask_plugin.processing.d", "cloud_mask_plugin.gui.e"]]
