@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+import torch
 
 from . import augment
 from .cal import CloudAdaptiveLabeling
 from .config import TrainConfig
 from .data import read_source
 from .scenes import Scene, StreamedScene, sensor_descriptors
+from .sensor_independent import forward_mixed
 from .grid import block_average, grid_labels
 from .windows import Window, balanced_fraction_weights, balanced_weights, build_windows, cut, scene_windows
 
@@ -196,12 +198,8 @@ def _synthetic(labelled: _Draws, clear: _Draws, share: float, rng) -> bool:
 def forward(model, inputs, device):
     """The model's output for a batch's ``inputs``: an array [N, C, H, W], or for a
     sensor-independent model a list of (image [C_i, H, W], descriptors [C_i, 2])."""
-    import torch
-
     if isinstance(inputs, np.ndarray):
         return model(torch.from_numpy(inputs).to(device))
-    from .sensor_independent import forward_mixed
-
     return forward_mixed(model, [(torch.from_numpy(np.ascontiguousarray(image)).to(device),
                                   torch.from_numpy(np.ascontiguousarray(desc)).to(device)) for image, desc in inputs])
 
