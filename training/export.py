@@ -21,8 +21,11 @@ import torch.nn as nn
 
 from cloud_mask_plugin.core.bundle import load_bundle, new_manifest, write_manifest
 
+from .checkpoints import load_checkpoint
 from .config import TrainConfig
 from .models import AtLowerResolution
+from .paths import resolve_repo_path
+from .scenes import sensor_descriptors
 
 OPSET = 17
 DESCRIPTOR_INPUT = "band_descriptors"
@@ -114,9 +117,6 @@ def build_manifest(cfg: TrainConfig, normalization: Optional[Dict[str, list]], m
 def _add_sensor_independence(manifest: dict, cfg: TrainConfig):
     si = cfg.si
     if si.base_checkpoint:
-        from .checkpoints import load_checkpoint
-        from .paths import resolve_repo_path
-
         base_cfg, _, _, base_norm, _ = load_checkpoint(resolve_repo_path(si.base_checkpoint))
         manifest["inputs"]["normalization"] = {
             "type": "the required bands standardized as the base model's, the further bands learned per band "
@@ -155,8 +155,6 @@ def check_bundle(bundle_dir: str) -> dict:
     """Read the bundle with the engine's ``load_bundle`` and run both graphs once (a
     sensor-independent bundle with its required bands); returns the shapes."""
     import onnxruntime as ort
-
-    from .scenes import sensor_descriptors
 
     bundle = load_bundle(bundle_dir)
     extra = {}

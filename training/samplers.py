@@ -17,7 +17,7 @@ comes as (image, descriptors), since samples with different band sets share a ba
 
 Every source is resampled once at start-up by each of its ``scales`` (see
 ``augment.rescale``); a draw picks a scale uniformly, then a window. A streamed source (a
-folder of GeoTIFF pairs, ``data.StreamedScene``) is not held in memory: its pools keep only
+folder of GeoTIFF pairs, ``scenes.StreamedScene``) is not held in memory: its pools keep only
 an index of windows, and each draw reads its window from disk and resamples it.
 """
 from __future__ import annotations
@@ -32,9 +32,9 @@ from . import augment
 from .cal import CloudAdaptiveLabeling
 from .config import TrainConfig
 from .data import read_source
+from .grid import block_average, grid_labels
 from .scenes import Scene, StreamedScene, sensor_descriptors
 from .sensor_independent import forward_mixed
-from .grid import block_average, grid_labels
 from .windows import Window, balanced_fraction_weights, balanced_weights, build_windows, cut, scene_windows
 
 
