@@ -23,6 +23,11 @@ def _write_metrics(bundle_dir: str, report: dict):
     update_manifest(bundle_dir, lambda manifest: manifest.update(metrics=manifest_metrics(report)))
 
 
+def _manifest(bundle_dir: str) -> dict:
+    with open(os.path.join(bundle_dir, "manifest.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
 def _cmd_train(args):
     from .config import load_config
     from .evaluate import format_report
@@ -52,6 +57,7 @@ def _cmd_train(args):
 def _cmd_evaluate(args):
     from cloud_mask_plugin.core.bundle import load_bundle
 
+    from .cv_scores import format_manifest_summary
     from .evaluate import evaluate_bundle, fine_ms_per_patch, format_report
 
     torch.set_num_threads(args.threads)
@@ -61,6 +67,10 @@ def _cmd_evaluate(args):
         report = evaluate_bundle(bundle_dir, resolve_data_root(args.data_root), per_scene=args.per_scene)
         if len(args.bundles) > 1:
             print(f"== {bundle_dir}")
+        cross_validation = _manifest(bundle_dir).get("cross_validation")
+        if cross_validation:
+            print(format_manifest_summary(cross_validation))
+            print("validation splits (trained on by a bundle made from every scene):")
         print(format_report(report))
         window = load_bundle(bundle_dir).fine_window
         print(f"fine model: {fine_ms_per_patch(bundle_dir):.2f} ms per {window}x{window} window "
@@ -150,6 +160,27 @@ def _cmd_cv(args):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)
+    if args.write:
+        _write_cv(resolve_repo_path(args.write), report, args.config, record)
+
+
+def _write_cv(bundle_dir: str, report: dict, config_file: str, record: dict):
+    """The bundle trained on every scene with the same config takes the threshold the folds
+    chose (best micro F1 over all out-of-fold predictions) and the scores in its manifest."""
+    from cloud_mask_plugin.core.bundle import update_manifest
+
+    from .cv_scores import manifest_summary
+
+    if report["per_sensor_thresholds"]:
+        raise SystemExit("--write takes one threshold for the bundle: run it without --per-sensor")
+    summary = manifest_summary(report, config_file, record)
+
+    def change(manifest):
+        manifest["fine"]["threshold"] = summary["threshold"]
+        manifest["cross_validation"] = summary
+
+    update_manifest(bundle_dir, change)
+    print(f"{bundle_dir}/manifest.json: fine.threshold {summary['threshold']} and the cross-validation scores")
 
 
 def main(argv=None):
@@ -228,6 +259,9 @@ def main(argv=None):
     p.add_argument("--per-sensor", action="store_true", help="one threshold per sensor (chosen inside the folds)")
     p.add_argument("--device", choices=DEVICES, default="auto")
     p.add_argument("--json", help="also save the report as JSON here")
+    p.add_argument("--write", metavar="BUNDLE", help="the bundle trained on every scene with this config: set its "
+                                                     "fine.threshold to the folds' choice, keep the scores in its "
+                                                     "manifest")
     p.set_defaults(func=_cmd_cv)
 
     args = parser.parse_args(argv)
