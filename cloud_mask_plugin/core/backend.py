@@ -24,6 +24,8 @@ import numpy as np
 
 from .errors import ModelError
 
+# The devices a user can ask for (front ends offer these; "gpu" is also read as "cuda").
+DEVICES = ("auto", "cpu", "cuda")
 CPU_PROVIDERS = ["CPUExecutionProvider"]
 CUDA_PROVIDERS = ["CUDAExecutionProvider", "CPUExecutionProvider"]
 
@@ -73,7 +75,7 @@ def resolve_device(requested: str = "auto", bundle=None) -> DeviceChoice:
     """Where the models will run. ``bundle`` (when known) tells whether the torch route is
     open: it needs the bundle's TorchScript files."""
     requested = (requested or "auto").lower()
-    if requested not in ("auto", "cpu", "cuda", "gpu"):
+    if requested not in DEVICES + ("gpu",):
         raise ModelError(f"unknown device '{requested}'; use auto, cpu or cuda")
     if requested == "gpu":
         requested = "cuda"
