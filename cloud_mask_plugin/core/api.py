@@ -50,9 +50,12 @@ class OutputPaths:
     coarse_grid: Optional[str] = None
     polygons: Optional[str] = None
     report: Optional[str] = None
+    # The input with cloud pixels (and the polygons' buffer) set to no data.
+    masked_image: Optional[str] = None
 
     def all(self) -> List[str]:
-        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report) if p]
+        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report,
+                            self.masked_image) if p]
 
 
 @dataclass
@@ -66,9 +69,9 @@ class MaskResult:
 
 
 def default_outputs(input_path: str, output_dir: str, probability: bool = True, coarse_grid: bool = True,
-                    polygons: bool = True, report: bool = True) -> OutputPaths:
+                    polygons: bool = True, report: bool = True, masked_image: bool = False) -> OutputPaths:
     """``<stem>_cloudmask.tif``, ``<stem>_cloudprob.tif``, ``<stem>_coarsegrid.tif``,
-    ``<stem>_clouds.gpkg`` and ``<stem>_report.json`` in ``output_dir``."""
+    ``<stem>_clouds.gpkg``, ``<stem>_report.json`` and ``<stem>_masked.tif`` in ``output_dir``."""
     stem = os.path.splitext(os.path.basename(input_path.rstrip("/\\")))[0]
     if stem.upper().endswith("_MTL"):   # a Landsat MTL file stands for its product
         stem = stem[:-len("_MTL")]
@@ -84,6 +87,7 @@ def default_outputs(input_path: str, output_dir: str, probability: bool = True, 
         coarse_grid=path("_coarsegrid.tif") if coarse_grid else None,
         polygons=path("_clouds.gpkg") if polygons else None,
         report=path("_report.json") if report else None,
+        masked_image=path("_masked.tif") if masked_image else None,
     )
 
 

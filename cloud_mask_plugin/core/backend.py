@@ -22,8 +22,11 @@ from typing import List, Optional
 
 import numpy as np
 
-from .errors import ModelError
+from .errors import ONNXRUNTIME_MISSING, ModelError
 
+# The devices a user can choose, in the order front ends offer them ("gpu" is also
+# accepted as another name for "cuda").
+DEVICES = ("auto", "cpu", "cuda")
 CPU_PROVIDERS = ["CPUExecutionProvider"]
 CUDA_PROVIDERS = ["CUDAExecutionProvider", "CPUExecutionProvider"]
 
@@ -43,8 +46,8 @@ def _onnxruntime():
     except ImportError:
         raise ModelError(
             "onnxruntime is not installed in this Python; install it with "
-            "'python -m pip install onnxruntime' (in QGIS: the OSGeo4W shell or QGIS's Python)"
-        ) from None
+            "'python -m pip install onnxruntime' (in QGIS: the OSGeo4W shell or QGIS's Python)",
+            code=ONNXRUNTIME_MISSING) from None
     return onnxruntime
 
 
@@ -72,8 +75,8 @@ def resolve_device(requested: str = "auto", bundle=None) -> DeviceChoice:
     """Where the models will run. ``bundle`` (when known) tells whether the torch route is
     open: it needs the bundle's TorchScript files."""
     requested = (requested or "auto").lower()
-    if requested not in ("auto", "cpu", "cuda", "gpu"):
-        raise ModelError(f"unknown device '{requested}'; use auto, cpu or cuda")
+    if requested not in DEVICES + ("gpu",):
+        raise ModelError(f"unknown device '{requested}'; use {', '.join(DEVICES)}")
     if requested == "gpu":
         requested = "cuda"
     if requested == "cpu":
