@@ -19,7 +19,6 @@ import math
 import os
 from typing import Callable, List, Optional
 
-import numpy as np
 from osgeo import gdal
 
 from .errors import Cancelled, OutputError
