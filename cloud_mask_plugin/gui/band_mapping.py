@@ -117,12 +117,14 @@ class BandMappingWidget(QWidget):
         details.addLayout(buttons)
         self.details.setVisible(False)
 
-        summary_row = QHBoxLayout()
-        summary_row.addWidget(self.summary, 1)
-        summary_row.addWidget(self.edit_button, 0, Qt.AlignTop)
+        # The summary gets the whole width; the button sits under it.
+        edit_row = QHBoxLayout()
+        edit_row.addStretch(1)
+        edit_row.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(summary_row)
+        layout.addWidget(self.summary)
+        layout.addLayout(edit_row)
         layout.addWidget(self.details)
         self.edit_button.toggled.connect(self.details.setVisible)
 
@@ -198,20 +200,16 @@ class BandMappingWidget(QWidget):
         if error is not None:
             # The table is where it gets fixed: unfold it.
             self._set_summary(engine_text(error), ERROR_STYLE)
-            self._set_status(str(error), ERROR_STYLE)
+            self._set_status(tr("Choose the raster band of each model input above, or the sensor."), ERROR_STYLE)
+            self.summary.setToolTip(str(error))   # the engine's full message
             self.edit_button.setChecked(True)
             return
+        self.summary.setToolTip("")
         plan = self._plan
-        self._set_summary(tr("{naming}, {mapped} of {inputs} inputs mapped, scaling from {scaling}").format(
+        self._set_summary(tr("{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}").format(
             naming=naming_summary(plan), mapped=len(plan.source_bands), inputs=len(self._bundle.band_names),
             scaling=scaling_summary(plan.scaling_source)))
-        lines = [tr("Band names from: {source}.").format(source=naming_summary(plan)),
-                 tr("Scaling from: {source}.").format(source=scaling_summary(plan.scaling_source))]
-        style = ""
-        if plan.warnings:
-            lines += [engine_text(warning) for warning in plan.warnings]
-            style = WARNING_STYLE
-        self._set_status("\n".join(lines), style)
+        self._set_status("\n".join(engine_text(warning) for warning in plan.warnings), WARNING_STYLE)
 
     def _fill_table(self, layer: QgsRasterLayer, choice: BandChoice) -> None:
         bands = self._bundle.bands
@@ -351,25 +349,25 @@ def naming_summary(plan) -> str:
     if plan.naming_source == "band list given by the user":
         return tr("your band list")
     if plan.naming_source.startswith("band descriptions"):
-        return tr("band descriptions")
+        return tr("band names")
     return tr("detected bands")
 
 
 def scaling_summary(source: str) -> str:
     """The engine's scaling source (``InputPlan.scaling_source``) in a few words."""
     if source == "given by the user":
-        return tr("your scale and offset")
+        return tr("yours")
     if source == "GDAL band scale/offset":
-        return tr("the raster's scale and offset")
+        return tr("the raster's")
     if "TOA reflectance, sun elevation" in source:
         return tr("MTL file")
     if source.startswith("Sentinel-2 processing baseline"):
-        return tr("the product name")
+        return tr("product name")
     if source.startswith("assumed"):
-        return tr("a guess (check it)")
+        return tr("guessed")
     if "preset" in source:
-        return tr("the sensor preset")
-    return tr("the band files")
+        return tr("sensor preset")
+    return tr("band files")
 
 
 def compact_combo(combo: QComboBox, characters: int = 8) -> QComboBox:

@@ -73,7 +73,7 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     dock.select_layer(raster.id())
     plan = dock.band_mapping.plan()
     assert plan is not None and plan.source_bands == [1, 2, 3, 4]
-    assert "Band names from: band descriptions." in dock.band_mapping.status.text()
+    assert dock.band_mapping.summary.text().startswith("band names, 4 of 4 inputs mapped")
 
     dock.set_layer_checked(raster.id())
     QTest.mouseClick(dock.mask_button, Qt.LeftButton)
@@ -204,7 +204,8 @@ def test_unmappable_layer_gives_a_clear_message_and_can_be_fixed(gui, qgis_iface
     dock.select_layer(layer.id())
     mapping = dock.band_mapping
     assert mapping.plan() is None
-    assert "lacks the band(s) blue, green, red, nir" in mapping.status.text()
+    assert "lacks the band(s) blue, green, red, nir" in mapping.summary.toolTip()   # the engine's words
+    assert mapping.status.text() == "Choose the raster band of each model input above, or the sensor."
     assert mapping.details.isVisibleTo(mapping)   # unfolded, since the bands need the user
     assert "have no names the model knows" in mapping.summary.text()
     for row in range(4):
@@ -212,7 +213,8 @@ def test_unmappable_layer_gives_a_clear_message_and_can_be_fixed(gui, qgis_iface
         combo.setCurrentIndex(combo.findData(row + 1))
     assert mapping.plan() is not None
     assert mapping.plan().source_bands == [1, 2, 3, 4]
-    assert "Band names from: your band list." in mapping.status.text()
+    assert mapping.summary.text().startswith("your band list, 4 of 4 inputs mapped")
+    assert "integer bands and no scale" in mapping.status.text()   # the engine's warning
     # Now the action accepts the layer.
     [run] = gui.mask_current_layer()
     assert run.job.options.bands == ["blue", "green", "red", "nir"]
@@ -238,7 +240,7 @@ def test_sensor_independent_model_shows_its_optional_bands_and_maps_a_4_band_ras
     assert "swir16" in optional and set(optional.values()) == {0}
     assert len(optional) == len(rows) - 4
     assert "1610 nm, optional" in mapping.table.item(list(rows).index("swir16"), 0).toolTip()
-    assert mapping.summary.text() == f"band descriptions, 4 of {len(rows)} inputs mapped, scaling from a guess (check it)"
+    assert mapping.summary.text() == f"band names, 4 of {len(rows)} inputs mapped, scaling: guessed"
 
 
 def test_two_model_inputs_cannot_share_a_raster_band(gui, scene_path, toy_model):
@@ -260,7 +262,7 @@ def test_sensor_preset_and_scaling_are_stored_on_the_layer(gui, unnamed_scene_pa
     # A 4-band PlanetScope product is blue, green, red, nir in that order.
     mapping.sensor_combo.setCurrentIndex(mapping.sensor_combo.findData("planetscope4"))
     assert mapping.plan().source_bands == [1, 2, 3, 4]
-    assert "PlanetScope 4-band" in mapping.status.text()
+    assert mapping.summary.text().startswith("PlanetScope 4-band, 4 of 4 inputs mapped, scaling: sensor preset")
     mapping.own_scaling.setChecked(True)
     mapping.scale_edit.setText("2.75e-05")
     mapping.offset_edit.setText("-0.2")
