@@ -187,8 +187,10 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         try:
             result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=feedback.isCanceled)
         except BandMappingError as exc:
-            raise QgsProcessingException(engine_text(exc, short=False) + " " + tr(
-                "Name the raster's bands in Bands (e.g. blue,green,red,nir) or choose a Sensor.")) from None
+            text = engine_text(exc, short=False)
+            if text != str(exc):   # translated: the engine's advice (in English) is left out
+                text += " " + tr("Name the raster's bands in Bands (e.g. blue,green,red,nir) or choose a Sensor.")
+            raise QgsProcessingException(text) from None
         except CloudMaskError as exc:
             raise QgsProcessingException(engine_text(exc, short=False)) from None
         except Exception as exc:  # a bug of ours: one line for the user, the details in the log
@@ -228,7 +230,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         try:
             bands = parse_band_list(bands_text) if bands_text else None
         except ValueError as exc:
-            raise QgsProcessingException(f"{tr('Bands')}: {exc}") from None
+            raise QgsProcessingException(f"{self.BANDS}: {exc}") from None
         sensor = self.parameterAsEnumString(parameters, self.SENSOR, context) or AUTO
         model = self.parameterAsFile(parameters, self.MODEL, context)
         return MaskOptions(
