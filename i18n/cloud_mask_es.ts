@@ -4,6 +4,11 @@
   <context>
     <name>CloudMask</name>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source> (+{count} optional)</source>
+      <translation> (+{count} opcionales)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>'{layer}' comes from the '{provider}' data provider (a web service or database), which Cloud Mask cannot read directly; {hint}</source>
       <translation>'{layer}' procede del proveedor de datos '{provider}' (un servicio web o una base de datos), que Cloud Mask no puede leer directamente; {hint}</translation>

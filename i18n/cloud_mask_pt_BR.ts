@@ -4,6 +4,11 @@
   <context>
     <name>CloudMask</name>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source> (+{count} optional)</source>
+      <translation> (+{count} opcionais)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>'{layer}' comes from the '{provider}' data provider (a web service or database), which Cloud Mask cannot read directly; {hint}</source>
       <translation>'{layer}' vem do provedor de dados '{provider}' (um serviço web ou banco de dados), que o Cloud Mask não consegue ler diretamente; {hint}</translation>

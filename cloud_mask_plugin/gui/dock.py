@@ -291,7 +291,12 @@ class CloudMaskDock(QgsDockWidget):
             self.model_info.setStyleSheet(ERROR_STYLE)
             self.threshold_spin.setSpecialValueText(tr("Model default"))
         else:
-            info = [tr("Inputs: {bands}").format(bands=", ".join(bundle.band_names))]
+            # The required bands by name; the optional ones (up to 8 for the default model)
+            # only counted, so the line stays short.
+            required = [name for name in bundle.band_names if name in bundle.required_bands]
+            optional = len(bundle.band_names) - len(required)
+            info = [tr("Inputs: {bands}").format(bands=", ".join(required)) + (
+                tr(" (+{count} optional)").format(count=optional) if optional else "")]
             if bundle.license:
                 info.append(tr("License: {license}").format(license=bundle.license))
             self.model_info.setText("; ".join(info))
