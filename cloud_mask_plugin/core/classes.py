@@ -53,11 +53,3 @@ COARSE_GRID = ClassTable(
     colors={0: (46, 139, 87, 255), 1: (120, 60, 200, 255), 2: (255, 165, 0, 255), 3: (128, 128, 128, 255)},
 )
 
-
-def class_names_in_file(metadata: Dict[str, str]) -> Dict[int, str]:
-    """The ``{code: name}`` written by ``ClassTable.metadata`` into a file's metadata."""
-    names = {}
-    for key, value in (metadata or {}).items():
-        if key.startswith("CLASS_") and key[len("CLASS_"):].isdigit():
-            names[int(key[len("CLASS_"):])] = value
-    return names

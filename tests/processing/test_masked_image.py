@@ -110,3 +110,19 @@ def test_class_names_and_colours_travel_inside_the_mask_file(run, chip1_tif, mod
     grid = gdal.Open(str(copied / "grid.tif"))
     assert grid.GetMetadata()["CLASS_2"] == "partly cloudy"
     assert grid.GetRasterBand(1).GetColorTable().GetCount() >= 4
+
+
+@pytest.mark.parametrize("kind", ["mask", "coarse_grid"])
+def test_the_qml_styles_paint_the_classes_as_the_file_does(kind):
+    """Other software reads the QML files; they must agree with the engine's class table."""
+    import xml.etree.ElementTree as ET
+
+    from cloud_mask_plugin.styles import CLASS_TABLES, style_path
+
+    table = CLASS_TABLES[kind]
+    entries = ET.parse(style_path(kind)).getroot().iter("paletteEntry")
+    colours = {}
+    for entry in entries:
+        rgb = entry.get("color").lstrip("#")
+        colours[int(entry.get("value"))] = tuple(int(rgb[i:i + 2], 16) for i in (0, 2, 4)) + (int(entry.get("alpha")),)
+    assert colours == table.colors
