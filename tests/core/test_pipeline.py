@@ -12,8 +12,8 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import OutputError
 
-from real_data import stack_oncloudn, write_raster
-from toy_bundle import BRIGHT, SHARPNESS
+from tests.helpers.real_data import stack_oncloudn, write_raster
+from tests.helpers.toy_bundle import BRIGHT, SHARPNESS
 
 
 def read(path):

@@ -19,8 +19,8 @@ from cloud_mask_plugin.core.bundle import load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from cloud_mask_plugin.core.errors import ModelError
 
-from real_data import write_raster
-from toy_bundle import make_toy_bundle, save_onnx_graph
+from tests.helpers.real_data import write_raster
+from tests.helpers.toy_bundle import make_toy_bundle, save_onnx_graph
 
 WIDE_KERNEL = 15  # receptive field of the wide fine model: 7 pixels each side, more than halo + 1
 

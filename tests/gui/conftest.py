@@ -1,21 +1,11 @@
 """Fixtures for the desktop interface tests (pytest-qgis provides the QGIS application,
 the stub ``qgis_iface`` and ``qgis_new_project``)."""
-import os
-import sys
-
 import pytest
 from qgis.core import QgsApplication, QgsSettings
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TESTS = os.path.dirname(HERE)
-REPO = os.path.dirname(TESTS)
-for path in (REPO, TESTS, HERE):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-from gui_helpers import wait_until  # noqa: E402
-from real_data import stack_oncloudn as stack_chip  # noqa: E402
-from toy_bundle import make_toy_bundle  # noqa: E402
+from tests.helpers.gui import wait_until
+from tests.helpers.real_data import stack_oncloudn as stack_chip
+from tests.helpers.toy_bundle import make_toy_bundle
 
 
 @pytest.fixture(scope="session")

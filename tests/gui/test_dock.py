@@ -16,7 +16,7 @@ from cloud_mask_plugin.core.errors import CloudMaskError
 from cloud_mask_plugin.gui.results import KEYWORD_MODEL, KEYWORD_MODEL_VERSION, group_name
 from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER, GuiSettings
 
-from gui_helpers import bar_texts, wait_until
+from tests.helpers.gui import bar_texts, wait_until
 
 
 def add_raster(path, name):

@@ -12,7 +12,7 @@ from cloud_mask_plugin.gui.dock import DEFAULT_WIDTH
 from cloud_mask_plugin.gui.results import group_name
 from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER
 
-from gui_helpers import wait_until
+from tests.helpers.gui import wait_until
 
 
 def add_raster(path, name):

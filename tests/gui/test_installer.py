@@ -13,7 +13,7 @@ import pytest
 from cloud_mask_plugin import packages
 from cloud_mask_plugin.gui.installer import InstallBanner
 
-from gui_helpers import wait_until
+from tests.helpers.gui import wait_until
 
 MODULE = "cloud_mask_wheel_probe"
 

@@ -170,7 +170,7 @@ def test_panel_processing_and_engine_messages_read_in_portuguese(qgis_iface, qgi
     from qgis.PyQt.QtWidgets import QAbstractButton, QGroupBox, QLabel
 
     from cloud_mask_plugin import classFactory
-    from gui_helpers import bar_texts
+    from tests.helpers.gui import bar_texts
 
     qgis_locale("pt_BR")
     plugin = classFactory(qgis_iface)

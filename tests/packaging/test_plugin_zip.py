@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from real_data import REPO
+from tests.helpers.real_data import REPO
 
 PLUGIN = "cloud_mask_plugin"
 

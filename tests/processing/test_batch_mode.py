@@ -6,7 +6,7 @@ import os
 import pytest
 from qgis.core import QgsApplication
 
-from frontend_helpers import assert_same_grid, read_raster
+from tests.helpers.frontend import assert_same_grid, read_raster
 
 ALGORITHM = "cloudmask:maskclouds"
 

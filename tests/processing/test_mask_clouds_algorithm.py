@@ -14,7 +14,7 @@ from qgis.core import (
 )
 
 from cloud_mask_plugin import classFactory
-from frontend_helpers import assert_same_grid, cloud_percent, read_raster, without_band_names
+from tests.helpers.frontend import assert_same_grid, cloud_percent, read_raster, without_band_names
 
 ALGORITHM = "cloudmask:maskclouds"
 

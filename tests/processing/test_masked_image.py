@@ -7,7 +7,7 @@ import pytest
 from osgeo import gdal, osr
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
-from frontend_helpers import read_raster
+from tests.helpers.frontend import read_raster
 
 ALGORITHM = "cloudmask:maskclouds"
 

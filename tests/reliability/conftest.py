@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-import reliability_helpers as rh
+from tests.helpers import reliability as rh
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import reliability_helpers as rh
-from real_data import write_raster
+from tests.helpers import reliability as rh
+from tests.helpers.real_data import write_raster
 from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file
 from cloud_mask_plugin.core.errors import Cancelled
 

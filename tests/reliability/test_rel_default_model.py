@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-import reliability_helpers as rh
-from real_data import shared_data, write_raster
+from tests.helpers import reliability as rh
+from tests.helpers.real_data import shared_data, write_raster
 from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file
 from cloud_mask_plugin.core.bundle import DEFAULT_BUNDLE_DIR
 from cloud_mask_plugin.core.errors import Cancelled

@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import reliability_helpers as rh
-from real_data import RGBN, write_raster
+from tests.helpers import reliability as rh
+from tests.helpers.real_data import RGBN, write_raster
 
 FUZZ = dict(deadline=None, derandomize=not os.environ.get("CLOUDMASK_FUZZ_RANDOM"), database=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

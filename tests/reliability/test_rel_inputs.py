@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-import reliability_helpers as rh
-from real_data import RGBN, shared_data, write_raster
+from tests.helpers import reliability as rh
+from tests.helpers.real_data import RGBN, shared_data, write_raster
 
 
 def no_outputs(folder):

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-import reliability_helpers as rh
-from real_data import write_raster
-from toy_bundle import _coarse_model, _fine_model, make_toy_bundle, save_onnx_graph
+from tests.helpers import reliability as rh
+from tests.helpers.real_data import write_raster
+from tests.helpers.toy_bundle import _coarse_model, _fine_model, make_toy_bundle, save_onnx_graph
 
 
 @pytest.fixture

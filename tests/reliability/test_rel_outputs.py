@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pytest
 
-import reliability_helpers as rh
-from real_data import write_raster
+from tests.helpers import reliability as rh
+from tests.helpers.real_data import write_raster
 from cloud_mask_plugin.core.api import MaskOptions, OutputPaths, default_outputs, mask_file
 from cloud_mask_plugin.core.errors import OutputError
 

@@ -1,12 +1,9 @@
-"""Shared fixtures: the repository on sys.path and the real data folder (skip when absent)."""
+"""Shared fixture: the real data folder (skip when absent)."""
 import os
-import sys
 
 import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if REPO_ROOT not in sys.path:
-    sys.path.insert(0, REPO_ROOT)
 
 DATA_ROOT = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "data"))
 

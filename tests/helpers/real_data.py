@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
 ONCLOUDN_BAND_FILES = ("B02", "B03", "B04", "B08")
 RGBN = ("blue", "green", "red", "nir")

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import pytest
 
-from real_data import REPO
+from tests.helpers.real_data import REPO
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
