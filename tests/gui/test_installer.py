@@ -115,3 +115,21 @@ def test_gpu_package_is_offered_when_an_nvidia_driver_is_seen(tmp_path, monkeypa
     tool.write_text("#!/bin/sh\nexit 0\n")
     tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
     assert packages.suggested_package() == "onnxruntime-gpu"
+
+
+def test_without_onnxruntime_the_panel_offers_to_install_it(gui, monkeypatch):
+    # As in a fresh QGIS: importing onnxruntime fails.
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    assert not packages.onnxruntime_available()
+    dock = gui.dock
+    dock.update_device_label()
+    banner = dock.install_banner
+    assert not banner.isHidden()
+    assert banner.button.text() in ("Install onnxruntime", "Install onnxruntime-gpu")
+    assert banner.label.text().startswith("The models run on onnxruntime, which is not installed in QGIS yet.")
+    # One line saying what to do in QGIS, not a pip command for a shell.
+    assert dock.device_label.text() == ("The Python package onnxruntime is not installed in QGIS; install it from "
+                                        "the Cloud Mask panel.")
+    monkeypatch.delitem(sys.modules, "onnxruntime")
+    dock.update_device_label()
+    assert banner.isHidden()
