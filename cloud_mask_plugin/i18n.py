@@ -15,6 +15,7 @@ from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
 from . import shipped_path
+from .core import errors
 
 CONTEXT = "CloudMask"
 FILE_PREFIX = "cloud_mask_"
@@ -91,8 +92,6 @@ def engine_text(message, short: bool = True) -> str:
     ``short``: always the one-line form (the panel, which gives the details in the log);
     otherwise the engine's own, fuller English text unless a translation is installed
     (Processing and qgis_process, whose users read the whole message)."""
-    from .core import errors
-
     code = getattr(message, "code", None)
     values = dict(getattr(message, "values", {}) or {})
     templates = {

@@ -95,8 +95,7 @@ class BandMappingWidget(QWidget):
         self.reset_button = QPushButton(tr("Detect again"))
         self.reset_button.setToolTip(tr("Forget the choices made here for this layer and use what is detected."))
 
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form = narrow_form(QFormLayout())
         form.addRow(tr("Sensor"), self.sensor_combo)
         scaling_row = QHBoxLayout()
         scaling_row.addWidget(QLabel(tr("scale")))
@@ -368,6 +367,13 @@ def scaling_summary(source: str) -> str:
     if "preset" in source:
         return tr("sensor preset")
     return tr("band files")
+
+
+def narrow_form(form: QFormLayout) -> QFormLayout:
+    """Labels go above their fields when the panel is too narrow for both on one row
+    (translated labels are often longer than the English ones)."""
+    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+    return form
 
 
 def compact_combo(combo: QComboBox, characters: int = 8) -> QComboBox:

@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDial
 from ..core.bundle import DEFAULT_BUNDLE_DIR, load_bundle
 from ..core.errors import CloudMaskError
 from ..i18n import engine_text, tr
-from .band_mapping import ERROR_STYLE, BandMappingWidget, compact_combo
+from .band_mapping import ERROR_STYLE, BandMappingWidget, compact_combo, narrow_form
 from .devices import device_labels, device_text
 from .installer import InstallBanner
 from .layers import candidate_layers, refusal
@@ -32,13 +32,6 @@ LAYER_ID_ROLE = Qt.UserRole
 NOT_MASKABLE_COLOR = QColor(128, 128, 128)
 # QGIS gives a new dock about this width; everything must read at it.
 DEFAULT_WIDTH = 300
-
-
-def narrow_form(form: QFormLayout) -> QFormLayout:
-    """Labels go above their fields when the panel is too narrow for both on one row
-    (translated labels are often longer than the English ones)."""
-    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
-    return form
 
 
 class CloudMaskDock(QgsDockWidget):

@@ -67,8 +67,8 @@ def build_job(layer, settings: GuiSettings) -> MaskJob:
             tr("Cannot mask '{layer}': {reason} Choose its bands under Bands in the Cloud Mask panel.")
             .format(layer=layer.name(), reason=engine_text(exc)), details=str(exc))
     except CloudMaskError as exc:
-        raise LayerNotMaskable(tr("Cannot mask '{layer}': {reason}").format(layer=layer.name(), reason=engine_text(exc)),
-                               details=str(exc))
+        raise LayerNotMaskable(tr("Cannot mask '{layer}': {reason}").format(
+            layer=layer.name(), reason=engine_text(exc)), details=str(exc))
 
     stem = output_stem(layer, source)
     if settings.output_mode == OUTPUT_FOLDER:

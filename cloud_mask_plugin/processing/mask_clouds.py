@@ -137,7 +137,8 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             self.OUTPUT_POLYGONS, tr("Cloud polygons"), type=QgsProcessing.TypeVectorPolygon,
             optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT_REPORT, tr("Report"), fileFilter=tr("JSON files (*.json)"), optional=True, createByDefault=False))
+            self.OUTPUT_REPORT, tr("Report"), fileFilter=tr("JSON files (*.json)"), optional=True,
+            createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_MASKED, tr("Masked image (clouds set to no data)"), optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber(self.CLOUD_COVER, tr("Cloud cover (%)")))

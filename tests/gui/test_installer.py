@@ -23,7 +23,8 @@ def build_wheel(folder, value):
     files = {
         f"{MODULE}/__init__.py": f"VALUE = {value}\n",
         f"{MODULE}-0.1.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {MODULE}\nVersion: 0.1\n",
-        f"{MODULE}-0.1.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{MODULE}-0.1.dist-info/WHEEL": ("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                                          "Tag: py3-none-any\n"),
     }
     record = []
     for name, text in files.items():

@@ -195,7 +195,8 @@ def test_panel_processing_and_engine_messages_read_in_portuguese(qgis_iface, qgi
 
         # The engine's band-mapping error, one line in Portuguese, in the message bar.
         assert plugin._gui.mask_layers([layer]) == []
-        assert any(text.startswith("Não é possível mascarar 'export': As 4 banda(s)") for text in bar_texts(qgis_iface))
+        refusal = "Não é possível mascarar 'export': As 4 banda(s)"
+        assert any(text.startswith(refusal) for text in bar_texts(qgis_iface))
 
         # The Processing algorithm speaks Portuguese too (the plugin installed the translation).
         from cloud_mask_plugin.processing.mask_clouds import MaskCloudsAlgorithm
@@ -204,7 +205,8 @@ def test_panel_processing_and_engine_messages_read_in_portuguese(qgis_iface, qgi
         algorithm.initAlgorithm()
         assert algorithm.displayName() == "Mascarar nuvens"
         assert algorithm.parameterDefinition("INPUT").description() == "Raster de entrada"
-        assert algorithm.parameterDefinition("OUTPUT_MASKED").description() == "Imagem mascarada (nuvens como sem dados)"
+        assert algorithm.parameterDefinition("OUTPUT_MASKED").description() == \
+            "Imagem mascarada (nuvens como sem dados)"
     finally:
         QgsProject.instance().removeAllMapLayers()
         plugin.unload()
