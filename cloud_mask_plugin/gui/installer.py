@@ -39,8 +39,10 @@ class InstallTask(QgsTask):
     def run(self) -> bool:  # worker thread
         try:
             command = pip_command(self.requirement, self.folder, self.extra)
+            # No console window pops up on Windows.
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                       stdin=subprocess.DEVNULL)
+                                       stdin=subprocess.DEVNULL,
+                                       creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         except (OSError, FileNotFoundError) as exc:
             self.output.append(str(exc))
             return False
