@@ -24,8 +24,7 @@ import numpy as np
 
 from .errors import ONNXRUNTIME_MISSING, ModelError
 
-# The devices a user can choose, in the order front ends offer them ("gpu" is also
-# accepted as another name for "cuda").
+# The devices a user can ask for (front ends offer these; "gpu" is also read as "cuda").
 DEVICES = ("auto", "cpu", "cuda")
 CPU_PROVIDERS = ["CPUExecutionProvider"]
 CUDA_PROVIDERS = ["CUDAExecutionProvider", "CPUExecutionProvider"]

@@ -29,7 +29,8 @@ from typing import List, Optional, Tuple
 
 from .band_files import (BandFileNames, is_band_file_set, name_band_files, sensor_from_text,
                          stack_band_files, vrt_band_sources)
-from .bands import COMMON_BANDS, SENSORS, Sensor, common_name_from_text, names_match, normalise_band_id
+from .bands import (COMMON_BANDS, SENSORS, Sensor, band_descriptor, common_name_from_text, names_match,
+                    normalise_band_id)
 from .errors import (ASSUMED_REFLECTANCE, BAND_FILE_SCALING, BAND_LIST_TOO_LONG, BANDS_MISSING, PRESET_BAND_COUNT,
                      BandMappingError, EngineMessage, InputError)
 from .gdal_util import open_raster
@@ -128,7 +129,7 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         sensor=sensor.key if sensor else None,
         model_band_names=model_band_names,
         source_bands=source_bands,
-        descriptors=[_descriptor(names[i - 1], sensor) for i in source_bands],
+        descriptors=[band_descriptor(names[i - 1], sensor) for i in source_bands],
         scales=scales,
         offsets=offsets,
         scaling_source=scaling_source,
@@ -240,15 +241,6 @@ def _nearest_common_name(wavelength_nm: float) -> Optional[str]:
 def _detect_sensor(path: str, ds) -> Optional[Sensor]:
     metadata = " ".join(f"{k}={v}" for k, v in (ds.GetMetadata() or {}).items())
     return sensor_from_text(os.path.basename(path) + " " + metadata)
-
-
-def _descriptor(raster_name: str, sensor: Optional[Sensor]) -> Tuple[float, float]:
-    if sensor is not None:
-        for band in sensor.bands.values():
-            if band.name == raster_name:
-                return band.wavelength_nm, band.width_nm
-    band = COMMON_BANDS[raster_name]
-    return band.wavelength_nm, band.width_nm
 
 
 def _match_model_bands(bundle, names: List[Optional[str]], label: str,
