@@ -169,8 +169,6 @@ def test_core_does_not_import_gui(graph):
     assert reaching(graph, _in(graph, "cloud_mask_plugin.core"), GUI) == []
 
 
-@pytest.mark.xfail(strict=True, reason="cloud_mask_plugin/processing/styles.py imports cloud_mask_plugin.gui.results; "
-                                       "styles and class labels move to cloud_mask_plugin/styles.py in another change")
 def test_processing_does_not_import_gui(graph):
     assert reaching(graph, _in(graph, "cloud_mask_plugin.processing"), GUI) == []
 

@@ -22,7 +22,7 @@ from typing import List, Optional
 
 import numpy as np
 
-from .errors import ModelError
+from .errors import ONNXRUNTIME_MISSING, ModelError
 
 # The devices a user can ask for (front ends offer these; "gpu" is also read as "cuda").
 DEVICES = ("auto", "cpu", "cuda")
@@ -46,8 +46,8 @@ def _onnxruntime():
     except ImportError:
         raise ModelError(
             "onnxruntime is not installed in this Python; install it with "
-            "'python -m pip install onnxruntime' (in QGIS: the OSGeo4W shell or QGIS's Python)"
-        ) from None
+            "'python -m pip install onnxruntime' (in QGIS: the OSGeo4W shell or QGIS's Python)",
+            code=ONNXRUNTIME_MISSING) from None
     return onnxruntime
 
 
@@ -76,7 +76,7 @@ def resolve_device(requested: str = "auto", bundle=None) -> DeviceChoice:
     open: it needs the bundle's TorchScript files."""
     requested = (requested or "auto").lower()
     if requested not in DEVICES + ("gpu",):
-        raise ModelError(f"unknown device '{requested}'; use auto, cpu or cuda")
+        raise ModelError(f"unknown device '{requested}'; use {', '.join(DEVICES)}")
     if requested == "gpu":
         requested = "cuda"
     if requested == "cpu":

@@ -51,9 +51,12 @@ class OutputPaths:
     coarse_grid: Optional[str] = None
     polygons: Optional[str] = None
     report: Optional[str] = None
+    # The input with cloud pixels (and the polygons' buffer) set to no data.
+    masked_image: Optional[str] = None
 
     def all(self) -> List[str]:
-        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report) if p]
+        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report,
+                            self.masked_image) if p]
 
 
 @dataclass

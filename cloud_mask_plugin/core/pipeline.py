@@ -34,9 +34,11 @@ from .backend import default_batch_size, resolve_device
 from .bundle import COARSE_CLASSES, load_bundle
 from .cascade import (NODATA, OVERCAST, CascadeModels, blend_weights, cell_valid_fraction, decide_cells,
                       downsample_mean)
+from .classes import CLOUD_MASK, COARSE_GRID
 from .errors import Cancelled, InputError, OutputError
 from .heap import release_free_memory
 from .inputs import plan_raster
+from .masked_image import write_masked_image
 from .reader import RasterReader, pad_mirrored
 from .vectors import polygonize_mask
 from .writer import GeoTiffWriter, OutputTransaction, convert_to_cog
@@ -50,9 +52,6 @@ MAX_COARSE_BYTES = 2 * 1024 ** 3
 # tiles are decoded twice), and narrow enough that GDAL's cache of one stripe's input
 # tiles is a few tens of MB.
 STRIPE_PIXELS = 2048
-
-GRID_COLORS = {0: (46, 139, 87, 255), 1: (230, 230, 250, 255), 2: (255, 165, 0, 255), 3: (128, 128, 128, 255)}
-MASK_COLORS = {0: (0, 0, 0, 0), 1: (255, 255, 255, 255), 255: (128, 128, 128, 255)}
 
 
 class _Progress:
@@ -145,6 +144,11 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
 
         release_free_memory()  # the fine pass's windows and buffers
         polygon_count = None
+        if outputs.masked_image:
+            report_progress("vectors", 0.0, "writing the masked image")
+            write_masked_image(plan.read_path, transaction.temps[os.path.abspath(outputs.mask)],
+                               transaction.temp_path(outputs.masked_image), options.polygon_buffer,
+                               report_progress.is_cancelled, shown_as=outputs.masked_image)
         if outputs.polygons:
             t = time.perf_counter()
             report_progress("vectors", 0.0, "tracing cloud polygons")
@@ -224,8 +228,8 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
     try:
         writers["mask"] = GeoTiffWriter(
             transaction.temp_path(outputs.mask), plan.width, plan.height, gt, plan.projection, gdal.GDT_Byte, 255,
-            "cloud mask (0 clear, 1 cloud, 255 no data)", metadata, ["clear", "cloud"], MASK_COLORS,
-            shown_as=outputs.mask)
+            CLOUD_MASK.description, {**metadata, **CLOUD_MASK.metadata()}, CLOUD_MASK.category_names(),
+            CLOUD_MASK.file_colors(), shown_as=outputs.mask)
         if outputs.probability:
             writers["probability"] = GeoTiffWriter(
                 transaction.temp_path(outputs.probability), plan.width, plan.height, gt, plan.projection,
@@ -238,8 +242,8 @@ def _open_rasters(transaction, outputs: OutputPaths, plan, bundle, metadata, cog
             grid_gt = (g[0], g[1] * cell, g[2] * cell, g[3], g[4] * cell, g[5] * cell)
             writers["grid"] = GeoTiffWriter(
                 transaction.temp_path(outputs.coarse_grid), -(-plan.width // cell), -(-plan.height // cell), grid_gt,
-                plan.projection, gdal.GDT_Byte, None, "coarse class (0 cloudless, 1 overcast, 2 partly cloudy, 3 no data)",
-                metadata, list(COARSE_CLASSES), GRID_COLORS, shown_as=outputs.coarse_grid)
+                plan.projection, gdal.GDT_Byte, None, COARSE_GRID.description, {**metadata, **COARSE_GRID.metadata()},
+                COARSE_GRID.category_names(), COARSE_GRID.file_colors(), shown_as=outputs.coarse_grid)
     except BaseException:
         for writer in writers.values():
             writer.abandon()
