@@ -2,7 +2,7 @@
 # (scripts/setup.sh: Debian's QGIS, a .venv with onnxruntime and the test tools).
 PYTHON := .venv/bin/python
 
-.PHONY: setup demo test bench package lint clean
+.PHONY: setup demo test bench package wheel lint clean
 
 setup:
 	bash scripts/setup.sh
@@ -20,14 +20,19 @@ bench: setup
 	$(PYTHON) benchmarks/memory.py
 	$(PYTHON) benchmarks/io_ratio.py
 	$(PYTHON) benchmarks/peers.py
+	$(PYTHON) benchmarks/batch_scaling.py
 
 package:
 	python3 scripts/package.py zip
+
+# The engine and the cloud-mask command as a wheel in dist/ (README: "Whole archives").
+wheel: setup
+	$(PYTHON) -m pip wheel --no-deps --no-build-isolation -w dist .
 
 # Unused imports and variables, undefined names.
 lint: setup
 	$(PYTHON) -m pyflakes cloud_mask_plugin training tests scripts benchmarks/*.py  # not benchmarks/.cache: a peer's venv
 
 clean:
-	rm -rf demo_output dist .qgis-settings .pytest_cache
+	rm -rf demo_output dist build *.egg-info .qgis-settings .pytest_cache
 	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +

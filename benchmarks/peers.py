@@ -114,23 +114,24 @@ def f1_on_val_splits(model: str, device: str, work_dir: str) -> dict:
     from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
     from cloud_mask_plugin.core.metrics import Confusion
     from training.data import read_source
-    from training.evaluate import DEFAULT_SPLITS, split_bands, split_descriptors
+    from training.evaluate import DEFAULT_SPLITS, fed_bands, load_bundle_splits
 
     bundle = load_bundle(model)
     ukis_setup = {"biome": (["blue", "green", "red", "nir", "swir16", "swir22"], "l1c"),
                   "oncloudn": (["blue", "green", "red", "nir"], "l2a")}
+    ours_splits = load_bundle_splits(common.DATA_ROOT, bundle, DEFAULT_SPLITS)
     results = {}
     for split in DEFAULT_SPLITS:
-        bands = split_bands(bundle)
-        ours_scenes = read_source(split, common.DATA_ROOT, bands)
-        models = CascadeModels(bundle, resolve_device(device, bundle), split_descriptors(bundle, split["name"]))
+        ours_scenes = ours_splits[split["name"]].scenes
+        fed, descriptors = fed_bands(bundle, ours_splits[split["name"]])
+        models = CascadeModels(bundle, resolve_device(device, bundle), descriptors)
         band_order, level = ukis_setup[split["kind"]]
         ukis_scenes = read_source(split, common.DATA_ROOT, band_order)
         ukis_masks, _ = run_ukis([(np.moveaxis(s.image, 0, -1), band_order, level) for s in ukis_scenes], work_dir)
         ours, theirs = Confusion(), Confusion()
         for scene, ukis_scene, ukis_mask in zip(ours_scenes, ukis_scenes, ukis_masks):
             assert scene.name == ukis_scene.name
-            result = segment_array(models, scene.image, scene.valid)
+            result = segment_array(models, scene.image[fed], scene.valid)
             ours = ours + Confusion.from_masks(result.mask == 1, scene.label, scene.valid)
             theirs = theirs + Confusion.from_masks(ukis_mask, scene.label, scene.valid)
         results[split["name"]] = {"ours": ours.scores()["f1"], "ukis": theirs.scores()["f1"],

@@ -1,4 +1,5 @@
-"""Command line: ``python -m cloud_mask_plugin mask|bands|device ...``.
+"""Command line: ``python -m cloud_mask_plugin mask|batch|bands|device ...``, installed by
+pip as ``cloud-mask``.
 
 Runs the same engine call as the QGIS plugin without QGIS. Problems end the program with
 exit code 2 and one ``error: ...`` line on stderr; Ctrl-C cancels cleanly with exit code 130.
@@ -14,8 +15,8 @@ EXIT_ERROR = 2
 EXIT_CANCELLED = 130
 
 
-def main(argv=None):
-    parser = build_parser()
+def main(argv=None, prog="python -m cloud_mask_plugin"):
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     try:
         return args.command(args)
@@ -27,6 +28,13 @@ def main(argv=None):
         return EXIT_CANCELLED
     except CloudMaskError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except ModuleNotFoundError as exc:
+        if exc.name != "osgeo" or args.debug:
+            raise
+        print("error: GDAL's Python bindings (osgeo) are not installed in this Python; install them with the "
+              "system's GDAL (Debian/Ubuntu: apt install python3-gdal, and a venv made with "
+              "--system-site-packages; conda: gdal; Windows: OSGeo4W)", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - a one-line message instead of a traceback
         if args.debug:
@@ -43,9 +51,14 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser():
+def console_main():
+    """The ``cloud-mask`` command that ``pip install`` puts on the PATH."""
+    sys.exit(main(prog="cloud-mask"))
+
+
+def build_parser(prog="python -m cloud_mask_plugin"):
     parser = OneLineErrorParser(
-        prog="python -m cloud_mask_plugin",
+        prog=prog,
         description="Mask clouds in satellite rasters with a coarse/fine CNN cascade.")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of unexpected errors")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
@@ -57,20 +70,10 @@ def build_parser():
     mask.add_argument("inputs", nargs="+", metavar="INPUT",
                       help="raster files, folders of band files (a Landsat or Sentinel-2 product) or Landsat MTL files")
     mask.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for the outputs (created if missing)")
-    add_reading_options(mask)
-    mask.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto", help="where the model runs (default: auto)")
-    mask.add_argument("--threshold", type=fraction, metavar="T",
-                      help="cloud probability threshold between 0 and 1 (default: the model's)")
+    add_mask_options(mask)
     mask.add_argument("--overwrite", action="store_true", help="replace outputs that already exist")
-    mask.add_argument("--no-probability", action="store_true", help="do not write the cloud probability raster")
-    mask.add_argument("--no-coarse-grid", action="store_true", help="do not write the coarse grid raster")
-    mask.add_argument("--no-polygons", action="store_true", help="do not write cloud polygons")
-    mask.add_argument("--min-area", type=non_negative, default=0.0, metavar="A",
-                      help="drop cloud polygons smaller than A map units squared")
-    mask.add_argument("--buffer", type=non_negative, default=0.0, metavar="D",
-                      help="grow cloud polygons by D map units")
-    mask.add_argument("--cog", action="store_true", help="write the mask as a Cloud Optimized GeoTIFF")
     mask.set_defaults(command=run_mask)
+    add_batch_command(commands)
 
     bands = commands.add_parser("bands", help="show which raster band feeds which model input, and the scaling")
     bands.add_argument("input", metavar="INPUT", help="raster file, folder of band files or Landsat MTL file")
@@ -81,6 +84,50 @@ def build_parser():
     device.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     device.set_defaults(command=run_device)
     return parser
+
+
+def add_mask_options(parser):
+    """What ``mask`` and ``batch`` share: how to read the inputs and which products to write."""
+    add_reading_options(parser)
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                        help="where the model runs (default: auto)")
+    parser.add_argument("--threshold", type=fraction, metavar="T",
+                        help="cloud probability threshold between 0 and 1 (default: the model's)")
+    parser.add_argument("--no-probability", action="store_true", help="do not write the cloud probability raster")
+    parser.add_argument("--no-coarse-grid", action="store_true", help="do not write the coarse grid raster")
+    parser.add_argument("--no-polygons", action="store_true", help="do not write cloud polygons")
+    parser.add_argument("--min-area", type=non_negative, default=0.0, metavar="A",
+                        help="drop cloud polygons smaller than A map units squared")
+    parser.add_argument("--buffer", type=non_negative, default=0.0, metavar="D",
+                        help="grow cloud polygons by D map units")
+    parser.add_argument("--cog", action="store_true", help="write the mask as a Cloud Optimized GeoTIFF")
+
+
+def add_batch_command(commands):
+    batch = commands.add_parser(
+        "batch", help="mask many scenes in parallel on Dask (this machine or a cluster), resumable",
+        description="Mask every input into one folder as 'mask' does, scenes side by side on a Dask cluster: by "
+                    "default worker processes on this machine. Writes batch_summary.csv and batch_footprints.gpkg "
+                    "(a row per scene: status, cloud cover, seconds, model, error). Scenes done by an earlier run "
+                    "with the same model and options are skipped; a failed scene is recorded and the rest go on. "
+                    "Needs the 'batch' extra: pip install 'cloud-mask[batch]'.")
+    batch.add_argument("inputs", nargs="*", metavar="INPUT",
+                       help="raster files, folders of band files or Landsat MTL files, or glob patterns of them "
+                            "(quoted, e.g. 'archive/*/*_MTL.txt')")
+    batch.add_argument("--from-list", action="append", default=[], metavar="FILE",
+                       help="a text file with one input or pattern per line ('#' starts a comment); may be repeated")
+    batch.add_argument("--output-dir", "-o", required=True, metavar="DIR",
+                       help="folder for every scene's outputs and the summary; on a cluster, a path all workers share")
+    add_mask_options(batch)
+    batch.add_argument("--force", action="store_true", help="mask scenes again even when done by an earlier run")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    batch.add_argument("--workers", type=positive_int, metavar="N",
+                       help="worker processes of the local cluster (default: one per core)")
+    batch.add_argument("--threads-per-scene", type=positive_int, metavar="N",
+                       help="CPU threads each scene's models use (default: the cores split between the workers)")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    batch.set_defaults(command=run_batch)
 
 
 def add_reading_options(parser):
@@ -117,6 +164,13 @@ def fraction(text):
     value = float(text)
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
     return value
 
 
@@ -174,22 +228,31 @@ def run_mask(args):
 
 def plan_outputs(args):
     """(input, OutputPaths) for every input, refusing before anything runs when two inputs
-    would write the same file (``a/scene.tif`` and ``b/scene.tif`` into one folder)."""
-    from .core.api import default_outputs
-    from .core.errors import OutputError
+    would write the same file."""
+    from .batch.scenes import plan_outputs as plan
 
-    jobs, writer_of = [], {}
-    for index, input_path in enumerate(args.inputs):
-        outputs = default_outputs(input_path, args.output_dir, probability=not args.no_probability,
-                                  coarse_grid=not args.no_coarse_grid, polygons=not args.no_polygons)
-        for path in outputs.all():
-            first = writer_of.setdefault(os.path.abspath(path), index)
-            if first != index:
-                raise OutputError(
-                    f"inputs '{args.inputs[first]}' and '{input_path}' would both write '{path}'; "
-                    f"mask them into different --output-dir folders")
-        jobs.append((input_path, outputs))
-    return jobs
+    return list(zip(args.inputs, plan(args.inputs, args.output_dir, **products(args))))
+
+
+def products(args):
+    return {"probability": not args.no_probability, "coarse_grid": not args.no_coarse_grid,
+            "polygons": not args.no_polygons}
+
+
+def run_batch(args):
+    from .batch.run import run_batch as run
+
+    result = run(args.inputs, args.output_dir, mask_options(args), list_files=args.from_list,
+                 products=products(args), force=args.force, scheduler=args.scheduler, workers=args.workers,
+                 threads_per_scene=args.threads_per_scene, progress=not args.no_progress)
+    counts = {status: result.count(status) for status in ("done", "skipped", "failed", "not run")}
+    print(f"{len(result.rows)} scene(s): " + ", ".join(f"{n} {status}" for status, n in counts.items() if n))
+    print(f"summary:    {result.summary}")
+    print(f"footprints: {result.footprints}")
+    for row in result.rows:
+        if row["status"] == "failed":
+            print(f"error: {row['input']}: {row['error']}", file=sys.stderr)
+    return EXIT_ERROR if counts["failed"] else 0
 
 
 def print_summary(input_path, result):

@@ -2,20 +2,25 @@
 the desktop GUI is available, the dock widget and layer actions from ``gui``."""
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
 
+from .i18n import LOG_TAG, install_translator, remove_translator, tr
+from .packages import use_package_folder
 from .processing.provider import CloudMaskProvider
-
-LOG_TAG = "Cloud Mask"
 
 
 class CloudMaskPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
+        self.translator = None
         self._gui = None
 
     def initProcessing(self):  # noqa: N802 - called by QGIS (qgis_process calls only this)
         if self.provider is not None:
             return
+        # onnxruntime may have been installed by the panel into the profile's folder.
+        use_package_folder()
+        # Before the provider: its algorithm names its parameters when it is created.
+        self.translator = install_translator()
         self.provider = CloudMaskProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)
 
@@ -27,8 +32,8 @@ class CloudMaskPlugin:
             # The algorithm works without the dock widget; say why it is missing instead
             # of refusing to load.
             QgsMessageLog.logMessage(
-                f"the Cloud Mask panel is not available ({exc}); use Processing > Toolbox > Cloud Mask",
-                LOG_TAG, Qgis.Warning)
+                tr("the Cloud Mask panel is not available ({error}); use Processing > Toolbox > Cloud Mask")
+                .format(error=exc), LOG_TAG, Qgis.Warning)
             return
         self._gui = install(self.iface)
 
@@ -39,3 +44,5 @@ class CloudMaskPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        remove_translator(self.translator)
+        self.translator = None

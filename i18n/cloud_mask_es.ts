@@ -4,9 +4,19 @@
   <context>
     <name>CloudMask</name>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source> (+{count} optional)</source>
+      <translation> (+{count} opcionales)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>'{layer}' comes from the '{provider}' data provider (a web service or database), which Cloud Mask cannot read directly; {hint}</source>
       <translation>'{layer}' procede del proveedor de datos '{provider}' (un servicio web o una base de datos), que Cloud Mask no puede leer directamente; {hint}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/layers.py" />
+      <source>'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster) or choose another layer.</source>
+      <translation>'{layer}' tiene {count} banda(s); el modelo necesita al menos {needed}: {names}. Apile las bandas en un ráster (Ráster &gt; Miscelánea &gt; Construir ráster virtual) o elija otra capa.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
@@ -29,6 +39,41 @@
       <translation>'{layer}': {percent:.1f} % de nubosidad (modelo {model} {version}).</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has integer bands and no scale: reflectance × 10000 was assumed; set the scaling if that is wrong.</source>
+      <translation>'{raster}' tiene bandas enteras y ninguna escala: se asumió reflectancia × 10000; defina la escala si no es correcto.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has {band_count} band(s); the model needs {needed} and does not find {missing}.</source>
+      <translation>'{raster}' tiene {band_count} banda(s); el modelo necesita {needed} y no encuentra {missing}.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has {band_count} bands without band ids; the {sensor} preset has {preset_count}.</source>
+      <translation>'{raster}' tiene {band_count} bandas sin identificadores; el preajuste {sensor} tiene {preset_count}.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}': Level-1 band files without their MTL file, so the sun elevation is unknown; put the *_MTL.txt file beside the bands or set the scaling.</source>
+      <translation>'{raster}': archivos de banda de Nivel 1 sin su archivo MTL, por lo que la elevación solar es desconocida; ponga el archivo *_MTL.txt junto a las bandas o defina la escala.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>&lt;b&gt;Cloud mask&lt;/b&gt;: 0 clear, 1 cloud, 255 no data. &lt;b&gt;Cloud probability&lt;/b&gt;: percent 0-100. &lt;b&gt;Coarse grid&lt;/b&gt;: the coarse class of every cell. &lt;b&gt;Cloud polygons&lt;/b&gt;: a GeoPackage, after &lt;b&gt;Buffer&lt;/b&gt; and &lt;b&gt;Minimum polygon area&lt;/b&gt; (map units). &lt;b&gt;Masked image&lt;/b&gt;: the input with cloud pixels (and the buffer around them) set to no data, for mosaics and classifications. &lt;b&gt;Report&lt;/b&gt;: a JSON file with cloud cover, cell counts, timings and the model.</source>
+      <translation>&lt;b&gt;Máscara de nubes&lt;/b&gt;: 0 despejado, 1 nube, 255 sin datos. &lt;b&gt;Probabilidad de nube&lt;/b&gt;: porcentaje 0-100. &lt;b&gt;Rejilla gruesa&lt;/b&gt;: la clase gruesa de cada celda. &lt;b&gt;Polígonos de nubes&lt;/b&gt;: un GeoPackage, tras el &lt;b&gt;Búfer&lt;/b&gt; y el &lt;b&gt;Área mínima de polígono&lt;/b&gt; (unidades del mapa). &lt;b&gt;Imagen enmascarada&lt;/b&gt;: la entrada con los píxeles de nube (y el búfer a su alrededor) como sin datos, para mosaicos y clasificaciones. &lt;b&gt;Informe&lt;/b&gt;: un archivo JSON con la cobertura de nubes, recuentos de celdas, tiempos y el modelo.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>&lt;b&gt;Input&lt;/b&gt; must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual Raster ('Place each input file into a separate band') are named from their file names. Bands are matched to the model's inputs from the band descriptions, or from &lt;b&gt;Sensor&lt;/b&gt;, or from &lt;b&gt;Bands&lt;/b&gt;: a comma list with one name per raster band, e.g. 'blue,green,red,nir' ('-' skips a band). &lt;b&gt;Scale&lt;/b&gt; and &lt;b&gt;Offset&lt;/b&gt; turn DN into reflectance (reflectance = DN x scale + offset) when the file does not say.</source>
+      <translation>&lt;b&gt;Entrada&lt;/b&gt; debe ser un archivo ráster en disco (GeoTIFF, VRT, JP2...); desde scripts y qgis_process también puede ser una carpeta de archivos de banda (un producto Landsat o Sentinel-2, recortes al estilo B02.tif) o un archivo MTL de Landsat. Los archivos de banda apilados con Construir ráster virtual ('Colocar cada archivo de entrada en una banda separada') se nombran por sus nombres de archivo. Las bandas se asignan a las entradas del modelo por las descripciones de banda, por el &lt;b&gt;Sensor&lt;/b&gt; o por &lt;b&gt;Bandas&lt;/b&gt;: una lista separada por comas con un nombre por banda del ráster, p. ej. 'blue,green,red,nir' ('-' omite una banda). &lt;b&gt;Escala&lt;/b&gt; y &lt;b&gt;Desplazamiento&lt;/b&gt; convierten ND en reflectancia (reflectancia = ND x escala + desplazamiento) cuando el archivo no lo indica.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>A copy of the image with cloud pixels (and the polygon buffer) set to no data: all bands, same type and grid, for mosaics and classifications.</source>
+      <translation>Una copia de la imagen con los píxeles de nube (y el búfer de los polígonos) como sin datos: todas las bandas, mismo tipo y rejilla, para mosaicos y clasificaciones.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>A folder</source>
       <translation>Una carpeta</translation>
@@ -49,14 +94,19 @@
       <translation>Se escribe siempre: 0 despejado, 1 nube, 255 sin datos.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>An NVIDIA GPU was found: {package} runs on it (and on the CPU).</source>
+      <translation>Se encontró una GPU NVIDIA: {package} se ejecuta en ella (y en la CPU).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>Automatic</source>
       <translation>Automático</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Band names from: {source}.</source>
-      <translation>Nombres de banda tomados de: {source}.</translation>
+      <source>Band</source>
+      <translation>Banda</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -64,17 +114,17 @@
       <translation>Bandas</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Bands of '{layer}'</source>
-      <translation>Bandas de '{layer}'</translation>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Bands (one name per raster band, e.g. blue,green,red,nir)</source>
+      <translation>Bandas (un nombre por banda del ráster, p. ej. blue,green,red,nir)</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Cancel</source>
       <translation>Cancelar</translation>
     </message>
@@ -95,8 +145,8 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/jobs.py" />
-      <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
-      <translation>No se puede enmascarar '{layer}': {reason}. En QGIS, indique qué banda del ráster alimenta cada entrada del modelo en el panel Cloud Mask (Bandas).</translation>
+      <source>Cannot mask '{layer}': {reason} Choose its bands under Bands in the Cloud Mask panel.</source>
+      <translation>No se puede enmascarar '{layer}': {reason} Elija sus bandas en Bandas, en el panel Cloud Mask.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -109,7 +159,12 @@
       <translation>Elija la carpeta donde guardar los resultados, o guárdelos como archivos temporales.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Choose the raster band of each model input above, or the sensor.</source>
+      <translation>Elija arriba la banda del ráster de cada entrada del modelo, o el sensor.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Clear finished</source>
       <translation>Limpiar terminadas</translation>
     </message>
@@ -126,8 +181,19 @@
       <translation>Panel Cloud Mask</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud cover (%)</source>
+      <translation>Cobertura de nubes (%)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud cover: {percent:.2f}%</source>
+      <translation>Cobertura de nubes: {percent:.2f}%</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Cloud mask</source>
       <translation>Máscara de nubes</translation>
     </message>
@@ -137,18 +203,25 @@
       <translation>Máscara de nubes de '{layer}' hecha por el complemento Cloud Mask {plugin} con el modelo {model} versión {version} (umbral {threshold}, {device}). Nubosidad: {percent:.2f} % de los píxeles válidos.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud masking</source>
+      <translation>Enmascarado de nubes</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Cloud polygons</source>
       <translation>Polígonos de nubes</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Cloud probability</source>
       <translation>Probabilidad de nube</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Cloud probability (%)</source>
       <translation>Probabilidad de nube (%)</translation>
     </message>
@@ -158,8 +231,14 @@
       <translation>Probabilidad de nube a partir de la cual un píxel cuenta como nube. Más baja encuentra más nubes finas; más alta, menos nubes falsas.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud probability threshold (empty: the model's)</source>
+      <translation>Umbral de probabilidad de nube (vacío: el del modelo)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Coarse grid</source>
       <translation>Cuadrícula gruesa</translation>
     </message>
@@ -190,8 +269,24 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Device</source>
       <translation>Dispositivo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Download and install {package} ({size}) from the Python Package Index into {folder}?</source>
+      <translation>¿Descargar e instalar {package} ({size}) del Python Package Index en {folder}?</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Downloads {package} from the Python Package Index into the QGIS profile (QGIS's own Python is not changed).</source>
+      <translation>Descarga {package} del Python Package Index en el perfil de QGIS (el Python propio de QGIS no se modifica).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Edit bands…</source>
+      <translation>Editar bandas…</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -204,9 +299,24 @@
       <translation>Olvidar lo elegido aquí para esta capa y usar lo que se detecte.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>GPU (CUDA)</source>
       <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Incorrect parameter value for {parameter}</source>
+      <translation>Valor incorrecto para el parámetro {parameter}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Input</source>
+      <translation>Entrada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Input raster</source>
+      <translation>Ráster de entrada</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
@@ -228,13 +338,51 @@ Dispositivo: {device}</translation>
       <translation>Entradas: {bands}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Install {package}</source>
+      <translation>Instalar {package}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package}</source>
+      <translation>Instalando {package}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package} failed; the log panel (Cloud Mask tab) says why. The README gives a command for each platform.</source>
+      <translation>La instalación de {package} falló; el panel de registro (pestaña Cloud Mask) dice por qué. El README da un comando para cada plataforma.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package} into {folder}</source>
+      <translation>Instalando {package} en {folder}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package}…</source>
+      <translation>Instalando {package}…</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>JSON files (*.json)</source>
+      <translation>Archivos JSON (*.json)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>License: {license}</source>
       <translation>Licencia: {license}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>MTL file</source>
+      <translation>archivo MTL</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/__init__.py" />
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Mask clouds</source>
       <translation>Enmascarar nubes</translation>
     </message>
@@ -254,9 +402,20 @@ Dispositivo: {device}</translation>
       <translation>Enmascarar las nubes de la capa ráster seleccionada con la configuración del panel Cloud Mask</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Mask the ticked layers, one after the other, in the background.</source>
       <translation>Enmascarar las capas marcadas, una tras otra, en segundo plano.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
+      <source>Masked image</source>
+      <translation>Imagen enmascarada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Masked image (clouds set to no data)</source>
+      <translation>Imagen enmascarada (nubes como sin datos)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
@@ -264,9 +423,24 @@ Dispositivo: {device}</translation>
       <translation>Falló el enmascarado de '{layer}': {error}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Masks the clouds of a multispectral raster file with the model bundle's coarse/fine CNN cascade: a coarse model sorts the scene into cloudless, overcast and partly cloudy cells, and only partly cloudy cells go to the fine model at full resolution.</source>
+      <translation>Enmascara las nubes de un archivo ráster multiespectral con la cascada de CNN gruesa/fina del paquete de modelo: un modelo grueso clasifica la escena en celdas despejadas, cubiertas y parcialmente nubladas, y solo las parcialmente nubladas pasan al modelo fino a resolución completa.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Minimum polygon area (map units squared)</source>
+      <translation>Área mínima de polígono (unidades del mapa al cuadrado)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Model</source>
       <translation>Modelo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Model bundle folder (empty: the bundled model)</source>
+      <translation>Carpeta del paquete de modelo (vacío: el modelo incluido)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -279,9 +453,14 @@ Dispositivo: {device}</translation>
       <translation>Predeterminado del modelo ({threshold:g})</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Model input</source>
-      <translation>Entrada del modelo</translation>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Name the raster's bands in Bands (e.g. blue,green,red,nir) or choose a Sensor.</source>
+      <translation>Nombre las bandas del ráster en Bandas (p. ej. blue,green,red,nir) o elija un Sensor.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>No GPU that the models can use was found; install onnxruntime-gpu matching your CUDA, or choose Automatic or CPU.</source>
+      <translation>No se encontró ninguna GPU que los modelos puedan usar; instale el onnxruntime-gpu que corresponda a su CUDA o elija Automático o CPU.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
@@ -289,9 +468,19 @@ Dispositivo: {device}</translation>
       <translation>No hay ninguna capa seleccionada; seleccione una capa ráster en el panel Capas.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Offset</source>
+      <translation>Desplazamiento</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Open the log panel (Cloud Mask tab)</source>
       <translation>Abrir el panel de mensajes de registro (pestaña Cloud Mask)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Polygon buffer (map units)</source>
+      <translation>Búfer de los polígonos (unidades del mapa)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/results.py" />
@@ -302,11 +491,6 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
       <source>Queued '{layer}': {input} -&gt; {folder}</source>
       <translation>'{layer}' en cola: {input} -&gt; {folder}</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Raster band</source>
-      <translation>Banda del ráster</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -334,6 +518,11 @@ Dispositivo: {device}</translation>
       <translation>Reemplazar archivos existentes</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Report</source>
+      <translation>Informe</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
       <source>Report of '{layer}': {path}</source>
       <translation>Informe de '{layer}': {path}</translation>
@@ -344,14 +533,34 @@ Dispositivo: {device}</translation>
       <translation>Resultados</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the CPU.</source>
+      <translation>Se ejecuta en la CPU.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the CPU: no GPU that onnxruntime can use was found.</source>
+      <translation>Se ejecuta en la CPU: no se encontró ninguna GPU que onnxruntime pueda usar.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the GPU (CUDA).</source>
+      <translation>Se ejecuta en la GPU (CUDA).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the GPU (CUDA, through torch).</source>
+      <translation>Se ejecuta en la GPU (CUDA, mediante torch).</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Save to</source>
       <translation>Guardar en</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Scaling from: {source}.</source>
-      <translation>Escala tomada de: {source}.</translation>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Scale (reflectance = DN x scale + offset)</source>
+      <translation>Escala (reflectancia = ND x escala + desplazamiento)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -360,6 +569,7 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Sensor</source>
       <translation>Sensor</translation>
     </message>
@@ -369,7 +579,12 @@ Dispositivo: {device}</translation>
       <translation>Fijar la escala manualmente</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Show which raster band feeds each model input, the sensor and the scaling.</source>
+      <translation>Mostrar qué banda del ráster alimenta cada entrada del modelo, el sensor y la escala.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Stop this run; it leaves no files behind.</source>
       <translation>Detener esta ejecución; no deja ningún archivo.</translation>
     </message>
@@ -384,6 +599,16 @@ Dispositivo: {device}</translation>
       <translation>Los archivos temporales se borran al cerrar QGIS; guarde las capas (Exportar &gt; Guardar como…) para conservarlas.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>The Python package onnxruntime is not installed in QGIS; install it from the Cloud Mask panel.</source>
+      <translation>El paquete de Python onnxruntime no está instalado en QGIS; instálelo desde el panel Cloud Mask.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>The band list names {listed} bands but '{raster}' has only {band_count}.</source>
+      <translation>La lista de bandas nombra {listed} bandas, pero '{raster}' solo tiene {band_count}.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>The coarse model's verdict per cell: cloudless, overcast, partly cloudy (sent to the fine model) or no data.</source>
       <translation>El veredicto del modelo grueso por celda: sin nubes, cubierta, parcialmente nublada (enviada al modelo fino) o sin datos.</translation>
@@ -392,6 +617,16 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>The file of '{layer}' is missing ({path}); fix the layer's source or remove the layer.</source>
       <translation>No se encuentra el archivo de '{layer}' ({path}); corrija la fuente de la capa o quite la capa.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>The model needs the Python package onnxruntime; the Cloud Mask panel offers to install it.</source>
+      <translation>El modelo necesita el paquete de Python onnxruntime; el panel Cloud Mask ofrece instalarlo.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>The models run on onnxruntime, which is not installed in QGIS yet.</source>
+      <translation>Los modelos se ejecutan con onnxruntime, que aún no está instalado en QGIS.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/jobs.py" />
@@ -409,9 +644,19 @@ Dispositivo: {device}</translation>
       <translation>El sensor del que procede el ráster: los identificadores de banda (B02, SR_B4…) y la escala se leen entonces con la tabla de ese sensor.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
+      <source>The style file {path} is missing; reinstall the plugin.</source>
+      <translation>Falta el archivo de estilo {path}; reinstale el complemento.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>The style {path} could not be applied to '{layer}': {message}</source>
       <translation>No se pudo aplicar el estilo {path} a '{layer}': {message}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>The {band_count} band(s) of '{raster}' have no names the model knows; it needs {needed}.</source>
+      <translation>Las {band_count} banda(s) de '{raster}' no tienen nombres que el modelo conozca; necesita {needed}.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -439,22 +684,42 @@ Dispositivo: {device}</translation>
       <translation>No utilizable: {folder}</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>about 20 MB</source>
+      <translation>unos 20 MB</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>about 200 MB</source>
+      <translation>unos 200 MB</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>band files</source>
+      <translation>archivos de banda</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>band names</source>
+      <translation>nombres de las bandas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
       <source>classifying the coarse grid</source>
       <translation>clasificando la cuadrícula gruesa</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>clear</source>
       <translation>despejado</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>cloud</source>
       <translation>nube</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>cloudless</source>
       <translation>sin nubes</translation>
     </message>
@@ -464,9 +729,9 @@ Dispositivo: {device}</translation>
       <translation>predeterminado</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>done</source>
-      <translation>terminado</translation>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>detected bands</source>
+      <translation>bandas detectadas</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
@@ -474,12 +739,22 @@ Dispositivo: {device}</translation>
       <translation>expórtela antes a un GeoTIFF (clic derecho en la capa &gt; Exportar &gt; Guardar como…) y enmascare ese archivo.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>fine model on partly cloudy cells</source>
-      <translation>modelo fino en las celdas parcialmente nubladas</translation>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>fine model and writing the mask</source>
+      <translation>modelo fino y escritura de la máscara</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>guessed</source>
+      <translation>estimada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>layer '{layer}' is not a raster file on disk (provider '{provider}'); export it to GeoTIFF first (right-click the layer &gt; Export &gt; Save As...) and mask that file</source>
+      <translation>la capa '{layer}' no es un archivo ráster en disco (proveedor '{provider}'); expórtela primero a GeoTIFF (clic derecho en la capa &gt; Exportar &gt; Guardar como...) y enmascare ese archivo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>no data</source>
       <translation>sin datos</translation>
     </message>
@@ -489,17 +764,22 @@ Dispositivo: {device}</translation>
       <translation>desplazamiento</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>overcast</source>
       <translation>cubierta</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>partly cloudy</source>
       <translation>parcialmente nublada</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>product name</source>
+      <translation>nombre del producto</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
       <source>reading the scene</source>
       <translation>leyendo la escena</translation>
     </message>
@@ -514,24 +794,59 @@ Dispositivo: {device}</translation>
       <translation>escala</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>sensor preset</source>
+      <translation>preajuste del sensor</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>starting</source>
       <translation>iniciando</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
+      <location filename="../cloud_mask_plugin/plugin.py" />
+      <source>the Cloud Mask panel is not available ({error}); use Processing &gt; Toolbox &gt; Cloud Mask</source>
+      <translation>el panel Cloud Mask no está disponible ({error}); use Procesos &gt; Caja de herramientas &gt; Cloud Mask</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>the raster's</source>
+      <translation>la del ráster</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
       <source>tracing cloud polygons</source>
       <translation>trazando los polígonos de nubes</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>unexpected error in the Cloud Mask engine ({error}); please report it with the log of this run</source>
+      <translation>error inesperado en el motor de Cloud Mask ({error}); por favor, repórtelo con el registro de esta ejecución</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>waiting for the previous run</source>
       <translation>esperando a la ejecución anterior</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>writing the mask</source>
-      <translation>escribiendo la máscara</translation>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>writing the masked image</source>
+      <translation>escribiendo la imagen enmascarada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>your band list</source>
+      <translation>su lista de bandas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>yours</source>
+      <translation>la suya</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/styles.py" />
+      <source>{input} - {product}</source>
+      <translation>{input} - {product}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/results.py" />
@@ -539,19 +854,9 @@ Dispositivo: {device}</translation>
       <translation>Nubes de {layer}</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>{layer}: {stage}</source>
       <translation>{layer}: {stage}</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>{name} ({wavelength:g} nm)</source>
-      <translation>{name} ({wavelength:g} nm)</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>{name} ({wavelength:g} nm, optional)</source>
-      <translation>{name} ({wavelength:g} nm, opcional)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -560,8 +865,82 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{name}: {wavelength:g} nm, needed</source>
+      <translation>{name}: {wavelength:g} nm, necesaria</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{name}: {wavelength:g} nm, optional (used when the raster has it)</source>
+      <translation>{name}: {wavelength:g} nm, opcional (se usa cuando el ráster la tiene)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}</source>
+      <translation>{naming}, {mapped} de {inputs} entradas asignadas, escala: {scaling}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>{package} is installed; the panel is ready.</source>
+      <translation>{package} está instalado; el panel está listo.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>{package} runs the models on the CPU.</source>
+      <translation>{package} ejecuta los modelos en la CPU.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>{parameter}: '{path}' must end in {extensions}; the engine writes only that format</source>
+      <translation>{parameter}: '{path}' debe terminar en {extensions}; el motor solo escribe ese formato</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>— not set —</source>
       <translation>— sin asignar —</translation>
+    </message>
+    <message>
+      <source>Band names from: {source}.</source>
+      <translation type="vanished">Nombres de banda tomados de: {source}.</translation>
+    </message>
+    <message>
+      <source>Bands of '{layer}'</source>
+      <translation type="vanished">Bandas de '{layer}'</translation>
+    </message>
+    <message>
+      <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
+      <translation type="vanished">No se puede enmascarar '{layer}': {reason}. En QGIS, indique qué banda del ráster alimenta cada entrada del modelo en el panel Cloud Mask (Bandas).</translation>
+    </message>
+    <message>
+      <source>Model input</source>
+      <translation type="vanished">Entrada del modelo</translation>
+    </message>
+    <message>
+      <source>Raster band</source>
+      <translation type="vanished">Banda del ráster</translation>
+    </message>
+    <message>
+      <source>Scaling from: {source}.</source>
+      <translation type="vanished">Escala tomada de: {source}.</translation>
+    </message>
+    <message>
+      <source>done</source>
+      <translation type="vanished">terminado</translation>
+    </message>
+    <message>
+      <source>fine model on partly cloudy cells</source>
+      <translation type="vanished">modelo fino en las celdas parcialmente nubladas</translation>
+    </message>
+    <message>
+      <source>writing the mask</source>
+      <translation type="vanished">escribiendo la máscara</translation>
+    </message>
+    <message>
+      <source>{name} ({wavelength:g} nm)</source>
+      <translation type="vanished">{name} ({wavelength:g} nm)</translation>
+    </message>
+    <message>
+      <source>{name} ({wavelength:g} nm, optional)</source>
+      <translation type="vanished">{name} ({wavelength:g} nm, opcional)</translation>
     </message>
   </context>
 </TS>

@@ -4,9 +4,19 @@
   <context>
     <name>CloudMask</name>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source> (+{count} optional)</source>
+      <translation> (+{count} opcionais)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>'{layer}' comes from the '{provider}' data provider (a web service or database), which Cloud Mask cannot read directly; {hint}</source>
       <translation>'{layer}' vem do provedor de dados '{provider}' (um serviço web ou banco de dados), que o Cloud Mask não consegue ler diretamente; {hint}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/layers.py" />
+      <source>'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster) or choose another layer.</source>
+      <translation>'{layer}' tem {count} banda(s); o modelo precisa de pelo menos {needed}: {names}. Empilhe as bandas em um raster (Raster &gt; Miscelânea &gt; Construir raster virtual) ou escolha outra camada.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
@@ -29,6 +39,41 @@
       <translation>'{layer}': {percent:.1f} % de cobertura de nuvens (modelo {model} {version}).</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has integer bands and no scale: reflectance × 10000 was assumed; set the scaling if that is wrong.</source>
+      <translation>'{raster}' tem bandas inteiras e nenhuma escala: foi assumida reflectância × 10000; defina a escala se isso estiver errado.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has {band_count} band(s); the model needs {needed} and does not find {missing}.</source>
+      <translation>'{raster}' tem {band_count} banda(s); o modelo precisa de {needed} e não encontra {missing}.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has {band_count} bands without band ids; the {sensor} preset has {preset_count}.</source>
+      <translation>'{raster}' tem {band_count} bandas sem identificadores; a predefinição {sensor} tem {preset_count}.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}': Level-1 band files without their MTL file, so the sun elevation is unknown; put the *_MTL.txt file beside the bands or set the scaling.</source>
+      <translation>'{raster}': arquivos de banda de Nível 1 sem o arquivo MTL, então a elevação solar é desconhecida; coloque o arquivo *_MTL.txt junto das bandas ou defina a escala.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>&lt;b&gt;Cloud mask&lt;/b&gt;: 0 clear, 1 cloud, 255 no data. &lt;b&gt;Cloud probability&lt;/b&gt;: percent 0-100. &lt;b&gt;Coarse grid&lt;/b&gt;: the coarse class of every cell. &lt;b&gt;Cloud polygons&lt;/b&gt;: a GeoPackage, after &lt;b&gt;Buffer&lt;/b&gt; and &lt;b&gt;Minimum polygon area&lt;/b&gt; (map units). &lt;b&gt;Masked image&lt;/b&gt;: the input with cloud pixels (and the buffer around them) set to no data, for mosaics and classifications. &lt;b&gt;Report&lt;/b&gt;: a JSON file with cloud cover, cell counts, timings and the model.</source>
+      <translation>&lt;b&gt;Máscara de nuvens&lt;/b&gt;: 0 limpo, 1 nuvem, 255 sem dados. &lt;b&gt;Probabilidade de nuvem&lt;/b&gt;: porcentagem 0-100. &lt;b&gt;Grade grossa&lt;/b&gt;: a classe grossa de cada célula. &lt;b&gt;Polígonos de nuvem&lt;/b&gt;: um GeoPackage, após o &lt;b&gt;Buffer&lt;/b&gt; e a &lt;b&gt;Área mínima do polígono&lt;/b&gt; (unidades do mapa). &lt;b&gt;Imagem mascarada&lt;/b&gt;: a entrada com os pixels de nuvem (e o buffer ao redor) como sem dados, para mosaicos e classificações. &lt;b&gt;Relatório&lt;/b&gt;: um arquivo JSON com a cobertura de nuvens, contagens de células, tempos e o modelo.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>&lt;b&gt;Input&lt;/b&gt; must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual Raster ('Place each input file into a separate band') are named from their file names. Bands are matched to the model's inputs from the band descriptions, or from &lt;b&gt;Sensor&lt;/b&gt;, or from &lt;b&gt;Bands&lt;/b&gt;: a comma list with one name per raster band, e.g. 'blue,green,red,nir' ('-' skips a band). &lt;b&gt;Scale&lt;/b&gt; and &lt;b&gt;Offset&lt;/b&gt; turn DN into reflectance (reflectance = DN x scale + offset) when the file does not say.</source>
+      <translation>&lt;b&gt;Entrada&lt;/b&gt; deve ser um arquivo raster em disco (GeoTIFF, VRT, JP2...); em scripts e no qgis_process também pode ser uma pasta de arquivos de banda (um produto Landsat ou Sentinel-2, recortes no estilo B02.tif) ou um arquivo MTL do Landsat. Arquivos de banda empilhados com Construir raster virtual ('Colocar cada arquivo de entrada em uma banda separada') são nomeados pelos nomes dos arquivos. As bandas são associadas às entradas do modelo pelas descrições das bandas, pelo &lt;b&gt;Sensor&lt;/b&gt; ou por &lt;b&gt;Bandas&lt;/b&gt;: uma lista separada por vírgulas com um nome por banda do raster, p. ex. 'blue,green,red,nir' ('-' pula uma banda). &lt;b&gt;Escala&lt;/b&gt; e &lt;b&gt;Deslocamento&lt;/b&gt; convertem ND em reflectância (reflectância = ND x escala + deslocamento) quando o arquivo não informa.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>A copy of the image with cloud pixels (and the polygon buffer) set to no data: all bands, same type and grid, for mosaics and classifications.</source>
+      <translation>Uma cópia da imagem com os pixels de nuvem (e o buffer dos polígonos) como sem dados: todas as bandas, mesmo tipo e grade, para mosaicos e classificações.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>A folder</source>
       <translation>Uma pasta</translation>
@@ -49,14 +94,19 @@
       <translation>Sempre gravada: 0 limpo, 1 nuvem, 255 sem dados.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>An NVIDIA GPU was found: {package} runs on it (and on the CPU).</source>
+      <translation>Uma GPU NVIDIA foi encontrada: o {package} roda nela (e na CPU).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>Automatic</source>
       <translation>Automático</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Band names from: {source}.</source>
-      <translation>Nomes das bandas obtidos de: {source}.</translation>
+      <source>Band</source>
+      <translation>Banda</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -64,17 +114,17 @@
       <translation>Bandas</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Bands of '{layer}'</source>
-      <translation>Bandas de '{layer}'</translation>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Bands (one name per raster band, e.g. blue,green,red,nir)</source>
+      <translation>Bandas (um nome por banda do raster, p. ex. blue,green,red,nir)</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Cancel</source>
       <translation>Cancelar</translation>
     </message>
@@ -95,8 +145,8 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/jobs.py" />
-      <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
-      <translation>Não é possível mascarar '{layer}': {reason}. No QGIS, defina qual banda do raster alimenta cada entrada do modelo no painel Cloud Mask (Bandas).</translation>
+      <source>Cannot mask '{layer}': {reason} Choose its bands under Bands in the Cloud Mask panel.</source>
+      <translation>Não é possível mascarar '{layer}': {reason} Escolha as bandas em Bandas, no painel Cloud Mask.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -109,7 +159,12 @@
       <translation>Escolha a pasta onde salvar os resultados, ou salve-os como arquivos temporários.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Choose the raster band of each model input above, or the sensor.</source>
+      <translation>Escolha acima a banda do raster de cada entrada do modelo, ou o sensor.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Clear finished</source>
       <translation>Limpar concluídas</translation>
     </message>
@@ -126,8 +181,19 @@
       <translation>Painel Cloud Mask</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud cover (%)</source>
+      <translation>Cobertura de nuvens (%)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud cover: {percent:.2f}%</source>
+      <translation>Cobertura de nuvens: {percent:.2f}%</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Cloud mask</source>
       <translation>Máscara de nuvens</translation>
     </message>
@@ -137,18 +203,25 @@
       <translation>Máscara de nuvens de '{layer}' feita pelo complemento Cloud Mask {plugin} com o modelo {model} versão {version} (limiar {threshold}, {device}). Cobertura de nuvens: {percent:.2f} % dos pixels válidos.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud masking</source>
+      <translation>Mascaramento de nuvens</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Cloud polygons</source>
       <translation>Polígonos de nuvens</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Cloud probability</source>
       <translation>Probabilidade de nuvem</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Cloud probability (%)</source>
       <translation>Probabilidade de nuvem (%)</translation>
     </message>
@@ -158,8 +231,14 @@
       <translation>Probabilidade de nuvem a partir da qual um pixel conta como nuvem. Mais baixa encontra mais nuvens finas; mais alta, menos nuvens falsas.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Cloud probability threshold (empty: the model's)</source>
+      <translation>Limiar de probabilidade de nuvem (vazio: o do modelo)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>Coarse grid</source>
       <translation>Grade grosseira</translation>
     </message>
@@ -190,8 +269,24 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Device</source>
       <translation>Dispositivo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Download and install {package} ({size}) from the Python Package Index into {folder}?</source>
+      <translation>Baixar e instalar o {package} ({size}) do Python Package Index em {folder}?</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Downloads {package} from the Python Package Index into the QGIS profile (QGIS's own Python is not changed).</source>
+      <translation>Baixa o {package} do Python Package Index para o perfil do QGIS (o Python do próprio QGIS não é alterado).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Edit bands…</source>
+      <translation>Editar bandas…</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -204,9 +299,24 @@
       <translation>Esquecer as escolhas feitas aqui para esta camada e usar o que for detectado.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>GPU (CUDA)</source>
       <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Incorrect parameter value for {parameter}</source>
+      <translation>Valor incorreto para o parâmetro {parameter}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Input</source>
+      <translation>Entrada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Input raster</source>
+      <translation>Raster de entrada</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
@@ -228,13 +338,51 @@ Dispositivo: {device}</translation>
       <translation>Entradas: {bands}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Install {package}</source>
+      <translation>Instalar {package}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package}</source>
+      <translation>Instalando {package}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package} failed; the log panel (Cloud Mask tab) says why. The README gives a command for each platform.</source>
+      <translation>A instalação do {package} falhou; o painel de log (aba Cloud Mask) diz por quê. O README traz um comando para cada plataforma.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package} into {folder}</source>
+      <translation>Instalando {package} em {folder}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>Installing {package}…</source>
+      <translation>Instalando {package}…</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>JSON files (*.json)</source>
+      <translation>Arquivos JSON (*.json)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>License: {license}</source>
       <translation>Licença: {license}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>MTL file</source>
+      <translation>arquivo MTL</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/__init__.py" />
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Mask clouds</source>
       <translation>Mascarar nuvens</translation>
     </message>
@@ -254,9 +402,20 @@ Dispositivo: {device}</translation>
       <translation>Mascarar as nuvens da camada raster selecionada com as configurações do painel Cloud Mask</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Mask the ticked layers, one after the other, in the background.</source>
       <translation>Mascarar as camadas marcadas, uma após a outra, em segundo plano.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
+      <source>Masked image</source>
+      <translation>Imagem mascarada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Masked image (clouds set to no data)</source>
+      <translation>Imagem mascarada (nuvens como sem dados)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
@@ -264,9 +423,24 @@ Dispositivo: {device}</translation>
       <translation>Falha ao mascarar '{layer}': {error}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Masks the clouds of a multispectral raster file with the model bundle's coarse/fine CNN cascade: a coarse model sorts the scene into cloudless, overcast and partly cloudy cells, and only partly cloudy cells go to the fine model at full resolution.</source>
+      <translation>Mascara as nuvens de um arquivo raster multiespectral com a cascata de CNNs grossa/fina do pacote de modelo: um modelo grosso separa a cena em células sem nuvens, encobertas e parcialmente nubladas, e só as parcialmente nubladas vão ao modelo fino em resolução total.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Minimum polygon area (map units squared)</source>
+      <translation>Área mínima do polígono (unidades do mapa ao quadrado)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Model</source>
       <translation>Modelo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Model bundle folder (empty: the bundled model)</source>
+      <translation>Pasta do pacote de modelo (vazio: o modelo incluído)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -279,9 +453,14 @@ Dispositivo: {device}</translation>
       <translation>Padrão do modelo ({threshold:g})</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Model input</source>
-      <translation>Entrada do modelo</translation>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Name the raster's bands in Bands (e.g. blue,green,red,nir) or choose a Sensor.</source>
+      <translation>Nomeie as bandas do raster em Bandas (p. ex. blue,green,red,nir) ou escolha um Sensor.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>No GPU that the models can use was found; install onnxruntime-gpu matching your CUDA, or choose Automatic or CPU.</source>
+      <translation>Nenhuma GPU utilizável pelos modelos foi encontrada; instale o onnxruntime-gpu compatível com o seu CUDA ou escolha Automático ou CPU.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
@@ -289,9 +468,19 @@ Dispositivo: {device}</translation>
       <translation>Nenhuma camada selecionada; selecione uma camada raster no painel Camadas.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Offset</source>
+      <translation>Deslocamento</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Open the log panel (Cloud Mask tab)</source>
       <translation>Abrir o painel de mensagens de log (aba Cloud Mask)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Polygon buffer (map units)</source>
+      <translation>Buffer dos polígonos (unidades do mapa)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/results.py" />
@@ -302,11 +491,6 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
       <source>Queued '{layer}': {input} -&gt; {folder}</source>
       <translation>'{layer}' na fila: {input} -&gt; {folder}</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Raster band</source>
-      <translation>Banda do raster</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -334,6 +518,11 @@ Dispositivo: {device}</translation>
       <translation>Substituir arquivos existentes</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Report</source>
+      <translation>Relatório</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
       <source>Report of '{layer}': {path}</source>
       <translation>Relatório de '{layer}': {path}</translation>
@@ -344,14 +533,34 @@ Dispositivo: {device}</translation>
       <translation>Resultados</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the CPU.</source>
+      <translation>Roda na CPU.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the CPU: no GPU that onnxruntime can use was found.</source>
+      <translation>Roda na CPU: nenhuma GPU utilizável pelo onnxruntime foi encontrada.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the GPU (CUDA).</source>
+      <translation>Roda na GPU (CUDA).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>Runs on the GPU (CUDA, through torch).</source>
+      <translation>Roda na GPU (CUDA, pelo torch).</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Save to</source>
       <translation>Salvar em</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>Scaling from: {source}.</source>
-      <translation>Escala obtida de: {source}.</translation>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Scale (reflectance = DN x scale + offset)</source>
+      <translation>Escala (reflectância = ND x escala + deslocamento)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -360,6 +569,7 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Sensor</source>
       <translation>Sensor</translation>
     </message>
@@ -369,7 +579,12 @@ Dispositivo: {device}</translation>
       <translation>Definir a escala manualmente</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>Show which raster band feeds each model input, the sensor and the scaling.</source>
+      <translation>Mostrar qual banda do raster alimenta cada entrada do modelo, o sensor e a escala.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Stop this run; it leaves no files behind.</source>
       <translation>Interromper esta execução; nenhum arquivo é deixado para trás.</translation>
     </message>
@@ -384,6 +599,16 @@ Dispositivo: {device}</translation>
       <translation>Os arquivos temporários são apagados quando o QGIS fecha; salve as camadas (Exportar &gt; Salvar Como…) para mantê-las.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>The Python package onnxruntime is not installed in QGIS; install it from the Cloud Mask panel.</source>
+      <translation>O pacote Python onnxruntime não está instalado no QGIS; instale-o pelo painel Cloud Mask.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>The band list names {listed} bands but '{raster}' has only {band_count}.</source>
+      <translation>A lista de bandas nomeia {listed} bandas, mas '{raster}' tem só {band_count}.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>The coarse model's verdict per cell: cloudless, overcast, partly cloudy (sent to the fine model) or no data.</source>
       <translation>O veredito do modelo grosseiro por célula: sem nuvens, encoberta, parcialmente nublada (enviada ao modelo fino) ou sem dados.</translation>
@@ -392,6 +617,16 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>The file of '{layer}' is missing ({path}); fix the layer's source or remove the layer.</source>
       <translation>O arquivo de '{layer}' não foi encontrado ({path}); corrija a fonte da camada ou remova a camada.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>The model needs the Python package onnxruntime; the Cloud Mask panel offers to install it.</source>
+      <translation>O modelo precisa do pacote Python onnxruntime; o painel Cloud Mask oferece instalá-lo.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>The models run on onnxruntime, which is not installed in QGIS yet.</source>
+      <translation>Os modelos rodam no onnxruntime, que ainda não está instalado no QGIS.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/jobs.py" />
@@ -409,9 +644,19 @@ Dispositivo: {device}</translation>
       <translation>O sensor de origem do raster: os identificadores das bandas (B02, SR_B4…) e a escala passam a ser lidos com a tabela desse sensor.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
+      <source>The style file {path} is missing; reinstall the plugin.</source>
+      <translation>O arquivo de estilo {path} está faltando; reinstale o complemento.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>The style {path} could not be applied to '{layer}': {message}</source>
       <translation>Não foi possível aplicar o estilo {path} a '{layer}': {message}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>The {band_count} band(s) of '{raster}' have no names the model knows; it needs {needed}.</source>
+      <translation>As {band_count} banda(s) de '{raster}' não têm nomes que o modelo conheça; ele precisa de {needed}.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -439,22 +684,42 @@ Dispositivo: {device}</translation>
       <translation>Inutilizável: {folder}</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>about 20 MB</source>
+      <translation>cerca de 20 MB</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>about 200 MB</source>
+      <translation>cerca de 200 MB</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>band files</source>
+      <translation>arquivos de banda</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>band names</source>
+      <translation>nomes das bandas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
       <source>classifying the coarse grid</source>
       <translation>classificando a grade grosseira</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>clear</source>
       <translation>limpo</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>cloud</source>
       <translation>nuvem</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>cloudless</source>
       <translation>sem nuvens</translation>
     </message>
@@ -464,9 +729,9 @@ Dispositivo: {device}</translation>
       <translation>padrão</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>done</source>
-      <translation>concluído</translation>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>detected bands</source>
+      <translation>bandas detectadas</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
@@ -474,12 +739,22 @@ Dispositivo: {device}</translation>
       <translation>exporte-a antes para um GeoTIFF (clique direito na camada &gt; Exportar &gt; Salvar Como…) e mascare esse arquivo.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>fine model on partly cloudy cells</source>
-      <translation>modelo fino nas células parcialmente nubladas</translation>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>fine model and writing the mask</source>
+      <translation>modelo fino e gravação da máscara</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>guessed</source>
+      <translation>estimada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>layer '{layer}' is not a raster file on disk (provider '{provider}'); export it to GeoTIFF first (right-click the layer &gt; Export &gt; Save As...) and mask that file</source>
+      <translation>a camada '{layer}' não é um arquivo raster em disco (provedor '{provider}'); exporte-a primeiro para GeoTIFF (clique direito na camada &gt; Exportar &gt; Salvar como...) e mascare esse arquivo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>no data</source>
       <translation>sem dados</translation>
     </message>
@@ -489,17 +764,22 @@ Dispositivo: {device}</translation>
       <translation>deslocamento</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>overcast</source>
       <translation>encoberta</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/results.py" />
+      <location filename="../cloud_mask_plugin/styles.py" />
       <source>partly cloudy</source>
       <translation>parcialmente nublada</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>product name</source>
+      <translation>nome do produto</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
       <source>reading the scene</source>
       <translation>lendo a cena</translation>
     </message>
@@ -514,24 +794,59 @@ Dispositivo: {device}</translation>
       <translation>escala</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>sensor preset</source>
+      <translation>predefinição do sensor</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>starting</source>
       <translation>iniciando</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
+      <location filename="../cloud_mask_plugin/plugin.py" />
+      <source>the Cloud Mask panel is not available ({error}); use Processing &gt; Toolbox &gt; Cloud Mask</source>
+      <translation>o painel Cloud Mask não está disponível ({error}); use Processamento &gt; Caixa de ferramentas &gt; Cloud Mask</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>the raster's</source>
+      <translation>a do raster</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
       <source>tracing cloud polygons</source>
       <translation>traçando os polígonos de nuvens</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>unexpected error in the Cloud Mask engine ({error}); please report it with the log of this run</source>
+      <translation>erro inesperado no motor do Cloud Mask ({error}); por favor, relate-o com o log desta execução</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>waiting for the previous run</source>
       <translation>aguardando a execução anterior</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>writing the mask</source>
-      <translation>gravando a máscara</translation>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>writing the masked image</source>
+      <translation>gravando a imagem mascarada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>your band list</source>
+      <translation>sua lista de bandas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>yours</source>
+      <translation>a sua</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/styles.py" />
+      <source>{input} - {product}</source>
+      <translation>{input} - {product}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/results.py" />
@@ -539,19 +854,9 @@ Dispositivo: {device}</translation>
       <translation>Nuvens de {layer}</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>{layer}: {stage}</source>
       <translation>{layer}: {stage}</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>{name} ({wavelength:g} nm)</source>
-      <translation>{name} ({wavelength:g} nm)</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>{name} ({wavelength:g} nm, optional)</source>
-      <translation>{name} ({wavelength:g} nm, opcional)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -560,8 +865,82 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{name}: {wavelength:g} nm, needed</source>
+      <translation>{name}: {wavelength:g} nm, necessária</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{name}: {wavelength:g} nm, optional (used when the raster has it)</source>
+      <translation>{name}: {wavelength:g} nm, opcional (usada quando o raster a tem)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}</source>
+      <translation>{naming}, {mapped} de {inputs} entradas associadas, escala: {scaling}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>{package} is installed; the panel is ready.</source>
+      <translation>{package} está instalado; o painel está pronto.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/installer.py" />
+      <source>{package} runs the models on the CPU.</source>
+      <translation>O {package} roda os modelos na CPU.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>{parameter}: '{path}' must end in {extensions}; the engine writes only that format</source>
+      <translation>{parameter}: '{path}' deve terminar em {extensions}; o motor grava apenas esse formato</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>— not set —</source>
       <translation>— não definida —</translation>
+    </message>
+    <message>
+      <source>Band names from: {source}.</source>
+      <translation type="vanished">Nomes das bandas obtidos de: {source}.</translation>
+    </message>
+    <message>
+      <source>Bands of '{layer}'</source>
+      <translation type="vanished">Bandas de '{layer}'</translation>
+    </message>
+    <message>
+      <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
+      <translation type="vanished">Não é possível mascarar '{layer}': {reason}. No QGIS, defina qual banda do raster alimenta cada entrada do modelo no painel Cloud Mask (Bandas).</translation>
+    </message>
+    <message>
+      <source>Model input</source>
+      <translation type="vanished">Entrada do modelo</translation>
+    </message>
+    <message>
+      <source>Raster band</source>
+      <translation type="vanished">Banda do raster</translation>
+    </message>
+    <message>
+      <source>Scaling from: {source}.</source>
+      <translation type="vanished">Escala obtida de: {source}.</translation>
+    </message>
+    <message>
+      <source>done</source>
+      <translation type="vanished">concluído</translation>
+    </message>
+    <message>
+      <source>fine model on partly cloudy cells</source>
+      <translation type="vanished">modelo fino nas células parcialmente nubladas</translation>
+    </message>
+    <message>
+      <source>writing the mask</source>
+      <translation type="vanished">gravando a máscara</translation>
+    </message>
+    <message>
+      <source>{name} ({wavelength:g} nm)</source>
+      <translation type="vanished">{name} ({wavelength:g} nm)</translation>
+    </message>
+    <message>
+      <source>{name} ({wavelength:g} nm, optional)</source>
+      <translation type="vanished">{name} ({wavelength:g} nm, opcional)</translation>
     </message>
   </context>
 </TS>

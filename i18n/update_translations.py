@@ -3,8 +3,9 @@
     python i18n/update_translations.py          # update the .ts files and run lrelease
     python i18n/update_translations.py --check  # exit 1 if a .ts file is out of date
 
-Every string the user sees goes through ``tr("...")`` (``cloud_mask_plugin/gui/i18n.py``)
-with the one context "CloudMask". Qt's ``pylupdate5`` would take the enclosing class as
+Every string the user sees goes through ``tr("...")`` (``cloud_mask_plugin/i18n.py``)
+with the one context "CloudMask", in the panel (``gui``), the Processing algorithm and the
+shared QGIS modules beside them. Qt's ``pylupdate5`` would take the enclosing class as
 the context instead, so the literals are collected here from the Python syntax tree.
 Existing translations are kept; new strings are added as unfinished, strings no longer
 in the code are marked obsolete. ``lrelease`` (Debian: qttools5-dev-tools) then writes
@@ -21,15 +22,26 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SOURCES = os.path.join(REPO, "cloud_mask_plugin", "gui")
+PACKAGE = os.path.join(REPO, "cloud_mask_plugin")
+# Everything that runs inside QGIS; core/ (QGIS-free, English) and the command line are not.
+SOURCES = [os.path.join(PACKAGE, "gui"), os.path.join(PACKAGE, "processing"), os.path.join(PACKAGE, "i18n.py"),
+           os.path.join(PACKAGE, "styles.py"), os.path.join(PACKAGE, "plugin.py"), os.path.join(PACKAGE, "packages.py")]
 CONTEXT = "CloudMask"
 LANGUAGES = ("pt_BR", "es")
 
 
-def collect_strings(folder=SOURCES):
-    """``{source text: [file:line, ...]}`` of every ``tr("literal")`` call in ``folder``."""
+def source_files(sources=SOURCES):
+    """The Python files of ``sources`` (folders and files)."""
+    files = []
+    for source in sources:
+        files += sorted(glob.glob(os.path.join(source, "*.py"))) if os.path.isdir(source) else [source]
+    return files
+
+
+def collect_strings(sources=SOURCES):
+    """``{source text: [file:line, ...]}`` of every ``tr("literal")`` call in ``sources``."""
     found = {}
-    for path in sorted(glob.glob(os.path.join(folder, "*.py"))):
+    for path in source_files(sources):
         with open(path, encoding="utf-8") as f:
             tree = ast.parse(f.read(), path)
         for node in ast.walk(tree):

@@ -1,5 +1,6 @@
-"""Take the README screenshot: QGIS with a real Sentinel-2 scene, the Cloud Mask panel and
-the styled results of a run started from the panel.
+"""Take the README screenshot: QGIS with a real Sentinel-2 scene, the Cloud Mask panel at
+its default width and the styled results of a run started from the panel, the map zoomed
+to the scene.
 
     .venv/bin/python scripts/screenshot.py [--output docs/screenshot.png] [--lang pt_BR]
 
@@ -11,8 +12,7 @@ map to render, and saves a picture of the whole window.
 
 The script runs twice: first in this Python (it prepares the scene and starts QGIS), then
 inside QGIS through ``qgis --code`` (CLOUD_MASK_SCREENSHOT_STAGE tells the two apart).
-It uses the bundled default model; while none is installed it falls back to the
-hand-built test bundle (tests/helpers/toy_bundle.py), whose name "toy" then shows in the picture.
+It runs the bundled default model, as a user's first run does.
 """
 import argparse
 import os
@@ -48,16 +48,12 @@ def prepare_scene(folder):
     return path
 
 
-def choose_model(folder):
+def check_default_model():
     sys.path.insert(0, REPO)
     from cloud_mask_plugin.core.bundle import DEFAULT_BUNDLE_DIR
 
-    if os.path.isfile(os.path.join(DEFAULT_BUNDLE_DIR, "manifest.json")):
-        return ""  # the panel's default choice
-    from tests.helpers.toy_bundle import make_toy_bundle
-
-    print("no default model is installed yet: using the hand-built test bundle 'toy'")
-    return make_toy_bundle(os.path.join(folder, "toy"), downsample=8, stride=16, halo=16)
+    if not os.path.isfile(os.path.join(DEFAULT_BUNDLE_DIR, "manifest.json")):
+        sys.exit(f"error: the bundled model is missing from {DEFAULT_BUNDLE_DIR}")
 
 
 def main():
@@ -76,7 +72,7 @@ def main():
         env[STAGE_VARIABLE] = "qgis"
         env["CLOUD_MASK_SCREENSHOT_REPO"] = REPO
         env["CLOUD_MASK_SCREENSHOT_SCENE"] = prepare_scene(work)
-        env["CLOUD_MASK_SCREENSHOT_MODEL"] = choose_model(work)
+        check_default_model()
         output = os.path.abspath(args.output)
         env["CLOUD_MASK_SCREENSHOT_OUTPUT"] = output
         # QGIS runs the system Python; give it this checkout and this environment's
@@ -135,13 +131,11 @@ def run_inside_qgis():
 
     settings = QgsSettings()
     settings.remove("cloud_mask")
-    settings.setValue("cloud_mask/model", os.environ.get("CLOUD_MASK_SCREENSHOT_MODEL", ""))
-    if settings.value("cloud_mask/model"):
-        settings.setValue("cloud_mask/user_models", '["%s"]' % settings.value("cloud_mask/model"))
     settings.setValue("cloud_mask/outputs/polygons", True)
     settings.setValue("cloud_mask/outputs/probability", True)
 
     import cloud_mask_plugin
+    from cloud_mask_plugin.gui.dock import DEFAULT_WIDTH
 
     plugin = cloud_mask_plugin.classFactory(iface)
     plugin.initGui()
@@ -158,7 +152,7 @@ def run_inside_qgis():
     dock.show()
     layers_panel = window.findChild(QDockWidget, "Layers")
     if layers_panel is not None:
-        window.resizeDocks([layers_panel, dock], [340, 400], Qt.Horizontal)
+        window.resizeDocks([layers_panel, dock], [300, DEFAULT_WIDTH], Qt.Horizontal)
 
     layer = QgsRasterLayer(scene, "Sentinel-2 chip 1")
     if not layer.isValid():
@@ -178,7 +172,7 @@ def run_inside_qgis():
             finish(0)
 
         canvas.mapCanvasRefreshed.connect(lambda: QTimer.singleShot(1500, save))
-        canvas.setExtent(layer.extent())
+        canvas.setExtent(canvas.mapSettings().layerExtentToOutputExtent(layer, layer.extent()))
         canvas.refreshAllLayers()
 
     def run_finished(_run, outcome, message):

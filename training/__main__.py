@@ -1,4 +1,6 @@
-"""Command line: ``python -m training {train,evaluate,export,quantize,threshold,baseline,results} ...`` from the repository root."""
+"""Command line: ``python -m training {train,evaluate,export,quantize,threshold,baseline,cv} ...``
+from the repository root. Fixed-band and sensor-independent configs, checkpoints and
+bundles go through the same commands (a config's ``[si]`` table is the switch)."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +10,22 @@ import sys
 
 import torch
 
+from cloud_mask_plugin.core.backend import DEVICES
+
 from .paths import resolve_data_root, resolve_repo_path
+
+
+def _write_metrics(bundle_dir: str, report: dict):
+    from cloud_mask_plugin.core.bundle import update_manifest
+
+    from .evaluate import manifest_metrics
+
+    update_manifest(bundle_dir, lambda manifest: manifest.update(metrics=manifest_metrics(report)))
+
+
+def _manifest(bundle_dir: str) -> dict:
+    with open(os.path.join(bundle_dir, "manifest.json"), encoding="utf-8") as f:
+        return json.load(f)
 
 
 def _cmd_train(args):
@@ -26,7 +43,8 @@ def _cmd_train(args):
         args.out = args.out or os.path.join(cfg.checkpoint_dir, cfg.name, "bundle")
     summary = run(cfg, resolve_data_root(args.data_root), args.out, evaluate=not args.no_evaluate,
                   coarse_from=resolve_repo_path(args.coarse_from) if args.coarse_from else None,
-                  fine_from=resolve_repo_path(args.fine_from) if args.fine_from else None, device=args.device)
+                  fine_from=resolve_repo_path(args.fine_from) if args.fine_from else None, device=args.device,
+                  train_coarse_model=not args.no_coarse)
     print(f"checkpoint: {summary['checkpoint']}")
     print(f"bundle:     {summary['bundle']}  (outputs {summary['shapes']})")
     t = summary["training"]
@@ -37,36 +55,53 @@ def _cmd_train(args):
 
 
 def _cmd_evaluate(args):
-    from .evaluate import evaluate_bundle, fine_ms_per_patch, format_report, manifest_metrics
-    from .export import update_manifest_metrics
+    from cloud_mask_plugin.core.bundle import load_bundle
+
+    from .cv_scores import format_manifest_summary
+    from .evaluate import evaluate_bundle, fine_ms_per_patch, format_report
 
     torch.set_num_threads(args.threads)
-    bundle_dir = resolve_repo_path(args.bundle)
-    report = evaluate_bundle(bundle_dir, resolve_data_root(args.data_root), per_scene=args.per_scene)
-    print(format_report(report))
-    print(f"fine model: {fine_ms_per_patch(bundle_dir):.2f} ms per 160x160 window "
-          f"(onnxruntime, {args.threads} threads, batch 1)")
+    reports = {}
+    for bundle_dir in args.bundles:
+        bundle_dir = resolve_repo_path(bundle_dir)
+        report = evaluate_bundle(bundle_dir, resolve_data_root(args.data_root), per_scene=args.per_scene)
+        if len(args.bundles) > 1:
+            print(f"== {bundle_dir}")
+        cross_validation = _manifest(bundle_dir).get("cross_validation")
+        if cross_validation:
+            print(format_manifest_summary(cross_validation))
+            print("validation splits (trained on by a bundle made from every scene):")
+        print(format_report(report))
+        window = load_bundle(bundle_dir).fine_window
+        print(f"fine model: {fine_ms_per_patch(bundle_dir):.2f} ms per {window}x{window} window "
+              f"(onnxruntime, {args.threads} threads, batch 1)")
+        reports[bundle_dir] = report
+        if args.write:
+            _write_metrics(bundle_dir, report)
+            print(f"metrics written to {bundle_dir}/manifest.json")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=2)
-    if args.write:
-        update_manifest_metrics(bundle_dir, manifest_metrics(report))
-        print(f"metrics written to {bundle_dir}/manifest.json")
+            json.dump(reports if len(reports) > 1 else next(iter(reports.values())), f, indent=2)
 
 
 def _cmd_export(args):
+    from .checkpoints import load_checkpoint
     from .config import load_config
-    from .evaluate import evaluate_bundle, manifest_metrics
-    from .export import check_bundle, export_bundle, export_settings, load_checkpoint, update_manifest_metrics
+    from .evaluate import evaluate_bundle
+    from .export import check_bundle, export_bundle, export_settings
 
     cfg, fine, coarse, norm, info = load_checkpoint(resolve_repo_path(args.checkpoint))
     if args.config:
         cfg = export_settings(cfg, load_config(resolve_repo_path(args.config)))
+    if args.bands:
+        if not cfg.sensor_independent:
+            raise SystemExit("--bands: only a sensor-independent bundle may list other bands than it was trained with")
+        cfg.bands = args.bands.split(",")
     out = resolve_repo_path(args.out or cfg.bundle.out)
     export_bundle(fine, coarse, cfg, out, norm, info)
-    print(f"exported {out}, outputs {check_bundle(out)}")
+    print(f"exported {out} with bands {cfg.bands}, outputs {check_bundle(out)}")
     if args.evaluate:
-        update_manifest_metrics(out, manifest_metrics(evaluate_bundle(out, resolve_data_root(args.data_root))))
+        _write_metrics(out, evaluate_bundle(out, resolve_data_root(args.data_root)))
         print("metrics written to the manifest")
 
 
@@ -74,35 +109,36 @@ def _cmd_quantize(args):
     from cloud_mask_plugin.core.bundle import load_bundle
 
     from .config import load_config
-    from .quantize import calibration_windows, quantize_fine
+    from .quantize import calibration_feeds, quantize_fine
 
     bundle_dir = resolve_repo_path(args.bundle)
     cfg = load_config(resolve_repo_path(args.config))
-    windows = calibration_windows(cfg, resolve_data_root(args.data_root), load_bundle(bundle_dir).fine_window,
-                                  args.windows, cfg.seed)
-    print(f"wrote {quantize_fine(bundle_dir, windows)} (calibrated on {len(windows)} training windows); "
-          f"score it with: python -m training evaluate {args.bundle} --write")
+    windows, descriptors = calibration_feeds(cfg, resolve_data_root(args.data_root),
+                                             load_bundle(bundle_dir).fine_window, args.windows)
+    print(f"wrote {quantize_fine(bundle_dir, windows, descriptors)} (calibrated on {len(windows)} training "
+          f"windows); score it with: python -m training evaluate {args.bundle} --write")
 
 
 def _cmd_threshold(args):
-    from cloud_mask_plugin.core.bundle import load_bundle
+    from cloud_mask_plugin.core.bundle import BundleError
 
-    from .evaluate import (DEFAULT_SPLITS, cascade_runs, load_splits, run_threshold_command, split_bands,
-                           sweep_split_runs)
+    from .threshold import sweep_bundle
 
-    def sweep(bundle_dir, thresholds):
-        splits = load_splits(resolve_data_root(args.data_root), split_bands(load_bundle(bundle_dir)))
-        return sweep_split_runs(cascade_runs(bundle_dir, splits), thresholds)
-
-    run_threshold_command(args, [s["name"] for s in DEFAULT_SPLITS], sweep)
+    torch.set_num_threads(args.threads)
+    try:
+        _, report = sweep_bundle(resolve_repo_path(args.bundle), resolve_data_root(args.data_root),
+                                 [float(t) for t in args.candidates.split(",")],
+                                 args.deciding.split(",") if args.deciding else None, args.current, args.margin)
+    except (BundleError, ValueError) as e:
+        raise SystemExit(str(e))
+    print(report)
 
 
 def _cmd_baseline(args):
     from .evaluate import evaluate_threshold, load_splits
 
-    bands = ["blue", "green", "red", "nir"]
-    splits = load_splits(resolve_data_root(args.data_root), bands)
-    for split, s in evaluate_threshold(splits, bands, args.band, args.threshold).items():
+    splits = load_splits(resolve_data_root(args.data_root), ["blue", "green", "red", "nir"])
+    for split, s in evaluate_threshold(splits, args.band, args.threshold).items():
         print(f"{args.band} > {args.threshold}  {split:14s} F1 {s['f1']:.4f}  IoU {s['iou']:.4f}  "
               f"precision {s['precision']:.4f}  recall {s['recall']:.4f}  accuracy {s['accuracy']:.4f}")
 
@@ -124,40 +160,56 @@ def _cmd_cv(args):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)
+    if args.write:
+        _write_cv(resolve_repo_path(args.write), report, args.config, record)
 
 
-def _cmd_results(args):
-    from .results import main as results_main
+def _write_cv(bundle_dir: str, report: dict, config_file: str, record: dict):
+    """The bundle trained on every scene with the same config takes the threshold the folds
+    chose (best micro F1 over all out-of-fold predictions) and the scores in its manifest."""
+    from cloud_mask_plugin.core.bundle import update_manifest
 
-    results_main(args)
+    from .cv_scores import manifest_summary
+
+    if report["per_sensor_thresholds"]:
+        raise SystemExit("--write takes one threshold for the bundle: run it without --per-sensor")
+    summary = manifest_summary(report, config_file, record)
+
+    def change(manifest):
+        manifest["fine"]["threshold"] = summary["threshold"]
+        manifest["cross_validation"] = summary
+
+    update_manifest(bundle_dir, change)
+    print(f"{bundle_dir}/manifest.json: fine.threshold {summary['threshold']} and the cross-validation scores")
 
 
 def main(argv=None):
-    from .evaluate import DEFAULT_SPLITS, add_threshold_arguments
-
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     parser.add_argument("--data-root", help="folder with biome_l8/, oncloudn_s2/ ... (default ../shared/data "
                                             "next to the repository, or $CLOUD_MASK_DATA)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("train", help="train both models, export the bundle and evaluate it")
-    p.add_argument("config", help="TOML config, e.g. training/configs/default.toml")
+    p.add_argument("config", help="TOML config, e.g. training/configs/default.toml or training/configs/si_both.toml")
     p.add_argument("--out", help="bundle folder (default: the config's bundle.out)")
-    p.add_argument("--threads", type=int, help="torch threads (default: the config's, 2)")
+    p.add_argument("--threads", type=int, help="torch threads (default: the config's)")
     p.add_argument("--seed", type=int, help="another seed: the run is named <config>_seed<N>, its checkpoint and "
                                             "bundle under training/runs/<config>_seed<N>/ (a seed's spread)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+    p.add_argument("--device", choices=DEVICES, default="auto",
                    help="where to train (default auto: a CUDA GPU when torch sees one, else the CPU)")
     p.add_argument("--no-evaluate", action="store_true", help="skip the validation run after export")
     p.add_argument("--coarse-from", help="train only the fine model and take the coarse one from this checkpoint "
                                          "(e.g. training/runs/default/checkpoint.pt)")
     p.add_argument("--fine-from", help="train only the coarse model and take the fine one from this checkpoint")
+    p.add_argument("--no-coarse", action="store_true", help="train the fine model only and export an untrained "
+                                                            "coarse model (comparison runs of the fine model)")
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("evaluate", help="score a bundle on Biome val and On Cloud N chips 1-3")
-    p.add_argument("bundle", help="bundle folder, e.g. cloud_mask_plugin/models/default")
+    p = sub.add_parser("evaluate", help="score bundles on the validation splits (Biome val and On Cloud N chips "
+                                        "1-3; a sensor-independent bundle fed as the engine feeds each sensor)")
+    p.add_argument("bundles", nargs="+", help="bundle folders, e.g. cloud_mask_plugin/models/default")
     p.add_argument("--per-scene", action="store_true", help="also print each scene's scores")
-    p.add_argument("--write", action="store_true", help="write the scores into the bundle's manifest")
+    p.add_argument("--write", action="store_true", help="write the scores into each bundle's manifest")
     p.add_argument("--json", help="also save the full report as JSON here")
     p.add_argument("--threads", type=int, default=2)
     p.set_defaults(func=_cmd_evaluate)
@@ -169,6 +221,8 @@ def main(argv=None):
     p.add_argument("--config", help="take the export settings (bundle name and version, fine.threshold, "
                                     "fine.inference_scale, coarse.min_confidence...) from this config instead of "
                                     "the checkpoint's; its bands and architecture must match the checkpoint's")
+    p.add_argument("--bands", help="sensor-independent bundles: comma-separated bands for the manifest "
+                                   "(default: the config's)")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("quantize", help="add an int8 copy of the bundle's fine model for the CPU (fine.cpu_file)")
@@ -178,9 +232,17 @@ def main(argv=None):
     p.add_argument("--windows", type=int, default=96, help="calibration windows (default 96)")
     p.set_defaults(func=_cmd_quantize)
 
-    p = sub.add_parser("threshold", help="score the cascade at several fine thresholds on Biome val and On Cloud "
-                                         "N and choose one by a rule fixed in advance (the highest mean F1)")
-    add_threshold_arguments(p, [s["name"] for s in DEFAULT_SPLITS], [s["name"] for s in DEFAULT_SPLITS])
+    p = sub.add_parser("threshold", help="score the cascade at several fine thresholds on the validation splits "
+                                         "and choose one by a rule fixed in advance (the highest mean F1)")
+    p.add_argument("bundle")
+    p.add_argument("--candidates", default="0.25,0.30,0.35,0.40,0.45,0.50",
+                   help="comma-separated thresholds (default 0.25 to 0.50 by 0.05)")
+    p.add_argument("--deciding", help="comma-separated splits whose mean F1 decides (default: biome_val,oncloudn_val; "
+                                      "for a sensor-independent bundle biome_val_7band,oncloudn_val_rgbn)")
+    p.add_argument("--current", type=float, help="the threshold to keep unless beaten (default: the bundle's)")
+    p.add_argument("--margin", type=float, default=0.001,
+                   help="how much higher another threshold's mean F1 must be to replace the current one")
+    p.add_argument("--threads", type=int, default=1)
     p.set_defaults(func=_cmd_threshold)
 
     p = sub.add_parser("baseline", help="score the reflectance threshold rule on the validation splits")
@@ -195,20 +257,12 @@ def main(argv=None):
     p.add_argument("--folds", help="only these folds, e.g. 0,1 (default all); trained folds are reused")
     p.add_argument("--score-only", action="store_true", help="score the stored out-of-fold predictions only")
     p.add_argument("--per-sensor", action="store_true", help="one threshold per sensor (chosen inside the folds)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--device", choices=DEVICES, default="auto")
     p.add_argument("--json", help="also save the report as JSON here")
+    p.add_argument("--write", metavar="BUNDLE", help="the bundle trained on every scene with this config: set its "
+                                                     "fine.threshold to the folds' choice, keep the scores in its "
+                                                     "manifest")
     p.set_defaults(func=_cmd_cv)
-
-    p = sub.add_parser("results", help="measure every method on the validation splits and rewrite the "
-                                       "results table in training/README.md")
-    p.add_argument("--train", action="store_true", help="train the results_*.toml variants whose bundle is missing")
-    p.add_argument("--retrain", action="store_true", help="train the chosen variants again")
-    p.add_argument("--only", nargs="+", help="measure only rows whose id starts with these (default, results_short, "
-                                             "peer, ...); other rows stay as stored")
-    p.add_argument("--render", action="store_true", help="only rewrite the README table from the stored JSON")
-    p.add_argument("--json", help="results JSON (default training/results.json)")
-    p.add_argument("--readme", help="README to rewrite (default training/README.md)")
-    p.set_defaults(func=_cmd_results)
 
     args = parser.parse_args(argv)
     args.func(args)

@@ -8,11 +8,17 @@ users run the models on Sentinel-2, CBERS or PlanetScope, often surface reflecta
 10 m or finer. Brightness gain and a haze offset cover TOA versus surface reflectance,
 rescaling covers the pixel size, and synthetic clouds over real clear scenes add
 exactly labelled thick and thin clouds over surfaces the labelled set lacks.
+
+What the brightness jitter and the synthetic clouds need of each band (its haze, cloud and
+shadow spectra) comes from a ``BandSpectra``: by band name for fixed-band models
+(``spectra_by_name``), by wavelength for sensor-independent ones (``spectra_by_wavelength``,
+from the band descriptors, so a band of any sensor gets its values). Sensor-independent
+samples also lose bands (``band_dropout``) and have their descriptors jittered.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence, Tuple
+from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -45,16 +51,18 @@ class PhotometricConfig:
     haze: Tuple[float, float] = (-0.04, 0.04)  # offset in reflectance, scaled by _HAZE_SPECTRUM
 
 
-def jitter_brightness(image, valid, bands: Sequence[str], cfg: PhotometricConfig, rng) -> np.ndarray:
-    gain = rng.uniform(*cfg.gain) * rng.uniform(1 - cfg.band_gain, 1 + cfg.band_gain, size=(len(bands), 1, 1))
-    haze = rng.uniform(*cfg.haze) * np.array([_HAZE_SPECTRUM.get(b, 0.2) for b in bands]).reshape(-1, 1, 1)
+def jitter_brightness(image, valid, spectra: "BandSpectra", cfg: PhotometricConfig, rng) -> np.ndarray:
+    """One gain for all bands (each also 1 +- ``band_gain``) and a haze offset scaled by the
+    bands' haze spectrum."""
+    gain = rng.uniform(*cfg.gain) * rng.uniform(1 - cfg.band_gain, 1 + cfg.band_gain, size=(len(spectra.haze), 1, 1))
+    haze = rng.uniform(*cfg.haze) * spectra.haze.reshape(-1, 1, 1)
     out = image * gain.astype(np.float32) + haze.astype(np.float32)
     # Keep valid pixels above zero: zero means nodata to the models.
     out = np.clip(out, 1e-4, None)
     return np.where(valid[None], out, 0.0).astype(np.float32)
 
 
-def _resize(a: np.ndarray, size: Tuple[int, int], mode: str) -> np.ndarray:
+def resize(a: np.ndarray, size: Tuple[int, int], mode: str) -> np.ndarray:
     t = torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))[None]
     if mode == "area":
         out = F.adaptive_avg_pool2d(t, size)
@@ -76,15 +84,15 @@ def rescale(image, valid, label, factor: float) -> Sample:
     h, w = valid.shape
     size = (max(1, int(round(h * factor))), max(1, int(round(w * factor))))
     if factor > 1:
-        img = _resize(image * valid, size, "bilinear")
-        weight = _resize(valid[None].astype(np.float32), size, "bilinear")[0]
-        new_valid = _resize(valid[None].astype(np.float32), size, "nearest")[0] > 0.5
-        new_label = _resize(label[None].astype(np.float32), size, "nearest")[0] > 0.5
+        img = resize(image * valid, size, "bilinear")
+        weight = resize(valid[None].astype(np.float32), size, "bilinear")[0]
+        new_valid = resize(valid[None].astype(np.float32), size, "nearest")[0] > 0.5
+        new_label = resize(label[None].astype(np.float32), size, "nearest")[0] > 0.5
     else:
-        img = _resize(image * valid, size, "area")
-        weight = _resize(valid[None].astype(np.float32), size, "area")[0]
+        img = resize(image * valid, size, "area")
+        weight = resize(valid[None].astype(np.float32), size, "area")[0]
         new_valid = weight > 0.5
-        new_label = _resize((label & valid)[None].astype(np.float32), size, "area")[0] > 0.5 * np.maximum(weight, 1e-6)
+        new_label = resize((label & valid)[None].astype(np.float32), size, "area")[0] > 0.5 * np.maximum(weight, 1e-6)
     img = np.where(new_valid[None], img / np.maximum(weight, 1e-6)[None], 0.0).astype(np.float32)
     return img, new_valid, new_label & new_valid
 
@@ -106,10 +114,10 @@ def fractal_noise(shape: Tuple[int, int], rng, octaves: int = 5, base_cells: int
     for octave in range(octaves):
         cells = base_cells * 2 ** octave
         grid = rng.standard_normal((1, cells + 1, cells + 1)).astype(np.float32)
-        total += amplitude * _resize(grid, work, "bilinear")[0]
+        total += amplitude * resize(grid, work, "bilinear")[0]
         amplitude *= persistence
     if work != (h, w):
-        total = _resize(total[None], (h, w), "bilinear")[0]
+        total = resize(total[None], (h, w), "bilinear")[0]
     total -= total.min()
     return total / max(float(total.max()), 1e-6)
 
@@ -183,20 +191,15 @@ def composite_clouds(image, valid, label, opacity, shadow, shadow_spectrum_per_b
     return out, valid, (label | (opacity >= cfg.label_min_opacity)) & valid
 
 
-def add_synthetic_clouds(image, valid, label, bands: Sequence[str], cfg: SyntheticCloudConfig, rng) -> Sample:
+def add_synthetic_clouds(image, valid, label, spectra: "BandSpectra", cfg: SyntheticCloudConfig, rng) -> Sample:
     """Blend a fractal cloud field (and, with ``shadow_probability``, its shadow) over a
     (clear) scene; the label is exact by construction: a pixel is cloud where the blended
     cloud opacity is at least ``label_min_opacity``."""
-    from cloud_mask_plugin.core.bands import band_from_name
-
     h, w = valid.shape
-    opacity, _, shadow = cloud_opacity((h, w), cfg, rng)
+    opacity, thin, shadow = cloud_opacity((h, w), cfg, rng)
     texture = 0.85 + 0.3 * fractal_noise((h, w), rng, base_cells=8)
-    spectrum = np.array([_CLOUD_SPECTRUM.get(b, 0.9) for b in bands], np.float32)
-    spectrum = spectrum * rng.uniform(0.97, 1.03, size=len(bands))
-    cloud = rng.uniform(*cfg.brightness) * spectrum[:, None, None] * texture[None]
-    darkening = None if shadow is None else shadow_spectrum([band_from_name(b).wavelength_nm / 1000 for b in bands])
-    return composite_clouds(image, valid, label, opacity, shadow, darkening, cloud, cfg)
+    cloud = spectra.cloud(thin, cfg.brightness, rng)[:, None, None] * texture[None]
+    return composite_clouds(image, valid, label, opacity, shadow, spectra.shadow, cloud, cfg)
 
 
 def add_nodata_edge(image, valid, label, rng) -> Sample:
@@ -210,3 +213,91 @@ def add_nodata_edge(image, valid, label, rng) -> Sample:
     keep = distance < cut
     new_valid = valid & keep
     return np.where(new_valid[None], image, 0.0).astype(np.float32), new_valid, label & new_valid
+
+
+# ---------------------------------------------------------------------------------------------
+# Band spectra: by band name (fixed-band models) or by wavelength (sensor-independent ones).
+
+@dataclass
+class BandSpectra:
+    """Per band of an image: path radiance relative to the blue (``haze``), the share of a
+    shadow's darkening (``shadow``) and ``cloud(thin, brightness, rng)``, a drawn cloud
+    reflectance [C] (the blue band's drawn from ``brightness``)."""
+
+    haze: np.ndarray
+    shadow: np.ndarray
+    cloud: Callable[[bool, Tuple[float, float], np.random.Generator], np.ndarray]
+
+
+def spectra_by_name(bands: Sequence[str]) -> BandSpectra:
+    from cloud_mask_plugin.core.bands import band_from_name
+
+    def cloud(thin, brightness, rng):
+        spectrum = np.array([_CLOUD_SPECTRUM.get(b, 0.9) for b in bands], np.float32)
+        spectrum = spectrum * rng.uniform(0.97, 1.03, size=len(bands))
+        return rng.uniform(*brightness) * spectrum
+
+    return BandSpectra(np.array([_HAZE_SPECTRUM.get(b, 0.2) for b in bands]),
+                       shadow_spectrum([band_from_name(b).wavelength_nm / 1000 for b in bands]), cloud)
+
+
+def spectra_by_wavelength(descriptors: np.ndarray) -> BandSpectra:
+    """From band descriptors [C, 2] (centre wavelength, width in um)."""
+    def cloud(thin, brightness, rng):
+        scale = rng.uniform(*brightness)
+        return scale * cloud_spectrum(descriptors, thin, rng)
+
+    return BandSpectra(haze_spectrum(descriptors), shadow_spectrum(descriptors[:, 0]), cloud)
+
+
+def haze_spectrum(descriptors: np.ndarray) -> np.ndarray:
+    """Relative path radiance per band, ~ wavelength^-2 (between Rayleigh and aerosol), 1 in the blue."""
+    return (0.49 / descriptors[:, 0]) ** 2
+
+
+def cloud_spectrum(descriptors: np.ndarray, thin: bool, rng) -> np.ndarray:
+    """Cloud reflectance per band relative to the blue band.
+
+    Water and ice clouds are bright and nearly flat through the visible and near infrared,
+    absorb part of the short-wave infrared (more at 2.2 um than at 1.6 um, more for ice and
+    large droplets), and the 1.375 um cirrus band sees only high cloud above the water
+    vapour that hides the surface: strong for thin high (cirrus-like) clouds, weak and
+    variable for thick clouds whose tops may be low.
+    """
+    wl = descriptors[:, 0]
+    out = np.empty(len(wl), np.float32)
+    for i, w in enumerate(wl):
+        if w < 1.0:
+            out[i] = 1.0 - 0.08 * np.clip((w - 0.44) / 0.5, 0, 1)
+            if 0.93 < w < 0.96:  # water vapour band: part of the cloud signal is absorbed above it
+                out[i] *= rng.uniform(0.75, 0.95)
+        elif 1.3 < w < 1.45:
+            out[i] = rng.uniform(0.3, 0.8) if thin else rng.uniform(0.02, 0.5)
+        elif w < 1.9:
+            out[i] = rng.uniform(0.55, 0.9)
+        else:
+            out[i] = rng.uniform(0.35, 0.75)
+    return out * rng.uniform(0.97, 1.03, size=len(wl)).astype(np.float32)
+
+
+def band_dropout(bands: Sequence[str], si, rng) -> List[int]:
+    """Indices of the bands to keep (``si``: the config's ``SensorIndependence``): always the
+    required ones, first and in their listed order (as the engine feeds a bundle that lists
+    them first); sometimes only those (the 4-band RGBN case), otherwise each further band
+    with ``extra_band_keep``."""
+    required = sorted((i for i, b in enumerate(bands) if b in si.required_bands),
+                      key=lambda i: si.required_bands.index(bands[i]))
+    extra = [i for i, b in enumerate(bands) if b not in si.required_bands]
+    if not extra or rng.random() < si.rgbn_only_probability:
+        return required
+    return required + [i for i in extra if rng.random() < si.extra_band_keep]
+
+
+def jitter_descriptors(descriptors: np.ndarray, si, rng) -> np.ndarray:
+    if not (si.wavelength_jitter or si.width_jitter):
+        return descriptors
+    c = len(descriptors)
+    out = descriptors.copy()
+    out[:, 0] *= 1 + rng.normal(0, si.wavelength_jitter, c) if si.wavelength_jitter else 1
+    out[:, 1] *= np.exp(rng.uniform(-si.width_jitter, si.width_jitter, c))
+    return out.astype(np.float32)

@@ -1,4 +1,5 @@
-"""Cloud Adaptive Labeling (CAL, Gala et al., seed 000, Algorithm 1).
+"""Cloud Adaptive Labeling (CAL) of Gala et al., "Adaptive-Labeling for Enhancing Remote Sensing Cloud
+Understanding" (Algorithm 1).
 
 CAL relabels noisy cloud masks by binarising the image with a pixel-intensity threshold
 and adjusts that threshold from the training loss: every ``update_every`` iterations the

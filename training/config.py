@@ -3,6 +3,12 @@
 Unknown keys are errors, so a typo in a config cannot silently fall back to a default.
 Data paths in a config are relative to the data root (``../shared/data`` next to the
 repository, or ``--data-root``); output paths are relative to the repository root.
+
+A config with an ``[si]`` table trains sensor-independent models (Francis, "Sensor-Independent
+Deep Learning for Cloud Masking"): each
+band reaches the models with its descriptor (centre wavelength and width), each source
+names its ``sensor`` and the ``bands`` it has, and ``bands`` lists every band the bundle
+accepts. See ``SensorIndependence``.
 """
 from __future__ import annotations
 
@@ -10,9 +16,9 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from cloud_mask_plugin.core.bands import COMMON_BANDS
+from cloud_mask_plugin.core.bands import COMMON_BANDS, SENSORS
 
 from .augment import PhotometricConfig, SyntheticCloudConfig
 
@@ -107,6 +113,31 @@ class CoarseConfig:
 
 
 @dataclass
+class SensorIndependence:
+    """The ``[si]`` table: models that take any of the config's bands, with their descriptors."""
+
+    # Per-band feature maps of the band-set embedding (pooled to twice that); unused with
+    # ``base_checkpoint``.
+    features: int = 16
+    # Bands every input has: kept by band dropout, written to the manifest.
+    required_bands: Tuple[str, ...] = ("blue", "green", "red", "nir")
+    # Share of samples cut down to the required bands only; otherwise each further band is
+    # kept with ``extra_band_keep``.
+    rgbn_only_probability: float = 0.3
+    extra_band_keep: float = 0.6
+    # Per sample, each band's wavelength is scaled by 1 + N(0, wavelength_jitter) and its
+    # width by exp(U(-width_jitter, width_jitter)): Landsat and Sentinel-2 put their shared
+    # bands a few nm apart, and the model should not tell the sensors apart by that alone
+    # (only synthetic clouds come with Sentinel-2 descriptors; real labels are Landsat's).
+    wavelength_jitter: float = 0.0
+    width_jitter: float = 0.0
+    # A fixed-band checkpoint whose models take the required bands (listed first in
+    # ``bands``, in the base's order); the further bands are added to it
+    # (``sensor_independent.ExtraBands``) and only their weights train.
+    base_checkpoint: str = ""
+
+
+@dataclass
 class TrainConfig:
     name: str
     seed: int = 0
@@ -122,7 +153,12 @@ class TrainConfig:
     train_sources: List[Dict[str, Any]] = field(default_factory=list)
     clear_sources: List[Dict[str, Any]] = field(default_factory=list)
     val_sources: List[Dict[str, Any]] = field(default_factory=list)
+    si: Optional[SensorIndependence] = None
     source_path: Optional[str] = None
+
+    @property
+    def sensor_independent(self) -> bool:
+        return self.si is not None
 
     def check(self):
         for b in self.bands:
@@ -143,9 +179,35 @@ class TrainConfig:
                 if "kind" not in entry or "path" not in entry:
                     raise ValueError(f"data source {entry} needs 'kind' and 'path'")
                 entry.setdefault("name", entry["kind"])
-        if not self.train_sources:
+        if self.si is not None:
+            self._check_sensor_independence()
+        elif not self.train_sources:
             raise ValueError("the config lists no train_sources")
         return self
+
+    def _check_sensor_independence(self):
+        si, where = self.si, self.name
+        if not (self.train_sources or self.clear_sources):
+            raise ValueError(f"{where} lists neither train_sources nor clear_sources")
+        missing = [b for b in si.required_bands if b not in self.bands]
+        if missing:
+            raise ValueError(f"required bands {missing} are not in the config's bands")
+        # A band no training source has would reach the model with a descriptor it never saw,
+        # which can throw it off completely (a Sentinel-2-only model fed Landsat's cirrus band
+        # fell from F1 0.85 to 0.11 on Biome val), so the manifest lists trained bands only.
+        trained = {b for entry in self.train_sources + self.clear_sources for b in entry.get("bands", ())}
+        untrained = [b for b in self.bands if b not in trained]
+        if untrained:
+            raise ValueError(f"{where}: bands {untrained} are in no source; drop them from 'bands'")
+        if si.base_checkpoint and tuple(self.bands[:len(si.required_bands)]) != si.required_bands:
+            raise ValueError(f"{where}: with a base_checkpoint, 'bands' must start with the required bands "
+                             f"{list(si.required_bands)} (the base model's inputs, fed first)")
+        for entry in self.train_sources + self.clear_sources:
+            if entry.get("sensor") not in SENSORS or not entry.get("bands"):
+                raise ValueError(f"source {entry['name']} needs 'sensor' (one of {list(SENSORS)}) and 'bands'")
+            lacking = [b for b in si.required_bands if b not in entry["bands"]]
+            if lacking:
+                raise ValueError(f"source {entry['name']} lacks the required bands {lacking}")
 
     def as_dict(self) -> Dict[str, Any]:
         return dataclasses.asdict(self)
@@ -159,6 +221,9 @@ def _build(cls, values: Dict[str, Any], where: str):
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}; known: {sorted(known)}")
     kwargs = {}
     for key, value in values.items():
+        if cls is TrainConfig and key == "si":
+            kwargs[key] = None if value is None else _sensor_independence(value, f"{where} [si]")
+            continue
         default = known[key].default_factory() if known[key].default_factory is not dataclasses.MISSING else None
         if dataclasses.is_dataclass(default) and isinstance(value, dict):
             kwargs[key] = _build(type(default), value, f"{where}.{key}")
@@ -168,6 +233,16 @@ def _build(cls, values: Dict[str, Any], where: str):
         else:
             kwargs[key] = value
     return cls(**kwargs)
+
+
+def _sensor_independence(values: Dict[str, Any], where: str) -> SensorIndependence:
+    unknown = set(values) - set(SensorIndependence.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    values = dict(values)
+    if "required_bands" in values:
+        values["required_bands"] = tuple(values["required_bands"])
+    return SensorIndependence(**values)
 
 
 def load_config(path: str) -> TrainConfig:

@@ -28,7 +28,7 @@ from typing import Dict, List, Sequence
 import numpy as np
 
 from .config import TrainConfig, config_from_dict
-from .data import Scene, read_source
+from .data import read_source
 from .grid import grid_labels
 from .paths import resolve_repo_path
 

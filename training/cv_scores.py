@@ -12,7 +12,6 @@
 """
 from __future__ import annotations
 
-import glob
 import os
 from typing import Dict, List, Optional, Sequence
 
@@ -172,3 +171,39 @@ def format_cv_report(report: dict, min_rows: Optional[List[str]] = None) -> str:
     return "\n".join(lines)
 
 
+
+
+def manifest_summary(report: dict, config_file: str, record: dict) -> dict:
+    """What a bundle's manifest keeps of a cross-validation (``cross_validation``): the
+    micro-averaged groups, the clear scenes' false-positive rates, the coarse model's errors
+    and the rule the threshold came from."""
+    def rounded(scores):
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}
+
+    return {
+        "config": config_file, "folds_file": "training/cv_folds.json", "k": record["k"],
+        "scenes": len(record["folds"]),
+        "how": "k-fold by scene: every scene scored by a model trained without it (clear ground under synthetic "
+               "clouds included); the engine's cascade on the CPU; each fold thresholded at the best micro F1 of "
+               "the other folds' labelled scenes; micro-averaged over valid pixels",
+        "groups": {k: rounded(v) for k, v in report["groups"].items()},
+        "clear_false_positive_percent": {k.split(":", 1)[1]: round(100 * v, 3)
+                                         for k, v in report["clear_false_positive"].items()},
+        "worst_cloudy_scene_f1": round(min(r["f1"] for r in report["scenes"] if r["labelled"]
+                                           and r["cloud_fraction"] > 0), 4),
+        "coarse": {k: v for k, v in report["coarse"].items() if k != "classes"},
+        "threshold": report["final_threshold"],
+    }
+
+
+def format_manifest_summary(summary: dict) -> str:
+    lines = [f"cross-validation ({summary['k']} folds by scene over {summary['scenes']} real scenes, "
+             f"{summary['config']}):"]
+    for name, s in summary["groups"].items():
+        lines.append(f"  {name:32s} F1 {s['f1']:.4f}  IoU {s['iou']:.4f}  precision {s['precision']:.4f}  "
+                     f"recall {s['recall']:.4f}")
+    worst = max(summary["clear_false_positive_percent"].items(), key=lambda kv: kv[1])
+    lines.append(f"  worst cloudy scene F1 {summary['worst_cloudy_scene_f1']:.3f}; most cloud called on a clear "
+                 f"scene {worst[1]:.2f} % ({worst[0]}); coarse cells settled overcast under 90 % cloud: "
+                 f"{summary['coarse']['settled_overcast_wrong']}")
+    return "\n".join(lines)

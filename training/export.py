@@ -2,14 +2,14 @@
 
 The ONNX graphs take reflectance in the manifest's band order and contain the
 normalisation; the coarse graph ends in a softmax over the four classes, the fine graph
-in a sigmoid. Height, width and batch are dynamic (height and width multiples of 16).
-The manifest follows ``cloud_mask_plugin/core/bundle.py``; ``check_bundle`` reads the
-result back with ``load_bundle`` and runs both graphs once through onnxruntime.
+in a sigmoid. Height, width and batch are dynamic (height and width multiples of 16); a
+sensor-independent graph also takes ``band_descriptors`` [C, 2] and its band count is
+dynamic too. The manifest is made and written by ``cloud_mask_plugin/core/bundle.py``,
+which reads it; ``check_bundle`` reads the result back with ``load_bundle`` and runs both
+graphs once through onnxruntime.
 """
 from __future__ import annotations
 
-import datetime as _dt
-import json
 import os
 import warnings
 from typing import Dict, Optional
@@ -19,13 +19,18 @@ import onnx
 import torch
 import torch.nn as nn
 
-from cloud_mask_plugin.core.bands import COMMON_BANDS
-from cloud_mask_plugin.core.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, COARSE_CLASSES, load_bundle
+from cloud_mask_plugin.core.bundle import load_bundle, new_manifest, write_manifest
 
+from .checkpoints import load_checkpoint
 from .config import TrainConfig
-from .models import AtLowerResolution, CoarseNet, FineNet
+from .models import AtLowerResolution
+from .paths import resolve_repo_path
+from .scenes import sensor_descriptors
 
 OPSET = 17
+DESCRIPTOR_INPUT = "band_descriptors"
+# Descriptors (um) of the example input a sensor-independent graph is traced with.
+_EXAMPLE_DESCRIPTORS = [[0.49, 0.065], [0.56, 0.04], [0.665, 0.035], [0.842, 0.115], [1.61, 0.09]]
 
 
 class _WithActivation(nn.Module):
@@ -33,23 +38,31 @@ class _WithActivation(nn.Module):
         super().__init__()
         self.model, self.activation = model, activation
 
-    def forward(self, image):
-        return self.activation(self.model(image))
+    def forward(self, *inputs):
+        return self.activation(self.model(*inputs))
 
 
-def _export_onnx(model: nn.Module, path: str, in_channels: int, output_name: str, example_size: int,
-                 metadata: Dict[str, str]):
-    model = model.eval()
-    example = torch.rand(1, in_channels, example_size, example_size)
+def _export_onnx(model: nn.Module, path: str, output_name: str, example_size: int, metadata: Dict[str, str],
+                 activation: nn.Module, channels: Optional[int]):
+    """``channels`` bands for a fixed-band model; None for a sensor-independent one, whose
+    inputs are ``image`` and ``band_descriptors`` with a dynamic band axis."""
+    wrapped = _WithActivation(model.eval(), activation).eval()
+    if channels is not None:
+        example = (torch.rand(1, channels, example_size, example_size),)
+        inputs, axes = ["image"], {"image": {0: "batch", 2: "height", 3: "width"}}
+    else:
+        example = (torch.rand(1, len(_EXAMPLE_DESCRIPTORS), example_size, example_size),
+                   torch.tensor(_EXAMPLE_DESCRIPTORS))
+        inputs = ["image", DESCRIPTOR_INPUT]
+        axes = {"image": {0: "batch", 1: "bands", 2: "height", 3: "width"}, DESCRIPTOR_INPUT: {0: "bands"}}
     with warnings.catch_warnings():
         # The TorchScript exporter is the one with plain dynamic_axes; its deprecation
         # notice is not actionable here.
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, (example,), path, dynamo=False, opset_version=OPSET,
-            input_names=["image"], output_names=[output_name],
-            dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
-                          output_name: {0: "batch", 2: "out_height", 3: "out_width"}},
+            wrapped, example, path, dynamo=False, opset_version=OPSET,
+            input_names=inputs, output_names=[output_name],
+            dynamic_axes={**axes, output_name: {0: "batch", 2: "out_height", 3: "out_width"}},
             do_constant_folding=True,
         )
     stamp_metadata(path, metadata)
@@ -67,107 +80,97 @@ def stamp_metadata(path: str, metadata: dict):
     onnx.save(proto, path)
 
 
-def build_manifest(cfg: TrainConfig, normalization: Dict[str, list], metrics: Optional[dict],
-                   training_info: dict) -> dict:
-    g = cfg.geometry
-    training_data = []
+def _training_data(cfg: TrainConfig) -> list:
+    out = []
     for entry in cfg.train_sources + cfg.clear_sources:
         item = {"name": entry["name"], "title": entry.get("title", entry["kind"]), "license": entry.get("license", "")}
         if entry.get("url"):
             item["url"] = entry["url"]
-        if item not in training_data:
-            training_data.append(item)
-    return {
-        "format": BUNDLE_FORMAT,
-        "format_version": BUNDLE_FORMAT_VERSION,
-        "name": cfg.bundle.name,
-        "version": cfg.bundle.version,
-        "license": cfg.bundle.license,
-        "description": cfg.bundle.description,
-        "training_data": training_data,
-        "inputs": {
-            "bands": [COMMON_BANDS[b].as_dict() for b in cfg.bands],
-            "units": "reflectance",
-            "dtype": "float32",
-            "layout": "NCHW",
-            "nodata_fill": 0.0,
-            "sensor_independent": False,
-            "normalization": {
-                "type": "standardize",
-                "mean": [round(float(m), 6) for m in normalization["mean"]],
-                "std": [round(float(s), 6) for s in normalization["std"]],
-                "applied_in_model": True,
-            },
-        },
-        "coarse": {
-            "file": "coarse.onnx",
-            "downsample": g.downsample,
-            "stride": g.stride,
-            "classes": list(COARSE_CLASSES),
-            "input_name": "image",
-            "output_name": "class_prob",
-            "min_confidence": cfg.coarse.min_confidence,
-        },
-        "fine": {
-            "file": "fine.onnx",
-            "halo": g.halo,
-            "threshold": cfg.fine.threshold,
-            "input_name": "image",
-            "output_name": "cloud_prob",
-            "multiple": g.multiple * cfg.fine.inference_scale,
-            "inference_scale": cfg.fine.inference_scale,
-        },
-        "metrics": metrics or {},
-        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "training": training_info,
-    }
+        if item not in out:
+            out.append(item)
+    return out
 
 
-def export_bundle(fine: FineNet, coarse: CoarseNet, cfg: TrainConfig, out_dir: str,
-                  normalization: Dict[str, list], training_info: dict, metrics: Optional[dict] = None) -> str:
+def _rounded(values) -> list:
+    return [round(float(v), 6) for v in values]
+
+
+def build_manifest(cfg: TrainConfig, normalization: Optional[Dict[str, list]], metrics: Optional[dict],
+                   training_info: dict) -> dict:
+    g = cfg.geometry
+    if cfg.si is None:
+        norm = {"type": "standardize", "mean": _rounded(normalization["mean"]), "std": _rounded(normalization["std"]),
+                "applied_in_model": True}
+    else:
+        norm = {"type": "learned per band from its descriptor", "applied_in_model": True}
+    manifest = new_manifest(
+        name=cfg.bundle.name, version=cfg.bundle.version, license=cfg.bundle.license,
+        description=cfg.bundle.description, training_data=_training_data(cfg), bands=cfg.bands, normalization=norm,
+        downsample=g.downsample, stride=g.stride, min_confidence=cfg.coarse.min_confidence, halo=g.halo,
+        threshold=cfg.fine.threshold, multiple=g.multiple * cfg.fine.inference_scale,
+        inference_scale=cfg.fine.inference_scale, training=training_info, metrics=metrics)
+    if cfg.si is not None:
+        _add_sensor_independence(manifest, cfg)
+    return manifest
+
+
+def _add_sensor_independence(manifest: dict, cfg: TrainConfig):
+    si = cfg.si
+    if si.base_checkpoint:
+        base_cfg, _, _, base_norm, _ = load_checkpoint(resolve_repo_path(si.base_checkpoint))
+        manifest["inputs"]["normalization"] = {
+            "type": "the required bands standardized as the base model's, the further bands learned per band "
+                    "from their descriptors",
+            "mean": _rounded(base_norm["mean"]), "std": _rounded(base_norm["std"]), "applied_in_model": True}
+        # The base model's data trained the bundle too.
+        manifest["training_data"] += [d for d in _training_data(base_cfg) if d not in manifest["training_data"]]
+    manifest["inputs"].update({
+        "sensor_independent": True,
+        "required_bands": list(si.required_bands),
+        "descriptor_input": DESCRIPTOR_INPUT,
+        "descriptor_units": "micrometres (centre wavelength, width) of each fed band",
+    })
+
+
+def export_bundle(fine: nn.Module, coarse: nn.Module, cfg: TrainConfig, out_dir: str,
+                  normalization: Optional[Dict[str, list]], training_info: dict, metrics: Optional[dict] = None) -> str:
     os.makedirs(out_dir, exist_ok=True)
     metadata = {"name": cfg.bundle.name, "version": cfg.bundle.version, "license": cfg.bundle.license,
                 "bands": ",".join(cfg.bands)}
+    if cfg.si is not None:
+        metadata["sensor_independent"] = "true"
+    channels = None if cfg.si is not None else len(cfg.bands)
     g = cfg.geometry
-    _export_onnx(_WithActivation(coarse, nn.Softmax(dim=1)), os.path.join(out_dir, "coarse.onnx"),
-                 len(cfg.bands), "class_prob", 4 * g.stride, {**metadata, "model": "coarse"})
+    _export_onnx(coarse, os.path.join(out_dir, "coarse.onnx"), "class_prob", 4 * g.stride,
+                 {**metadata, "model": "coarse"}, nn.Softmax(dim=1), channels)
     scale = cfg.fine.inference_scale
     fine_graph = AtLowerResolution(fine, scale) if scale > 1 else fine
-    _export_onnx(_WithActivation(fine_graph, nn.Sigmoid()), os.path.join(out_dir, "fine.onnx"),
-                 len(cfg.bands), "cloud_prob", g.cell + 2 * g.halo, {**metadata, "model": "fine"})
+    _export_onnx(fine_graph, os.path.join(out_dir, "fine.onnx"), "cloud_prob", g.cell + 2 * g.halo,
+                 {**metadata, "model": "fine"}, nn.Sigmoid(), channels)
     write_manifest(out_dir, build_manifest(cfg, normalization, metrics, training_info))
     return out_dir
 
 
-def write_manifest(out_dir: str, manifest: dict):
-    with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-
-
-def update_manifest_metrics(bundle_dir: str, metrics: dict):
-    path = os.path.join(bundle_dir, "manifest.json")
-    with open(path, encoding="utf-8") as f:
-        manifest = json.load(f)
-    manifest["metrics"] = metrics
-    write_manifest(bundle_dir, manifest)
-
-
 def check_bundle(bundle_dir: str) -> dict:
-    """Read the bundle with the engine's ``load_bundle`` and run both graphs once; returns the shapes."""
+    """Read the bundle with the engine's ``load_bundle`` and run both graphs once (a
+    sensor-independent bundle with its required bands); returns the shapes."""
     import onnxruntime as ort
 
     bundle = load_bundle(bundle_dir)
+    extra = {}
     c = len(bundle.bands)
+    if bundle.sensor_independent:
+        c = len(bundle.required_bands)
+        extra = {bundle.descriptor_input: sensor_descriptors("sentinel2", bundle.required_bands)}
     shapes = {}
     coarse = ort.InferenceSession(bundle.file_path(bundle.coarse.file), providers=["CPUExecutionProvider"])
     x = np.random.default_rng(0).random((2, c, 64, 96), dtype=np.float32)
-    (prob,) = coarse.run([bundle.coarse.output_name], {bundle.coarse.input_name: x})
+    (prob,) = coarse.run([bundle.coarse.output_name], {bundle.coarse.input_name: x, **extra})
     shapes["coarse"] = list(prob.shape)
     fine = ort.InferenceSession(bundle.file_path(bundle.fine.file), providers=["CPUExecutionProvider"])
     w = bundle.fine_window
     (cloud,) = fine.run([bundle.fine.output_name], {bundle.fine.input_name: np.random.default_rng(1).random(
-        (2, c, w, w), dtype=np.float32)})
+        (2, c, w, w), dtype=np.float32), **extra})
     shapes["fine"] = list(cloud.shape)
     expected_coarse = [2, len(bundle.coarse.classes), 64 // bundle.coarse.stride, 96 // bundle.coarse.stride]
     if shapes["coarse"] != expected_coarse or shapes["fine"] != [2, 1, w, w]:
@@ -187,24 +190,9 @@ def export_settings(trained: TrainConfig, wanted: TrainConfig) -> TrainConfig:
         "fine widths": ((trained.fine.widths, trained.fine.decoder_widths), (wanted.fine.widths, wanted.fine.decoder_widths)),
         "coarse widths": ((trained.coarse.widths, trained.coarse.context_layers),
                           (wanted.coarse.widths, wanted.coarse.context_layers)),
+        "band-set features": (trained.si and trained.si.features, wanted.si and wanted.si.features),
     }
     for what, (was, asked) in fixed.items():
         if was != asked:
             raise ValueError(f"the checkpoint was trained with {what} {was}; the config asks for {asked}")
     return wanted
-
-
-def load_checkpoint(path: str):
-    """Models, config and normalisation saved by ``train.save_checkpoint``."""
-    from .config import config_from_dict
-
-    state = torch.load(path, map_location="cpu", weights_only=False)
-    cfg_values = dict(state["config"])
-    cfg_values.pop("source_path", None)
-    cfg = config_from_dict(cfg_values)
-    norm = state["normalization"]
-    fine = FineNet(len(cfg.bands), norm["mean"], norm["std"], cfg.fine.widths, cfg.fine.decoder_widths)
-    fine.load_state_dict(state["fine"])
-    coarse = CoarseNet(len(cfg.bands), norm["mean"], norm["std"], cfg.coarse.widths, cfg.coarse.context_layers)
-    coarse.load_state_dict(state["coarse"])
-    return cfg, fine.eval(), coarse.eval(), norm, state.get("training", {})

@@ -1,4 +1,5 @@
-"""The coarse model's loss of Luotamo et al. (seed 001, Eq. 1-6) and the adjacency score.
+"""The coarse model's loss (Eq. 1-6) and the adjacency score of Luotamo, Metsämäki and Klami,
+"Multi-scale Cloud Detection in Remote Sensing Images using a Dual Convolutional Neural Network".
 
     L = gamma * L_adj + L_wce                                                     (Eq. 1)
     L_wce = - sum_k alpha_k sum_ij [ y_ijk log p_ijk + beta_k (1 - y_ijk) log(1 - p_ijk) ]  (Eq. 2)

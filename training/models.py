@@ -23,9 +23,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-TOTAL_STRIDE = 16
-
-
 class Normalize(nn.Module):
     """(x - mean) / std per band; constants, not trained."""
 
@@ -146,7 +143,3 @@ class AtLowerResolution(nn.Module):
         small = block_sum / torch.clamp(block_valid, min=1e-6)
         logits = self.model(small, *rest)
         return F.interpolate(logits, scale_factor=float(self.factor), mode="bilinear", align_corners=False)
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -2,25 +2,24 @@
 
 Static quantisation with onnxruntime (QDQ format, int8 weights per output channel, uint8
 activations), calibrated on windows of the training data of the bundle's config, never on
-the validation splits. On the CPU the copy is about 1.5x faster per window (convolutions
+the validation splits (for a sensor-independent bundle, fine training samples as training
+draws them: every source's band set, band dropout, synthetic clouds). On the CPU the copy is about 1.5x faster per window (convolutions
 run in int8) and scores the same on the validation splits (see training/README.md); the
 manifest names it as ``fine.cpu_file`` and the plugin runs it whenever it runs on the CPU.
 GPUs keep the float model.
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import numpy as np
 
-from cloud_mask_plugin.core.bundle import load_bundle
+from cloud_mask_plugin.core.bundle import load_bundle, update_manifest
 
 from .config import TrainConfig
 from .data import read_source
-from .export import write_manifest
 
 CPU_FILE = "fine_int8.onnx"
 DEFAULT_WINDOWS = 96
@@ -43,6 +42,26 @@ def calibration_windows(cfg: TrainConfig, data_root: str, window: int, count: in
         y, x = int(rng.integers(0, h - window + 1)), int(rng.integers(0, w - window + 1))
         windows.append(np.ascontiguousarray(scene.window(y, x, window, window).image[None], dtype=np.float32))
     return windows
+
+
+def calibration_feeds(cfg: TrainConfig, data_root: str, window: int, count: int = DEFAULT_WINDOWS
+                      ) -> Tuple[List[np.ndarray], Optional[List[np.ndarray]]]:
+    """Calibration windows for a bundle trained with ``cfg`` and, for a sensor-independent
+    one, each window's band descriptors: ``count`` fine training samples (windows [1, C,
+    patch, patch]) drawn as training draws them."""
+    if not cfg.sensor_independent:
+        return calibration_windows(cfg, data_root, window, count, cfg.seed), None
+    from .samplers import FineSampler, load_sources
+
+    rng = np.random.default_rng(cfg.seed)
+    sampler = FineSampler(cfg, load_sources(cfg.train_sources, data_root, cfg),
+                          load_sources(cfg.clear_sources, data_root, cfg), rng)
+    windows, descriptors = [], []
+    for _ in range(count):
+        image, desc, valid, _, _ = sampler.sample()
+        windows.append(np.ascontiguousarray(np.where(valid[None], image, 0.0)[None], dtype=np.float32))
+        descriptors.append(desc)
+    return windows, descriptors
 
 
 def descriptor_path(model_path: str, descriptor_input: str) -> List[str]:
@@ -96,11 +115,12 @@ def quantize_fine(bundle_dir: str, windows: List[np.ndarray],
         quantize_static(prepared, target, Windows(), quant_format=QuantFormat.QDQ, per_channel=True,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                         nodes_to_exclude=excluded)
-    with open(bundle.file_path("manifest.json"), encoding="utf-8") as f:
-        manifest = json.load(f)
-    manifest["fine"]["cpu_file"] = CPU_FILE
-    manifest["fine"]["cpu_file_quantization"] = (
-        f"onnxruntime static int8 (QDQ, per-channel int8 weights, uint8 activations), calibrated on "
-        f"{len(windows)} windows of the training data")
-    write_manifest(bundle_dir, manifest)
+
+    def name_the_copy(manifest):
+        manifest["fine"]["cpu_file"] = CPU_FILE
+        manifest["fine"]["cpu_file_quantization"] = (
+            f"onnxruntime static int8 (QDQ, per-channel int8 weights, uint8 activations), calibrated on "
+            f"{len(windows)} windows of the training data")
+
+    update_manifest(bundle_dir, name_the_copy)
     return target

@@ -1,9 +1,14 @@
 """Batches for the two models, drawn from the configured sources with augmentation.
 
+A ``Source`` is one ``[[train_sources]]`` or ``[[clear_sources]]`` entry with its scenes,
+its bands and their spectra; for a sensor-independent config also the bands' descriptors,
+and each sample then keeps a random subset of its bands (``augment.band_dropout``) and
+comes as (image, descriptors), since samples with different band sets share a batch.
+
 - ``FineSampler``: patches of ``fine.patch`` px. A share of each batch (``synthetic_share``)
   is clear scenes under synthetic clouds; the rest comes from the labelled sources in
   proportion to their ``weight``, each window drawn with the cloud-fraction balance of
-  ``sampling.balanced_weights``.
+  ``windows.balanced_weights``.
 - ``CoarseSampler``: a bank of mosaics of ``mosaic_tiles`` x ``mosaic_tiles`` tiles (the scenes
   are far smaller than a satellite scene, and the coarse model needs many cells per
   input to learn from neighbours); either labelled tiles, or clear tiles under one
@@ -12,22 +17,59 @@
 
 Every source is resampled once at start-up by each of its ``scales`` (see
 ``augment.rescale``); a draw picks a scale uniformly, then a window. A streamed source (a
-folder of GeoTIFF pairs, ``data.StreamedScene``) is not held in memory: its pools keep only
+folder of GeoTIFF pairs, ``scenes.StreamedScene``) is not held in memory: its pools keep only
 an index of windows, and each draw reads its window from disk and resamples it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+import torch
 
 from . import augment
 from .cal import CloudAdaptiveLabeling
 from .config import TrainConfig
-from .data import Scene, StreamedScene
+from .data import read_source
 from .grid import block_average, grid_labels
-from .sampling import Window, balanced_fraction_weights, balanced_weights, build_windows, cut, scene_windows
+from .scenes import Scene, StreamedScene, sensor_descriptors
+from .sensor_independent import forward_mixed
+from .windows import Window, balanced_fraction_weights, balanced_weights, build_windows, cut, scene_windows
+
+
+@dataclass
+class Source:
+    entry: dict
+    scenes: list                         # Scene, or StreamedScene for a streamed folder of pairs
+    bands: List[str]
+    spectra: augment.BandSpectra
+    descriptors: Optional[np.ndarray]    # [C, 2] um, sensor-independent configs only
+
+    @property
+    def name(self) -> str:
+        return self.entry["name"]
+
+
+def load_sources(entries: Sequence[dict], data_root: str, cfg: TrainConfig) -> List[Source]:
+    """The scenes of each entry with the config's bands, or for a sensor-independent config
+    with the entry's own bands, their sensor's descriptors and BigEarthNet's coarser bands
+    interpolated rather than repeated (see ``data._read_s2_bands``)."""
+    out = []
+    for entry in entries:
+        if cfg.sensor_independent:
+            bands = list(entry["bands"])
+            scenes = read_source(entry, data_root, bands, streamed=True, resample="bilinear")
+            descriptors = sensor_descriptors(entry["sensor"], bands)
+            spectra = augment.spectra_by_wavelength(descriptors)
+        else:
+            bands, descriptors = list(cfg.bands), None
+            scenes = read_source(entry, data_root, bands, streamed=True)
+            spectra = augment.spectra_by_name(bands)
+        if not scenes:
+            raise ValueError(f"source {entry['name']} ({entry['path']}) gave no scenes")
+        out.append(Source(entry, scenes, bands, spectra, descriptors))
+    return out
 
 
 @dataclass
@@ -95,11 +137,12 @@ def _scaled(scenes: Sequence[Scene], factor: float) -> List[Scene]:
     return out
 
 
-def build_pools(sources: Sequence[Tuple[dict, List[Scene]]], size: int, overlap: int, balanced: bool,
+def build_pools(sources: Sequence[Source], size: int, overlap: int, balanced: bool,
                 extreme_bin_weight: float) -> Dict[str, List[Pool]]:
     """Per source name, one pool per scale that has at least one window of ``size`` px."""
     pools: Dict[str, List[Pool]] = {}
-    for entry, scenes in sources:
+    for source in sources:
+        entry, scenes = source.entry, source.scenes
         factors = [float(f) for f in entry.get("scales", [1.0])]
         if scenes and isinstance(scenes[0], StreamedScene):
             found = streamed_pools(entry["name"], scenes, factors, size, overlap, balanced, extreme_bin_weight)
@@ -119,91 +162,132 @@ def build_pools(sources: Sequence[Tuple[dict, List[Scene]]], size: int, overlap:
     return pools
 
 
-def _source_probabilities(entries: Sequence[dict], pools: Dict[str, List[Pool]]) -> Tuple[List[str], np.ndarray]:
-    names = [e["name"] for e in entries if e["name"] in pools]
-    if not names:
-        raise ValueError("no source has a window of the requested size; lower the scales or the patch size")
-    w = np.array([float(next(e for e in entries if e["name"] == n).get("weight", 1.0)) for n in names])
-    return names, w / w.sum()
+class _Draws:
+    """The pools of some sources and each source's share of the draws (its ``weight``).
+    ``required``: sources none of which has a window are an error, not just never drawn."""
+
+    def __init__(self, sources: Sequence[Source], size: int, overlap: int, balanced: bool, extreme_bin_weight: float,
+                 required: bool = False):
+        self.sources = {s.name: s for s in sources}
+        self.pools = build_pools(sources, size, overlap, balanced, extreme_bin_weight) if sources else {}
+        self.names = [s.name for s in sources if s.name in self.pools]
+        if required and not self.names:
+            raise ValueError("no source has a window of the requested size; lower the scales or the patch size")
+        w = np.array([float(self.sources[n].entry.get("weight", 1.0)) for n in self.names])
+        self.p = w / w.sum() if self.names else w
+
+    def __bool__(self):
+        return bool(self.names)
+
+    def source(self, rng) -> str:
+        return self.names[int(rng.choice(len(self.names), p=self.p))]
+
+    def pool(self, name: str, rng):
+        """One of the source's scales, uniformly."""
+        scale_pools = self.pools[name]
+        return scale_pools[int(rng.integers(len(scale_pools)))]
+
+
+def _synthetic(labelled: _Draws, clear: _Draws, share: float, rng) -> bool:
+    """Whether a sample is clear ground under synthetic clouds: with ``share``, always when
+    there is no labelled source (a sensor-independent config may have none), never without
+    clear sources."""
+    return bool(clear) and (not labelled or rng.random() < share)
+
+
+def forward(model, inputs, device):
+    """The model's output for a batch's ``inputs``: an array [N, C, H, W], or for a
+    sensor-independent model a list of (image [C_i, H, W], descriptors [C_i, 2])."""
+    if isinstance(inputs, np.ndarray):
+        return model(torch.from_numpy(inputs).to(device))
+    return forward_mixed(model, [(torch.from_numpy(np.ascontiguousarray(image)).to(device),
+                                  torch.from_numpy(np.ascontiguousarray(desc)).to(device)) for image, desc in inputs])
+
+
+def _inputs(images, descriptors):
+    return np.stack(images) if descriptors[0] is None else list(zip(images, descriptors))
 
 
 class FineSampler:
-    def __init__(self, cfg: TrainConfig, labelled, clear, rng: np.random.Generator,
+    def __init__(self, cfg: TrainConfig, labelled: Sequence[Source], clear: Sequence[Source], rng: np.random.Generator,
                  cal: Optional[CloudAdaptiveLabeling] = None):
         self.cfg, self.rng, self.cal = cfg, rng, cal
         f = cfg.fine
-        self.labelled = build_pools(labelled, f.patch, f.overlap, True, f.extreme_bin_weight)
-        self.labelled_names, self.labelled_p = _source_probabilities([e for e, _ in labelled], self.labelled)
-        self.clear = build_pools(clear, f.patch, f.overlap, False, f.extreme_bin_weight) if clear else {}
-        if self.clear:
-            self.clear_names, self.clear_p = _source_probabilities([e for e, _ in clear], self.clear)
+        self.labelled = _Draws(labelled, f.patch, f.overlap, True, f.extreme_bin_weight, not cfg.sensor_independent)
+        self.clear = _Draws(clear, f.patch, f.overlap, False, f.extreme_bin_weight)
+        if not (self.labelled or self.clear):
+            raise ValueError("no source has a window of the patch size")
         self.cal_sources = set(f.cal.sources) if cal is not None else set()
 
-    def _pick(self, pools, names, p):
-        name = names[int(self.rng.choice(len(names), p=p))]
-        scale_pools = pools[name]
-        return name, scale_pools[int(self.rng.integers(len(scale_pools)))]
-
     def sample(self):
-        """One augmented patch: image, valid, label, and whether CAL relabelled it."""
-        f, bands, rng = self.cfg.fine, self.cfg.bands, self.rng
-        synthetic = bool(self.clear) and rng.random() < f.synthetic_share
-        if synthetic:
-            _, pool = self._pick(self.clear, self.clear_names, self.clear_p)
-        else:
-            name, pool = self._pick(self.labelled, self.labelled_names, self.labelled_p)
-        image, valid, label = augment.flip_rotate(*pool.draw(rng, f.patch), rng)
+        """One augmented patch: image, its band descriptors (None for fixed bands), valid,
+        label, and whether CAL relabelled it."""
+        f, rng = self.cfg.fine, self.rng
+        synthetic = _synthetic(self.labelled, self.clear, f.synthetic_share, rng)
+        draws = self.clear if synthetic else self.labelled
+        name = draws.source(rng)
+        source = draws.sources[name]
+        image, valid, label = augment.flip_rotate(*draws.pool(name, rng).draw(rng, f.patch), rng)
         relabelled = False
         if synthetic:
-            image, valid, label = augment.add_synthetic_clouds(image, valid, label, bands, f.synthetic, rng)
+            image, valid, label = augment.add_synthetic_clouds(image, valid, label, source.spectra, f.synthetic, rng)
         elif name in self.cal_sources:
             # CAL binarises the reflectance as delivered, before the brightness jitter.
-            label = self.cal.relabel(image, label, valid, bands)
+            label = self.cal.relabel(image, label, valid, source.bands)
             relabelled = True
         if rng.random() < f.nodata_edge_probability:
             image, valid, label = augment.add_nodata_edge(image, valid, label, rng)
-        image = augment.jitter_brightness(image, valid, bands, f.photometric, rng)
-        return image, valid, label, relabelled
+        image = augment.jitter_brightness(image, valid, source.spectra, f.photometric, rng)
+        image, descriptors = _drop_bands(image, source, self.cfg.si, rng)
+        return image, descriptors, valid, label, relabelled
 
     def batch(self, n: int):
+        """(inputs for ``forward``, valid [N, H, W], label [N, H, W], relabelled [N])."""
         samples = [self.sample() for _ in range(n)]
-        return (np.stack([s[0] for s in samples]), np.stack([s[1] for s in samples]),
-                np.stack([s[2] for s in samples]), np.array([s[3] for s in samples]))
+        return (_inputs([s[0] for s in samples], [s[1] for s in samples]), np.stack([s[2] for s in samples]),
+                np.stack([s[3] for s in samples]), np.array([s[4] for s in samples]))
+
+
+def _drop_bands(image, source: Source, si, rng):
+    """A sensor-independent sample keeps some of its bands, with their jittered descriptors."""
+    if source.descriptors is None:
+        return image, None
+    keep = augment.band_dropout(source.bands, si, rng)
+    return image[keep], augment.jitter_descriptors(source.descriptors[keep], si, rng)
 
 
 class CoarseSampler:
-    def __init__(self, cfg: TrainConfig, labelled, clear, rng: np.random.Generator):
+    def __init__(self, cfg: TrainConfig, labelled: Sequence[Source], clear: Sequence[Source], rng: np.random.Generator):
         self.cfg, self.rng = cfg, rng
         c = cfg.coarse
-        self.labelled = build_pools(labelled, c.tile, c.tile // 2, False, 1 / 6)
-        self.labelled_names, self.labelled_p = _source_probabilities([e for e, _ in labelled], self.labelled)
-        self.clear = build_pools(clear, c.tile, c.tile // 2, False, 1 / 6) if clear else {}
-        if self.clear:
-            self.clear_names, self.clear_p = _source_probabilities([e for e, _ in clear], self.clear)
-
-    def _tile(self, pools, names, p):
-        name = names[int(self.rng.choice(len(names), p=p))]
-        scale_pools = pools[name]
-        pool = scale_pools[int(self.rng.integers(len(scale_pools)))]
-        return augment.flip_rotate(*pool.draw(self.rng, self.cfg.coarse.tile), self.rng)
+        self.labelled = _Draws(labelled, c.tile, c.tile // 2, False, 1 / 6, not cfg.sensor_independent)
+        self.clear = _Draws(clear, c.tile, c.tile // 2, False, 1 / 6)
+        # A sensor-independent mosaic takes its tiles from one source, so it has one band set.
+        self.one_source_per_mosaic = cfg.sensor_independent
 
     def mosaic(self):
-        """One full-resolution mosaic before brightness jitter: image [C, S, S], valid, label."""
+        """One full-resolution mosaic before brightness jitter: its source (the first tile's),
+        image [C, S, S], valid, label."""
         c, rng = self.cfg.coarse, self.rng
-        synthetic = bool(self.clear) and rng.random() < c.synthetic_share
-        pools = (self.clear, self.clear_names, self.clear_p) if synthetic else \
-            (self.labelled, self.labelled_names, self.labelled_p)
-        rows = []
+        synthetic = _synthetic(self.labelled, self.clear, c.synthetic_share, rng)
+        draws = self.clear if synthetic else self.labelled
+        name = draws.source(rng) if self.one_source_per_mosaic else None
+        rows, first = [], None
         for _ in range(c.mosaic_tiles):
-            tiles = [self._tile(*pools) for _ in range(c.mosaic_tiles)]
+            tiles = []
+            for _ in range(c.mosaic_tiles):
+                tile_source = name or draws.source(rng)
+                first = first or tile_source
+                tiles.append(augment.flip_rotate(*draws.pool(tile_source, rng).draw(rng, c.tile), rng))
             rows.append(tuple(np.concatenate([t[k] for t in tiles], axis=-1) for k in range(3)))
         image, valid, label = (np.concatenate([r[k] for r in rows], axis=-2) for k in range(3))
+        source = draws.sources[first]
         if synthetic:
-            image, valid, label = augment.add_synthetic_clouds(image, valid, label, self.cfg.bands,
+            image, valid, label = augment.add_synthetic_clouds(image, valid, label, source.spectra,
                                                                self.cfg.fine.synthetic, rng)
         if rng.random() < c.nodata_edge_probability:
             image, valid, label = augment.add_nodata_edge(image, valid, label, rng)
-        return image, valid, label
+        return source, image, valid, label
 
     def build_bank(self, count: int, progress: bool = False):
         """Make ``count`` mosaics once, kept as coarse inputs and grid labels.
@@ -216,22 +300,28 @@ class CoarseSampler:
         from tqdm import tqdm
 
         g = self.cfg.geometry
-        inputs, valids, targets = [], [], []
+        self.bank = []
         for _ in tqdm(range(count), desc="coarse mosaics", disable=not progress, mininterval=2.0):
-            image, valid, label = self.mosaic()
-            inputs.append(block_average(image, valid, g.downsample))
+            source, image, valid, label = self.mosaic()
             h, w = valid.shape
             f = g.downsample
-            valids.append(valid.reshape(h // f, f, w // f, f).any(axis=(1, 3)))
-            targets.append(grid_labels(label, valid, g.cell, self.cfg.coarse.grid_tolerance))
-        self.bank = (np.stack(inputs), np.stack(valids), np.stack(targets))
+            self.bank.append((source, block_average(image, valid, f), valid.reshape(h // f, f, w // f, f).any(axis=(1, 3)),
+                              grid_labels(label, valid, g.cell, self.cfg.coarse.grid_tolerance)))
 
     def batch(self, n: int):
-        """Coarse inputs [n, C, S/8, S/8] and grid labels [n, S/128, S/128] drawn from the bank."""
-        inputs, valids, targets = self.bank
-        xs, ts = [], []
-        for i in self.rng.integers(len(inputs), size=n):
-            x, v, t = augment.flip_rotate(inputs[i], valids[i], targets[i], self.rng)
-            xs.append(augment.jitter_brightness(x, v, self.cfg.bands, self.cfg.fine.photometric, self.rng))
-            ts.append(t)
-        return np.stack(xs), np.stack(ts)
+        """(inputs for ``forward``: coarse inputs [n, C, S/8, S/8], grid labels [n, S/128, S/128])
+        drawn from the bank. Fixed-band runs draw the batch's mosaics at once, sensor-independent
+        ones each right before its augmentation: the orders the shipped configs were trained
+        with, kept so that they train the same weights."""
+        at_once = None if self.one_source_per_mosaic else self.rng.integers(len(self.bank), size=n)
+        images, descriptors, targets = [], [], []
+        for k in range(n):
+            i = at_once[k] if at_once is not None else self.rng.integers(len(self.bank))
+            source, x, v, t = self.bank[i]
+            x, v, t = augment.flip_rotate(x, v, t, self.rng)
+            x = augment.jitter_brightness(x, v, source.spectra, self.cfg.fine.photometric, self.rng)
+            x, desc = _drop_bands(x, source, self.cfg.si, self.rng)
+            images.append(x)
+            descriptors.append(desc)
+            targets.append(t)
+        return _inputs(images, descriptors), np.stack(targets)

@@ -1,4 +1,5 @@
-"""Sensor-independent coarse and fine models (seed 003): any set of bands, in any order.
+"""Sensor-independent coarse and fine models (Francis, "Sensor-Independent Deep Learning for Cloud Masking"):
+any set of bands, in any order.
 
 A raster's bands arrive as ``image`` [N, C, H, W] reflectance plus ``band_descriptors``
 [C, 2]: each band's centre wavelength and width in micrometres, as the engine feeds
@@ -18,7 +19,7 @@ raster has among the bundle's bands.
 
 The pooled maps then go through the same trunks as the fixed-band models
 (``models.CoarseNet`` / ``models.FineNet``), so the cascade geometry is unchanged. The
-seed's permutational convolution is O(C^2); this per-band embedding is O(C) and also
+paper's permutational convolution is O(C^2); this per-band embedding is O(C) and also
 invariant to band order by construction.
 
 ``ExtraBands`` is the other way to the same interface: a trained fixed-band model keeps

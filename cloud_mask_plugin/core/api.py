@@ -16,9 +16,9 @@ __all__ = ["CancelCheck", "MaskOptions", "MaskResult", "OutputPaths", "ProgressC
 
 
 def default_outputs(input_path: str, output_dir: str, probability: bool = True, coarse_grid: bool = True,
-                    polygons: bool = True, report: bool = True) -> OutputPaths:
+                    polygons: bool = True, report: bool = True, masked_image: bool = False) -> OutputPaths:
     """``<stem>_cloudmask.tif``, ``<stem>_cloudprob.tif``, ``<stem>_coarsegrid.tif``,
-    ``<stem>_clouds.gpkg`` and ``<stem>_report.json`` in ``output_dir``."""
+    ``<stem>_clouds.gpkg``, ``<stem>_report.json`` and ``<stem>_masked.tif`` in ``output_dir``."""
     stem = os.path.splitext(os.path.basename(input_path.rstrip("/\\")))[0]
     if stem.upper().endswith("_MTL"):   # a Landsat MTL file stands for its product
         stem = stem[:-len("_MTL")]
@@ -34,6 +34,7 @@ def default_outputs(input_path: str, output_dir: str, probability: bool = True, 
         coarse_grid=path("_coarsegrid.tif") if coarse_grid else None,
         polygons=path("_clouds.gpkg") if polygons else None,
         report=path("_report.json") if report else None,
+        masked_image=path("_masked.tif") if masked_image else None,
     )
 
 

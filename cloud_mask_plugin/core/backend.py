@@ -22,8 +22,10 @@ from typing import List, Optional
 
 import numpy as np
 
-from .errors import ModelError
+from .errors import ONNXRUNTIME_MISSING, ModelError
 
+# The devices a user can ask for (front ends offer these; "gpu" is also read as "cuda").
+DEVICES = ("auto", "cpu", "cuda")
 CPU_PROVIDERS = ["CPUExecutionProvider"]
 CUDA_PROVIDERS = ["CUDAExecutionProvider", "CPUExecutionProvider"]
 
@@ -35,6 +37,7 @@ class DeviceChoice:
     description: str          # shown to the user and written to the report
     runtime: str = "onnxruntime"   # "onnxruntime" or "torch"
     requested: str = "auto"        # what the user asked for: auto, cpu or cuda
+    threads: Optional[int] = None  # CPU threads the models may use; None = all cores
 
 
 def _onnxruntime():
@@ -43,8 +46,8 @@ def _onnxruntime():
     except ImportError:
         raise ModelError(
             "onnxruntime is not installed in this Python; install it with "
-            "'python -m pip install onnxruntime' (in QGIS: the OSGeo4W shell or QGIS's Python)"
-        ) from None
+            "'python -m pip install onnxruntime' (in QGIS: the OSGeo4W shell or QGIS's Python)",
+            code=ONNXRUNTIME_MISSING) from None
     return onnxruntime
 
 
@@ -72,8 +75,8 @@ def resolve_device(requested: str = "auto", bundle=None) -> DeviceChoice:
     """Where the models will run. ``bundle`` (when known) tells whether the torch route is
     open: it needs the bundle's TorchScript files."""
     requested = (requested or "auto").lower()
-    if requested not in ("auto", "cpu", "cuda", "gpu"):
-        raise ModelError(f"unknown device '{requested}'; use auto, cpu or cuda")
+    if requested not in DEVICES + ("gpu",):
+        raise ModelError(f"unknown device '{requested}'; use {', '.join(DEVICES)}")
     if requested == "gpu":
         requested = "cuda"
     if requested == "cpu":
@@ -153,7 +156,7 @@ MAX_FINE_WORKERS = 8
 
 def fine_parallelism(device: DeviceChoice):
     """(windows in flight, onnxruntime threads per call) for the fine model."""
-    cores = max(1, os.cpu_count() or 1)
+    cores = max(1, device.threads or os.cpu_count() or 1)
     if device.kind == "cuda":
         return 1, None
     workers = min(cores, MAX_FINE_WORKERS)
@@ -164,12 +167,12 @@ def open_session(bundle, spec, device: DeviceChoice, role: str, descriptor_input
                  arena: bool = True, threads: Optional[int] = None):
     """The session for one of the bundle's models (``spec`` is its CoarseSpec or FineSpec).
     ``arena`` False makes onnxruntime return each call's CPU memory at once; ``threads``
-    sets the threads of one call (all cores by default)."""
+    sets the threads of one call (by default the device's, else all cores)."""
     if device.runtime == "torch":
         return TorchSession(bundle.file_path(spec.torchscript), device, role, descriptor_input)
     path = bundle.file_path(spec.onnx_file(on_cpu=device.kind == "cpu"))
     return ModelSession(path, device, spec.input_name, spec.output_name, role, descriptor_input,
-                        arena=arena, threads=threads)
+                        arena=arena, threads=threads or device.threads)
 
 
 class ModelSession:

@@ -207,26 +207,42 @@ def _band_file_scaling(files: List[Optional[BandFile]], sensor: Sensor, mtl_path
     return None, None
 
 
+def _sun_elevation(mtl: Dict[str, str], name: str) -> float:
+    try:
+        return float(mtl["SUN_ELEVATION"])
+    except (KeyError, ValueError):
+        raise InputError(f"{name} has no SUN_ELEVATION; give the scale and offset") from None
+
+
+def toa_reflectance_terms(mtl: Dict[str, str], band_number, name: str = "the MTL file"
+                          ) -> Optional[Tuple[float, float, float]]:
+    """``(M, A, sun elevation in degrees)`` of TOA reflectance = (M * DN + A) / sin(sun
+    elevation) for band ``band_number`` of an MTL file read by ``read_mtl``; None when the
+    file gives the band no reflectance terms (thermal, pan)."""
+    sun_elevation = _sun_elevation(mtl, name)
+    mult = mtl.get(f"REFLECTANCE_MULT_BAND_{band_number}")
+    add = mtl.get(f"REFLECTANCE_ADD_BAND_{band_number}")
+    if mult is None or add is None:
+        return None
+    return float(mult), float(add), sun_elevation
+
+
 def _mtl_scaling(files: List[Optional[BandFile]], mtl_path: str) -> Tuple[List[float], List[float], str]:
     """TOA reflectance = (M * DN + A) / sin(sun elevation), per band, from the MTL file."""
     mtl = read_mtl(mtl_path)
     name = os.path.basename(mtl_path)
-    try:
-        sun_elevation = float(mtl["SUN_ELEVATION"])
-    except (KeyError, ValueError):
-        raise InputError(f"the MTL file '{name}' has no SUN_ELEVATION; give the scale and offset") from None
+    sun_elevation = _sun_elevation(mtl, f"the MTL file '{name}'")
     sine = math.sin(math.radians(sun_elevation))
     scales, offsets = [], []
     for f in files:
-        number = f.band_id[1:] if f else ""
-        mult = mtl.get(f"REFLECTANCE_MULT_BAND_{number}")
-        add = mtl.get(f"REFLECTANCE_ADD_BAND_{number}")
-        if mult is None or add is None:
+        terms = toa_reflectance_terms(mtl, f.band_id[1:] if f else "", f"the MTL file '{name}'")
+        if terms is None:
             scales.append(1.0)            # thermal, pan or not a band: never fed as reflectance
             offsets.append(0.0)
             continue
-        scales.append(float(mult) / sine)
-        offsets.append(float(add) / sine)
+        mult, add, _ = terms
+        scales.append(mult / sine)
+        offsets.append(add / sine)
     return scales, offsets, f"{name}: TOA reflectance, sun elevation {sun_elevation:.2f} deg"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,25 @@ def band_from_name(name: str) -> Band:
 
 def names_match(model_band: str, raster_band: str) -> bool:
     return raster_band in EQUIVALENT_NAMES.get(model_band, (model_band,))
+
+
+def sensor_band(sensor: Sensor, name: str, related: bool = True) -> Optional[Band]:
+    """``sensor``'s band called ``name``; else, with ``related``, its band that ``name`` also
+    covers ('nir' -> Landsat's 'nir08'); else None."""
+    bands = list(sensor.bands.values())
+    exact = [b for b in bands if b.name == name]
+    if exact or not related:
+        return exact[0] if exact else None
+    return next((b for b in bands if names_match(name, b.name)), None)
+
+
+def band_descriptor(name: str, sensor: Optional[Sensor] = None, related: bool = False) -> Tuple[float, float]:
+    """(centre wavelength, width) in nm of band ``name`` as ``sensor`` has it (``sensor_band``),
+    or the common band's when there is no sensor or it has no such band. What a
+    sensor-independent bundle is fed beside each band, in the engine and in training."""
+    band = sensor_band(sensor, name, related) if sensor is not None else None
+    band = band or COMMON_BANDS[name]
+    return band.wavelength_nm, band.width_nm
 
 
 def parse_band_list(text: str) -> List[Optional[str]]:

@@ -22,13 +22,18 @@ The manifest says everything the engine needs, so nothing about a model is guess
 
 ``format_version`` guards against bundles written by a newer product: a bundle whose
 format this code does not know is refused with a message saying to update the plugin.
+
+The manifest is both read (``load_bundle``) and written here (``new_manifest``,
+``write_manifest``, ``update_manifest``, which training's export and quantisation use), so
+its format lives in one file.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 from .bands import Band, COMMON_BANDS
 from .errors import ModelError
@@ -244,3 +249,52 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             raise BundleError(f"model bundle '{path}' lacks {spec}; copy the whole bundle folder or re-export it")
     return bundle
 
+
+
+def new_manifest(*, name: str, version: str, license: str, description: str, training_data: List[dict],
+                 bands: Sequence[str], normalization: dict, downsample: int, stride: int, min_confidence: float,
+                 halo: int, threshold: float, multiple: int, inference_scale: int, training: dict,
+                 metrics: Optional[dict] = None) -> dict:
+    """The manifest of a fixed-band bundle whose graphs are ``coarse.onnx`` (``image`` ->
+    ``class_prob``) and ``fine.onnx`` (``image`` -> ``cloud_prob``); a sensor-independent
+    bundle adds its ``inputs`` entries (``sensor_independent``, ``required_bands``,
+    ``descriptor_input``) to it."""
+    return {
+        "format": BUNDLE_FORMAT,
+        "format_version": BUNDLE_FORMAT_VERSION,
+        "name": name,
+        "version": version,
+        "license": license,
+        "description": description,
+        "training_data": training_data,
+        "inputs": {
+            "bands": [COMMON_BANDS[b].as_dict() for b in bands],
+            "units": "reflectance",
+            "dtype": "float32",
+            "layout": "NCHW",
+            "nodata_fill": 0.0,
+            "sensor_independent": False,
+            "normalization": normalization,
+        },
+        "coarse": {"file": "coarse.onnx", "downsample": downsample, "stride": stride, "classes": list(COARSE_CLASSES),
+                   "input_name": "image", "output_name": "class_prob", "min_confidence": min_confidence},
+        "fine": {"file": "fine.onnx", "halo": halo, "threshold": threshold, "input_name": "image",
+                 "output_name": "cloud_prob", "multiple": multiple, "inference_scale": inference_scale},
+        "metrics": metrics or {},
+        "created": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+        "training": training,
+    }
+
+
+def write_manifest(folder: str, manifest: dict) -> None:
+    with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+
+def update_manifest(folder: str, change: Callable[[dict], None]) -> None:
+    """Read the bundle's manifest, let ``change`` edit it in place, write it back."""
+    with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    change(manifest)
+    write_manifest(folder, manifest)

@@ -1,10 +1,45 @@
-"""Errors the engine raises on purpose. Each message is one line a user can act on:
-which file or band, what is wrong, what to do. Callers (CLI, Processing, GUI) show the
-message as it is and never a traceback."""
+"""Errors the engine raises on purpose, and the messages it hands to people.
+
+Each message is one line a user can act on: which file or band, what is wrong, what to
+do. Callers (CLI, Processing, GUI) show the message as it is and never a traceback.
+
+A message may also carry a ``code`` and the ``values`` it was made from, so a front end
+can say the same thing in the user's language (the GUI keeps a translated template per
+code) instead of showing the English sentence. The English text stays the message, so
+logs, reports and the command line read as before.
+"""
+from typing import Any, Dict, Optional
+
+# Codes of the messages a front end may translate; each lists the values it carries.
+BANDS_MISSING = "bands_missing"            # raster, model, missing (list), band_count, offered (text)
+BAND_LIST_TOO_LONG = "band_list_too_long"  # raster, listed, band_count
+PRESET_BAND_COUNT = "preset_band_count"    # raster, band_count, sensor, preset_count
+ASSUMED_REFLECTANCE = "assumed_reflectance_x10000"   # raster
+BAND_FILE_SCALING = "band_file_scaling"    # raster, sensor
+ONNXRUNTIME_MISSING = "onnxruntime_missing"
+
+
+class EngineMessage(str):
+    """A warning: its English text as a plain ``str`` (JSON reports and the command line
+    see only that), with the ``code`` and ``values`` for a translation."""
+
+    code: Optional[str]
+    values: Dict[str, Any]
+
+    def __new__(cls, text: str, code: Optional[str] = None, **values):
+        message = super().__new__(cls, text)
+        message.code = code
+        message.values = values
+        return message
 
 
 class CloudMaskError(Exception):
     """Base of every error meant for the user."""
+
+    def __init__(self, message: str = "", code: Optional[str] = None, **values):
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class InputError(CloudMaskError):

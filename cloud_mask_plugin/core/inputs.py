@@ -29,8 +29,10 @@ from typing import List, Optional, Tuple
 
 from .band_files import (BandFileNames, is_band_file_set, name_band_files, sensor_from_text,
                          stack_band_files, vrt_band_sources)
-from .bands import COMMON_BANDS, SENSORS, Sensor, common_name_from_text, names_match, normalise_band_id
-from .errors import BandMappingError, InputError
+from .bands import (COMMON_BANDS, SENSORS, Sensor, band_descriptor, common_name_from_text, names_match,
+                    normalise_band_id)
+from .errors import (ASSUMED_REFLECTANCE, BAND_FILE_SCALING, BAND_LIST_TOO_LONG, BANDS_MISSING, PRESET_BAND_COUNT,
+                     BandMappingError, EngineMessage, InputError)
 from .gdal_util import open_raster
 
 # Every front end names bands its own way; one message serves them all.
@@ -127,7 +129,7 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         sensor=sensor.key if sensor else None,
         model_band_names=model_band_names,
         source_bands=source_bands,
-        descriptors=[_descriptor(names[i - 1], sensor) for i in source_bands],
+        descriptors=[band_descriptor(names[i - 1], sensor) for i in source_bands],
         scales=scales,
         offsets=offsets,
         scaling_source=scaling_source,
@@ -160,8 +162,8 @@ def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Op
         if len(options.bands) > count:
             raise BandMappingError(
                 f"the band list names {len(options.bands)} bands but '{label}' has only {count}; "
-                f"give one name per raster band (use '-' to skip a band)"
-            )
+                f"give one name per raster band (use '-' to skip a band)",
+                code=BAND_LIST_TOO_LONG, raster=label, listed=len(options.bands), band_count=count)
         return list(options.bands) + [None] * (count - len(options.bands)), "band list given by the user"
 
     if sensor is not None:
@@ -173,8 +175,8 @@ def _name_bands(ds, path, descriptions, bands, options, sensor) -> Tuple[List[Op
             return [b.name for b in order], f"band order of the {sensor.title} preset"
         raise BandMappingError(
             f"'{label}' has {count} bands without band ids, and the {sensor.title} preset has "
-            f"{len(order)}; {HOW_TO_NAME_BANDS}, e.g. blue,green,red,nir"
-        )
+            f"{len(order)}; {HOW_TO_NAME_BANDS}, e.g. blue,green,red,nir",
+            code=PRESET_BAND_COUNT, raster=label, band_count=count, sensor=sensor.title, preset_count=len(order))
 
     from_text = [common_name_from_text(d) for d in descriptions]
     from_metadata = [_name_from_band_metadata(b) for b in bands]
@@ -241,15 +243,6 @@ def _detect_sensor(path: str, ds) -> Optional[Sensor]:
     return sensor_from_text(os.path.basename(path) + " " + metadata)
 
 
-def _descriptor(raster_name: str, sensor: Optional[Sensor]) -> Tuple[float, float]:
-    if sensor is not None:
-        for band in sensor.bands.values():
-            if band.name == raster_name:
-                return band.wavelength_nm, band.width_nm
-    band = COMMON_BANDS[raster_name]
-    return band.wavelength_nm, band.width_nm
-
-
 def _match_model_bands(bundle, names: List[Optional[str]], label: str,
                        descriptions: List[str]) -> Tuple[List[str], List[int]]:
     """The model inputs to feed and the 1-based raster band of each.
@@ -279,8 +272,9 @@ def _match_model_bands(bundle, names: List[Optional[str]], label: str,
         example = ",".join(bundle.required_bands)
         raise BandMappingError(
             f"'{label}' lacks the band(s) {', '.join(missing)} that model '{bundle.label}' needs "
-            f"(raster bands: {offered}); {HOW_TO_NAME_BANDS}, e.g. {example}, or choose a sensor preset"
-        )
+            f"(raster bands: {offered}); {HOW_TO_NAME_BANDS}, e.g. {example}, or choose a sensor preset",
+            code=BANDS_MISSING, raster=label, model=bundle.label, missing=missing, band_count=len(names),
+            needed=list(bundle.required_bands), offered=offered)
     return chosen, sources
 
 
@@ -301,7 +295,8 @@ def _scaling(bands, source_bands, options, sensor, warnings, label,
     if band_file_names is not None and band_file_names.scaling is not None:
         scales, offsets, source = band_file_names.scaling
         if band_file_names.scaling_caveat:
-            warnings.append(f"'{label}': {band_file_names.scaling_caveat}")
+            warnings.append(EngineMessage(f"'{label}': {band_file_names.scaling_caveat}", BAND_FILE_SCALING,
+                                          raster=label))
         return [scales[i - 1] for i in source_bands], [offsets[i - 1] for i in source_bands], source
     if band_file_names is not None and band_file_names.scaling_problem:
         raise InputError(f"'{label}': {band_file_names.scaling_problem} (CLI --scale/--offset, Processing SCALE/OFFSET)")
@@ -315,9 +310,9 @@ def _scaling(bands, source_bands, options, sensor, warnings, label,
     integer = any(gdal.GetDataTypeName(bands[i - 1].DataType).lower().startswith(("byte", "int", "uint"))
                   for i in source_bands)
     if integer:
-        warnings.append(
+        warnings.append(EngineMessage(
             f"'{label}' has integer bands and no scale: assumed reflectance x 10000 "
-            f"(Sentinel-2 before 2022, most surface-reflectance products); set the scale and offset if wrong"
-        )
+            f"(Sentinel-2 before 2022, most surface-reflectance products); set the scale and offset if wrong",
+            ASSUMED_REFLECTANCE, raster=label))
         return [1e-4] * n, [0.0] * n, "assumed (integer data, reflectance x 10000)"
     return [1.0] * n, [0.0] * n, "assumed (floating-point data taken as reflectance)"

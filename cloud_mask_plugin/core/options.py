@@ -37,6 +37,9 @@ class MaskOptions:
     batch_size: Optional[int] = None
     # Write the mask as a Cloud Optimized GeoTIFF instead of a tiled GeoTIFF.
     cog: bool = False
+    # CPU threads the models of this run may use; None = all cores. Runs side by side on one
+    # machine (a batch's worker processes) each take their share instead of all of them.
+    threads: Optional[int] = None
 
 
 @dataclass
@@ -48,9 +51,12 @@ class OutputPaths:
     coarse_grid: Optional[str] = None
     polygons: Optional[str] = None
     report: Optional[str] = None
+    # The input with cloud pixels (and the polygons' buffer) set to no data.
+    masked_image: Optional[str] = None
 
     def all(self) -> List[str]:
-        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report) if p]
+        return [p for p in (self.mask, self.probability, self.coarse_grid, self.polygons, self.report,
+                            self.masked_image) if p]
 
 
 @dataclass

@@ -4,11 +4,12 @@ committed outputs.
 The models are loaded, the outputs opened in a transaction (nothing is left behind by a
 failed or cancelled run), and ``stripes.StripeScheduler`` streams the scene through the
 cascade, reading each block of the input once, in memory bounded by the stripe whatever
-the scene's size. Then the optional Cloud Optimized GeoTIFF conversion, the cloud
-polygons and the report (``report.py``).
+the scene's size. Then the optional Cloud Optimized GeoTIFF conversion, the masked image,
+the cloud polygons and the report (``report.py``).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from typing import Callable, Optional
@@ -22,6 +23,7 @@ from .cascade import CascadeModels
 from .errors import Cancelled, InputError, OutputError
 from .heap import release_free_memory
 from .inputs import plan_raster
+from .masked_image import write_masked_image
 from .reader import RasterReader
 from .report import provenance, run_report
 from .stripes import StripeScheduler
@@ -57,7 +59,8 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
     threshold = bundle.fine.threshold if options.threshold is None else float(options.threshold)
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold {threshold} is outside 0..1; use a cloud probability such as 0.5")
-    models = CascadeModels(bundle, resolve_device(options.device, bundle), plan.descriptor_array())
+    device = dataclasses.replace(resolve_device(options.device, bundle), threads=options.threads)
+    models = CascadeModels(bundle, device, plan.descriptor_array())
     device = models.device  # after any fallback from a GPU that did not start
     timings = {}
 
@@ -98,6 +101,11 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
 
         release_free_memory()  # the fine stage's windows and buffers
         polygon_count = None
+        if outputs.masked_image:
+            report_progress("vectors", 0.0, "writing the masked image")
+            write_masked_image(plan.read_path, transaction.temps[os.path.abspath(outputs.mask)],
+                               transaction.temp_path(outputs.masked_image), options.polygon_buffer,
+                               report_progress.is_cancelled, shown_as=outputs.masked_image)
         if outputs.polygons:
             t = time.perf_counter()
             report_progress("vectors", 0.0, "tracing cloud polygons")

@@ -16,14 +16,12 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from osgeo import gdal
 
-from .bundle import COARSE_CLASSES
+from .classes import CLOUD_MASK, COARSE_GRID
 from .errors import OutputError
 from .gdal_util import gdal_errors
 
 TIFF_OPTIONS = ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER",
                 "NUM_THREADS=ALL_CPUS"]
-GRID_COLORS = {0: (46, 139, 87, 255), 1: (230, 230, 250, 255), 2: (255, 165, 0, 255), 3: (128, 128, 128, 255)}
-MASK_COLORS = {0: (0, 0, 0, 0), 1: (255, 255, 255, 255), 255: (128, 128, 128, 255)}
 # For rasters that vary smoothly (cloud probability): horizontal differencing before
 # DEFLATE, at a lower effort. On the 5490 px benchmark scene's probability raster this
 # took a third of the CPU time of plain DEFLATE at its default level 6 and wrote a 6%
@@ -335,8 +333,8 @@ def open_rasters(transaction: OutputTransaction, outputs, plan, cell: int, metad
     try:
         writers["mask"] = GeoTiffWriter(
             transaction.temp_path(outputs.mask), plan.width, plan.height, gt, plan.projection, gdal.GDT_Byte, 255,
-            "cloud mask (0 clear, 1 cloud, 255 no data)", metadata, ["clear", "cloud"], MASK_COLORS,
-            shown_as=outputs.mask)
+            CLOUD_MASK.description, {**metadata, **CLOUD_MASK.metadata()}, CLOUD_MASK.category_names(),
+            CLOUD_MASK.file_colors(), shown_as=outputs.mask)
         if outputs.probability:
             writers["probability"] = GeoTiffWriter(
                 transaction.temp_path(outputs.probability), plan.width, plan.height, gt, plan.projection,
@@ -348,8 +346,8 @@ def open_rasters(transaction: OutputTransaction, outputs, plan, cell: int, metad
             grid_gt = (g[0], g[1] * cell, g[2] * cell, g[3], g[4] * cell, g[5] * cell)
             writers["grid"] = GeoTiffWriter(
                 transaction.temp_path(outputs.coarse_grid), -(-plan.width // cell), -(-plan.height // cell), grid_gt,
-                plan.projection, gdal.GDT_Byte, None, "coarse class (0 cloudless, 1 overcast, 2 partly cloudy, 3 no data)",
-                metadata, list(COARSE_CLASSES), GRID_COLORS, shown_as=outputs.coarse_grid)
+                plan.projection, gdal.GDT_Byte, None, COARSE_GRID.description, {**metadata, **COARSE_GRID.metadata()},
+                COARSE_GRID.category_names(), COARSE_GRID.file_colors(), shown_as=outputs.coarse_grid)
     except BaseException:
         for writer in writers.values():
             writer.abandon()

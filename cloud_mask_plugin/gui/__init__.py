@@ -9,8 +9,8 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .. import shipped_path
+from ..i18n import install_translator, remove_translator, tr
 from .dock import CloudMaskDock
-from .i18n import install_translator, remove_translator, tr
 from .jobs import build_job
 from .layers import LayerNotMaskable
 from .messages import show_error
@@ -62,7 +62,7 @@ class CloudMaskGui:
             try:
                 job = build_job(layer, settings)
             except LayerNotMaskable as exc:
-                show_error(self.iface, str(exc))
+                show_error(self.iface, str(exc), exc.details)
                 continue
             runs.append(self.runner.submit(job))
         return runs

@@ -1,30 +1,32 @@
 """The "Bands" part of the panel: which raster band feeds each model input, for one layer.
 
 It shows the engine's own plan (``plan_input``), so what the user sees is what a run
-will do: the detected band for each model input, where the names came from, the
-scaling and the engine's warnings, or the engine's message when the bands cannot be
-matched. Every change is stored on the layer (see ``settings.BandChoice``) and the plan
-is made again from it.
+will do. At the panel's default width it is one line ("Landsat 8/9, 8 of 12 inputs
+mapped, scaling from MTL file") and an *Edit bands…* button that unfolds the sensor, the
+table of model inputs and raster bands, the scaling and the engine's warnings; it unfolds
+by itself when the bands cannot be matched. Every change is stored on the layer (see
+``settings.BandChoice``) and the plan is made again from it.
 """
 from typing import List, Optional
 
 from qgis.core import QgsRasterLayer
 from qgis.PyQt.QtCore import Qt, pyqtSignal
-from qgis.PyQt.QtGui import QDoubleValidator
+from qgis.PyQt.QtGui import QBrush, QColor, QDoubleValidator
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
                                  QLabel, QLineEdit, QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem,
-                                 QVBoxLayout, QWidget)
+                                 QToolButton, QVBoxLayout, QWidget)
 
 from ..core.api import MaskOptions, plan_input
 from ..core.bands import SENSORS
 from ..core.bundle import load_bundle
 from ..core.errors import CloudMaskError
-from .i18n import tr
+from ..i18n import engine_text, tr
 from .layers import LayerNotMaskable, gdal_source
 from .settings import BandChoice, read_band_choice, write_band_choice
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
+OPTIONAL_COLOR = QColor(110, 110, 110)
 
 
 class BandMappingWidget(QWidget):
@@ -39,8 +41,17 @@ class BandMappingWidget(QWidget):
         self._plan = None
         self._updating = False
 
-        self.title = QLabel()
-        self.title.setWordWrap(True)
+        # The one line shown at the default width, and the button that unfolds the rest.
+        self.summary = QLabel()
+        self.summary.setObjectName("band_summary")
+        self.summary.setWordWrap(True)
+        self.edit_button = QToolButton()
+        self.edit_button.setObjectName("edit_bands")
+        self.edit_button.setText(tr("Edit bands…"))
+        self.edit_button.setCheckable(True)
+        self.edit_button.setToolTip(tr("Show which raster band feeds each model input, the sensor and the scaling."))
+        self.details = QWidget()
+        self.details.setObjectName("band_details")
 
         self.sensor_combo = QComboBox()
         self.sensor_combo.setObjectName("sensor_combo")
@@ -53,7 +64,7 @@ class BandMappingWidget(QWidget):
 
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("band_table")
-        self.table.setHorizontalHeaderLabels([tr("Model input"), tr("Raster band")])
+        self.table.setHorizontalHeaderLabels([tr("Input"), tr("Band")])
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -84,8 +95,7 @@ class BandMappingWidget(QWidget):
         self.reset_button = QPushButton(tr("Detect again"))
         self.reset_button.setToolTip(tr("Forget the choices made here for this layer and use what is detected."))
 
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form = narrow_form(QFormLayout())
         form.addRow(tr("Sensor"), self.sensor_combo)
         scaling_row = QHBoxLayout()
         scaling_row.addWidget(QLabel(tr("scale")))
@@ -93,18 +103,29 @@ class BandMappingWidget(QWidget):
         scaling_row.addWidget(QLabel(tr("offset")))
         scaling_row.addWidget(self.offset_edit)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addLayout(form)
-        layout.addWidget(self.table)
-        layout.addWidget(self.own_scaling)
-        layout.addLayout(scaling_row)
-        layout.addWidget(self.status)
+        details = QVBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.addLayout(form)
+        details.addWidget(self.table)
+        details.addWidget(self.own_scaling)
+        details.addLayout(scaling_row)
+        details.addWidget(self.status)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.reset_button)
-        layout.addLayout(buttons)
+        details.addLayout(buttons)
+        self.details.setVisible(False)
+
+        # The summary gets the whole width; the button sits under it.
+        edit_row = QHBoxLayout()
+        edit_row.addStretch(1)
+        edit_row.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addLayout(edit_row)
+        layout.addWidget(self.details)
+        self.edit_button.toggled.connect(self.details.setVisible)
 
         self.sensor_combo.currentIndexChanged.connect(self._sensor_changed)
         self.own_scaling.toggled.connect(self._own_scaling_toggled)
@@ -142,23 +163,24 @@ class BandMappingWidget(QWidget):
         layer = self._layer
         self.table.setRowCount(0)
         if layer is None:
-            self.title.setText(tr("Select a layer in the list above to see and change its bands."))
+            self._set_summary(tr("Select a layer in the list above to see and change its bands."))
             self._set_editable(False)
             self._set_status("")
             return
-        self.title.setText(tr("Bands of '{layer}'").format(layer=layer.name()))
         try:
             self._bundle = load_bundle(self._model)
         except CloudMaskError as exc:
             self._bundle = None
             self._set_editable(False)
+            self._set_summary(engine_text(exc), ERROR_STYLE)
             self._set_status(str(exc), ERROR_STYLE)
             return
         try:
             source = gdal_source(layer)
         except LayerNotMaskable as exc:
             self._set_editable(False)
-            self._set_status(str(exc), ERROR_STYLE)
+            self._set_summary(str(exc), ERROR_STYLE)
+            self._set_status("")
             return
         self._set_editable(True)
 
@@ -168,32 +190,43 @@ class BandMappingWidget(QWidget):
             self._plan = plan_input(source, MaskOptions(bands=choice.bands, sensor=choice.sensor, scale=choice.scale,
                                                         offset=choice.offset, model=self._model))
         except CloudMaskError as exc:
-            error = str(exc)
+            error = exc
 
         self.sensor_combo.setCurrentIndex(max(self.sensor_combo.findData(choice.sensor or ""), 0))
         self._fill_table(layer, choice)
         self._show_scaling(choice)
 
-        if error:
-            self._set_status(error, ERROR_STYLE)
+        if error is not None:
+            # The table is where it gets fixed: unfold it.
+            self._set_summary(engine_text(error), ERROR_STYLE)
+            self._set_status(tr("Choose the raster band of each model input above, or the sensor."), ERROR_STYLE)
+            self.summary.setToolTip(str(error))   # the engine's full message
+            self.edit_button.setChecked(True)
             return
+        self.summary.setToolTip("")
         plan = self._plan
-        lines = [tr("Band names from: {source}.").format(source=plan.naming_source),
-                 tr("Scaling from: {source}.").format(source=plan.scaling_source)]
-        style = ""
-        if plan.warnings:
-            lines += plan.warnings
-            style = WARNING_STYLE
-        self._set_status("\n".join(lines), style)
+        self._set_summary(tr("{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}").format(
+            naming=naming_summary(plan), mapped=len(plan.source_bands), inputs=len(self._bundle.band_names),
+            scaling=scaling_summary(plan.scaling_source)))
+        self._set_status("\n".join(engine_text(warning) for warning in plan.warnings), WARNING_STYLE)
 
     def _fill_table(self, layer: QgsRasterLayer, choice: BandChoice) -> None:
         bands = self._bundle.bands
         self.table.setRowCount(len(bands))
         for row, band in enumerate(bands):
-            # A sensor-independent model takes its further bands when the raster has them.
-            label = (tr("{name} ({wavelength:g} nm)") if band.name in self._bundle.required_bands
-                     else tr("{name} ({wavelength:g} nm, optional)"))
-            item = QTableWidgetItem(label.format(name=band.name, wavelength=band.wavelength_nm))
+            # A sensor-independent model takes its further bands when the raster has them:
+            # those rows are grey and in italics; the wavelength is in the tooltip.
+            item = QTableWidgetItem(band.name)
+            if band.name in self._bundle.required_bands:
+                item.setToolTip(tr("{name}: {wavelength:g} nm, needed").format(
+                    name=band.name, wavelength=band.wavelength_nm))
+            else:
+                item.setToolTip(tr("{name}: {wavelength:g} nm, optional (used when the raster has it)").format(
+                    name=band.name, wavelength=band.wavelength_nm))
+                font = item.font()
+                font.setItalic(True)
+                item.setFont(font)
+                item.setForeground(QBrush(OPTIONAL_COLOR))
             self.table.setItem(row, 0, item)
             combo = compact_combo(QComboBox())
             combo.addItem(tr("— not set —"), 0)
@@ -236,6 +269,10 @@ class BandMappingWidget(QWidget):
         if not editable:
             self.scale_edit.setEnabled(False)
             self.offset_edit.setEnabled(False)
+
+    def _set_summary(self, text: str, style: str = "") -> None:
+        self.summary.setText(text)
+        self.summary.setStyleSheet(style)
 
     def _set_status(self, text: str, style: str = "") -> None:
         self.status.setText(text)
@@ -302,6 +339,41 @@ class BandMappingWidget(QWidget):
         write_band_choice(self._layer, choice)
         self.refresh()
         self.choice_changed.emit()
+
+
+def naming_summary(plan) -> str:
+    """Where the band names came from, in a few words: the sensor when one was recognised."""
+    if plan.sensor in SENSORS:
+        return SENSORS[plan.sensor].title
+    if plan.naming_source == "band list given by the user":
+        return tr("your band list")
+    if plan.naming_source.startswith("band descriptions"):
+        return tr("band names")
+    return tr("detected bands")
+
+
+def scaling_summary(source: str) -> str:
+    """The engine's scaling source (``InputPlan.scaling_source``) in a few words."""
+    if source == "given by the user":
+        return tr("yours")
+    if source == "GDAL band scale/offset":
+        return tr("the raster's")
+    if "TOA reflectance, sun elevation" in source:
+        return tr("MTL file")
+    if source.startswith("Sentinel-2 processing baseline"):
+        return tr("product name")
+    if source.startswith("assumed"):
+        return tr("guessed")
+    if "preset" in source:
+        return tr("sensor preset")
+    return tr("band files")
+
+
+def narrow_form(form: QFormLayout) -> QFormLayout:
+    """Labels go above their fields when the panel is too narrow for both on one row
+    (translated labels are often longer than the English ones)."""
+    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+    return form
 
 
 def compact_combo(combo: QComboBox, characters: int = 8) -> QComboBox:

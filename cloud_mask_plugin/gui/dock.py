@@ -2,87 +2,36 @@
 
 Settings that hold for every layer are saved to QgsSettings as soon as they change, so
 the "Mask clouds" action of the layer menu (which reads them back) always runs with what
-the panel shows.
+the panel shows. The panel reads at its default width (``DEFAULT_WIDTH``): the band
+mapping is one line until the user unfolds it, and the runs show under the button below
+the scrolling settings (``runs.RunsPanel``).
 """
 import os
-from typing import Callable, Dict, List, Optional
+from typing import Callable, List, Optional
 
 from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
-                                 QLabel, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QScrollArea,
-                                 QToolButton, QVBoxLayout, QWidget)
+                                 QLabel, QListWidget, QListWidgetItem, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
-from ..core.api import describe_device
 from ..core.bundle import DEFAULT_BUNDLE_DIR, load_bundle
 from ..core.errors import CloudMaskError
-from .band_mapping import ERROR_STYLE, BandMappingWidget, compact_combo
-from .i18n import tr
-from .layers import LayerNotMaskable, candidate_layers, gdal_source
+from ..i18n import engine_text, tr
+from .band_mapping import ERROR_STYLE, BandMappingWidget, compact_combo, narrow_form
+from .devices import device_labels, device_text
+from .installer import InstallBanner
+from .layers import candidate_layers, refusal
 from .messages import show_error
-from .runner import STATE_RUNNING, STATE_WAITING, MaskRunner, Run
+from .runner import MaskRunner, Run
+from .runs import RunRow, RunsPanel
 from .settings import OUTPUT_FOLDER, OUTPUT_TEMPORARY, GuiSettings
-from .task import OUTCOME_CANCELLED, OUTCOME_DONE
 
 LAYER_ID_ROLE = Qt.UserRole
 NOT_MASKABLE_COLOR = QColor(128, 128, 128)
-
-
-def device_choices():
-    return [("auto", tr("Automatic")), ("cpu", tr("CPU")), ("cuda", tr("GPU (CUDA)"))]
-
-
-def narrow_form(form: QFormLayout) -> QFormLayout:
-    """Labels go above their fields when the panel is too narrow for both on one row
-    (translated labels are often longer than the English ones)."""
-    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
-    return form
-
-
-class RunRow(QFrame):
-    """One run in the panel: layer name, stage, progress bar and a cancel button."""
-
-    def __init__(self, run: Run, on_cancel: Callable[[Run], None], parent=None):
-        super().__init__(parent)
-        self.run = run
-        self.label = QLabel(self._title(tr("waiting for the previous run")))
-        self.label.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        self.cancel_button = QToolButton()
-        self.cancel_button.setText(tr("Cancel"))
-        self.cancel_button.setToolTip(tr("Stop this run; it leaves no files behind."))
-        self.cancel_button.clicked.connect(lambda _checked=False: on_cancel(self.run))
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.addWidget(self.label)
-        layout.addLayout(row)
-
-    def _title(self, stage: str) -> str:
-        return tr("{layer}: {stage}").format(layer=self.run.job.layer_name, stage=stage)
-
-    def started(self) -> None:
-        self.label.setText(self._title(tr("starting")))
-
-    def progressed(self, percent: float, stage: str) -> None:
-        self.progress.setValue(int(percent))
-        if stage:
-            self.label.setText(self._title(stage))
-
-    def ended(self, outcome: str, message: str) -> None:
-        self.label.setText(message)
-        self.progress.setValue(100 if outcome == OUTCOME_DONE else self.progress.value())
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
-        if outcome not in (OUTCOME_DONE, OUTCOME_CANCELLED):
-            self.label.setStyleSheet(ERROR_STYLE)
+# QGIS gives a new dock about this width; everything must read at it.
+DEFAULT_WIDTH = 300
 
 
 class CloudMaskDock(QgsDockWidget):
@@ -95,23 +44,32 @@ class CloudMaskDock(QgsDockWidget):
         self._start_runs = start_runs
         self.settings = GuiSettings.load()
         self._checked_ids = set()
-        self._run_rows: Dict[int, RunRow] = {}
+        self._required_bands: List[str] = []
         self._device_shown = False
         self._loading = True
 
+        self.install_banner = InstallBanner()
+        self.install_banner.installed.connect(self.update_device_label)
+        self.runs = RunsPanel(runner, self.mask_checked_layers)
+        self.mask_button = self.runs.mask_button
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._build_layers_box())
         layout.addWidget(self._build_bands_box())
         layout.addWidget(self._build_model_box())
         layout.addWidget(self._build_outputs_box())
-        layout.addWidget(self._build_run_box())
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setWidget(content)
-        self.setWidget(scroll)
+        frame = QWidget()
+        outer = QVBoxLayout(frame)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.install_banner)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self.runs)
+        self.setWidget(frame)
 
         self._fill_models()
         self._show_settings()
@@ -122,10 +80,11 @@ class CloudMaskDock(QgsDockWidget):
         project.layersAdded.connect(self._project_layers_changed)
         project.layersRemoved.connect(self._project_layers_changed)
         project.cleared.connect(self._project_layers_changed)
-        runner.run_added.connect(self._run_added)
-        runner.run_started.connect(self._run_started)
-        runner.run_progress.connect(self._run_progress)
-        runner.run_finished.connect(self._run_finished)
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        hint.setWidth(DEFAULT_WIDTH)
+        return hint
 
     # -- building ------------------------------------------------------------------------
     def _build_layers_box(self) -> QWidget:
@@ -169,7 +128,7 @@ class CloudMaskDock(QgsDockWidget):
         self.device_combo = QComboBox()
         self.device_combo.setObjectName("device_combo")
         compact_combo(self.device_combo)
-        for key, label in device_choices():
+        for key, label in device_labels().items():
             self.device_combo.addItem(label, key)
         self.device_label = QLabel()
         self.device_label.setObjectName("device_label")
@@ -212,6 +171,11 @@ class CloudMaskDock(QgsDockWidget):
         self.coarse_grid_check = QCheckBox(tr("Coarse grid"))
         self.coarse_grid_check.setToolTip(tr("The coarse model's verdict per cell: cloudless, overcast, "
                                              "partly cloudy (sent to the fine model) or no data."))
+        self.masked_image_check = QCheckBox(tr("Masked image"))
+        self.masked_image_check.setObjectName("masked_image_check")
+        self.masked_image_check.setToolTip(tr("A copy of the image with cloud pixels (and the polygon buffer) set to "
+                                              "no data: all bands, same type and grid, for mosaics and "
+                                              "classifications."))
         self.output_mode_combo = QComboBox()
         self.output_mode_combo.setObjectName("output_mode_combo")
         compact_combo(self.output_mode_combo)
@@ -226,7 +190,8 @@ class CloudMaskDock(QgsDockWidget):
         self.overwrite_check = QCheckBox(tr("Replace existing files"))
 
         grid = QVBoxLayout(box)
-        for check in (self.mask_check, self.probability_check, self.polygons_check, self.coarse_grid_check):
+        for check in (self.mask_check, self.probability_check, self.polygons_check, self.coarse_grid_check,
+                      self.masked_image_check):
             grid.addWidget(check)
         form = narrow_form(QFormLayout())
         form.addRow(tr("Save to"), self.output_mode_combo)
@@ -234,36 +199,11 @@ class CloudMaskDock(QgsDockWidget):
         form.addRow("", self.overwrite_check)
         grid.addLayout(form)
 
-        for check in (self.probability_check, self.polygons_check, self.coarse_grid_check, self.overwrite_check):
+        for check in (self.probability_check, self.polygons_check, self.coarse_grid_check, self.masked_image_check,
+                      self.overwrite_check):
             check.toggled.connect(self._settings_changed)
         self.output_mode_combo.currentIndexChanged.connect(self._settings_changed)
         self.folder_widget.fileChanged.connect(self._settings_changed)
-        return box
-
-    def _build_run_box(self) -> QWidget:
-        box = QWidget()
-        self.mask_button = QPushButton(tr("Mask clouds"))
-        self.mask_button.setObjectName("mask_button")
-        self.mask_button.setToolTip(tr("Mask the ticked layers, one after the other, in the background."))
-        self.mask_button.clicked.connect(self.mask_checked_layers)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("status_label")
-        self.status_label.setWordWrap(True)
-        self.runs_box = QWidget()
-        self.runs_layout = QVBoxLayout(self.runs_box)
-        self.runs_layout.setContentsMargins(0, 0, 0, 0)
-        self.clear_button = QPushButton(tr("Clear finished"))
-        self.clear_button.setVisible(False)
-        self.clear_button.clicked.connect(self.clear_finished_runs)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.mask_button)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.runs_box)
-        clear_row = QHBoxLayout()
-        clear_row.addStretch(1)
-        clear_row.addWidget(self.clear_button)
-        layout.addLayout(clear_row)
         return box
 
     # -- settings ------------------------------------------------------------------------
@@ -274,6 +214,7 @@ class CloudMaskDock(QgsDockWidget):
         self.probability_check.setChecked(s.write_probability)
         self.polygons_check.setChecked(s.write_polygons)
         self.coarse_grid_check.setChecked(s.write_coarse_grid)
+        self.masked_image_check.setChecked(s.write_masked_image)
         self.output_mode_combo.setCurrentIndex(max(self.output_mode_combo.findData(s.output_mode), 0))
         self.folder_widget.setFilePath(s.output_folder)
         self.overwrite_check.setChecked(s.overwrite)
@@ -288,6 +229,7 @@ class CloudMaskDock(QgsDockWidget):
         s.write_probability = self.probability_check.isChecked()
         s.write_polygons = self.polygons_check.isChecked()
         s.write_coarse_grid = self.coarse_grid_check.isChecked()
+        s.write_masked_image = self.masked_image_check.isChecked()
         s.output_mode = self.output_mode_combo.currentData()
         s.output_folder = self.folder_widget.filePath()
         s.overwrite = self.overwrite_check.isChecked()
@@ -336,19 +278,29 @@ class CloudMaskDock(QgsDockWidget):
         try:
             bundle = load_bundle(model)
         except CloudMaskError as exc:
-            self.model_info.setText(str(exc))
+            self._required_bands = []
+            self.model_info.setText(engine_text(exc))
+            self.model_info.setToolTip(str(exc))
             self.model_info.setStyleSheet(ERROR_STYLE)
             self.threshold_spin.setSpecialValueText(tr("Model default"))
         else:
-            info = [tr("Inputs: {bands}").format(bands=", ".join(bundle.band_names))]
+            # The required bands by name; the optional ones (up to 8 for the default model)
+            # only counted, so the line stays short.
+            required = [name for name in bundle.band_names if name in bundle.required_bands]
+            optional = len(bundle.band_names) - len(required)
+            info = [tr("Inputs: {bands}").format(bands=", ".join(required)) + (
+                tr(" (+{count} optional)").format(count=optional) if optional else "")]
             if bundle.license:
                 info.append(tr("License: {license}").format(license=bundle.license))
             self.model_info.setText("; ".join(info))
+            self.model_info.setToolTip("")
             self.model_info.setStyleSheet("")
+            self._required_bands = list(bundle.required_bands)
             self.threshold_spin.setSpecialValueText(
                 tr("Model default ({threshold:g})").format(threshold=bundle.fine.threshold))
         self.band_mapping.set_model(model)
-        self._update_mask_button()
+        if not self._loading:
+            self.refresh_layers()
 
     def _choose_model_folder(self) -> None:
         start = self.settings.user_models[-1] if self.settings.user_models else os.path.expanduser("~")
@@ -363,7 +315,8 @@ class CloudMaskDock(QgsDockWidget):
         try:
             load_bundle(folder)
         except CloudMaskError as exc:
-            show_error(self.iface, tr("This folder is not a usable model: {reason}").format(reason=exc))
+            show_error(self.iface, tr("This folder is not a usable model: {reason}").format(reason=engine_text(exc)),
+                       str(exc))
             return False
         if folder not in self.settings.user_models:
             self.settings.user_models.append(folder)
@@ -390,12 +343,8 @@ class CloudMaskDock(QgsDockWidget):
         """Say which device would really run and why (asks onnxruntime, so done only once
         the panel is shown rather than at QGIS start-up)."""
         self._device_shown = True
-        try:
-            self.device_label.setText(describe_device(self.device_combo.currentData()))
-            self.device_label.setStyleSheet("")
-        except CloudMaskError as exc:
-            self.device_label.setText(str(exc))
-            self.device_label.setStyleSheet(ERROR_STYLE)
+        self.install_banner.refresh()
+        self.device_label.setText(device_text(self.device_combo.currentData(), self.settings.model or None))
 
     def showEvent(self, event):  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -414,13 +363,13 @@ class CloudMaskDock(QgsDockWidget):
         for layer in candidate_layers():
             item = QListWidgetItem(layer.name())
             item.setData(LAYER_ID_ROLE, layer.id())
-            try:
-                gdal_source(layer)
-            except LayerNotMaskable as exc:
+            reason = refusal(layer, self._required_bands)
+            if reason:
                 # Listed so that the user learns why it cannot be masked, but not tickable.
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
                 item.setForeground(QBrush(NOT_MASKABLE_COLOR))
-                item.setToolTip(str(exc))
+                item.setToolTip(reason)
+                self._checked_ids.discard(layer.id())
             else:
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
                 item.setCheckState(Qt.Checked if layer.id() in self._checked_ids else Qt.Unchecked)
@@ -477,42 +426,13 @@ class CloudMaskDock(QgsDockWidget):
     def mask_checked_layers(self) -> List[Run]:
         layers = self.checked_layers()
         if not layers:
-            self.status_label.setText(tr("Tick at least one raster layer to mask."))
+            self.runs.say(tr("Tick at least one raster layer to mask."))
             return []
-        self.status_label.clear()
+        self.runs.say("")
         return self._start_runs(layers)
 
-    def _run_added(self, run: Run) -> None:
-        row = RunRow(run, self.runner.cancel)
-        self._run_rows[run.id] = row
-        self.runs_layout.addWidget(row)
-
-    def _run_started(self, run: Run) -> None:
-        row = self._run_rows.get(run.id)
-        if row:
-            row.started()
-
-    def _run_progress(self, run: Run, percent: float, stage: str) -> None:
-        row = self._run_rows.get(run.id)
-        if row:
-            row.progressed(percent, stage)
-
-    def _run_finished(self, run: Run, outcome: str, message: str) -> None:
-        row = self._run_rows.get(run.id)
-        if row:
-            row.ended(outcome, message)
-        self.clear_button.setVisible(True)
-
     def run_row(self, run: Run) -> Optional[RunRow]:
-        return self._run_rows.get(run.id)
-
-    def clear_finished_runs(self) -> None:
-        for run_id, row in list(self._run_rows.items()):
-            if row.run.state not in (STATE_WAITING, STATE_RUNNING):
-                self.runs_layout.removeWidget(row)
-                row.deleteLater()
-                del self._run_rows[run_id]
-        self.clear_button.setVisible(False)
+        return self.runs.row(run)
 
     # -- teardown ------------------------------------------------------------------------
     def disconnect_project(self) -> None:

@@ -16,7 +16,7 @@ from qgis.core import QgsProcessingUtils, QgsRasterLayer
 
 from ..core.api import MaskOptions, OutputPaths, default_outputs, plan_input
 from ..core.errors import BandMappingError, CloudMaskError
-from .i18n import tr
+from ..i18n import engine_text, tr
 from .layers import LayerNotMaskable, gdal_source
 from .settings import OUTPUT_FOLDER, BandChoice, GuiSettings, read_band_choice
 
@@ -64,10 +64,11 @@ def build_job(layer, settings: GuiSettings) -> MaskJob:
         plan_input(source, options)
     except BandMappingError as exc:
         raise LayerNotMaskable(
-            tr("Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input "
-               "in the Cloud Mask panel (Bands).").format(layer=layer.name(), reason=str(exc).rstrip(".")))
+            tr("Cannot mask '{layer}': {reason} Choose its bands under Bands in the Cloud Mask panel.")
+            .format(layer=layer.name(), reason=engine_text(exc)), details=str(exc))
     except CloudMaskError as exc:
-        raise LayerNotMaskable(tr("Cannot mask '{layer}': {reason}").format(layer=layer.name(), reason=exc))
+        raise LayerNotMaskable(tr("Cannot mask '{layer}': {reason}").format(
+            layer=layer.name(), reason=engine_text(exc)), details=str(exc))
 
     stem = output_stem(layer, source)
     if settings.output_mode == OUTPUT_FOLDER:
@@ -87,7 +88,8 @@ def build_job(layer, settings: GuiSettings) -> MaskJob:
                               probability=settings.write_probability,
                               coarse_grid=settings.write_coarse_grid,
                               polygons=settings.write_polygons,
-                              report=True)
+                              report=True,
+                              masked_image=settings.write_masked_image)
     return MaskJob(layer.id(), layer.name(), source, options, outputs, folder, temporary)
 
 

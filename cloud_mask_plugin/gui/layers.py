@@ -7,11 +7,11 @@ WCS, ArcGIS) and database rasters are refused with advice to export them first.
 """
 import os
 import re
-from typing import List
+from typing import List, Optional
 
 from qgis.core import QgsMapLayer, QgsProject, QgsProviderRegistry, QgsRasterLayer
 
-from .i18n import tr
+from ..i18n import tr
 
 # Custom property that marks the layers this plugin produced, so that they are not
 # offered as inputs again.
@@ -19,7 +19,12 @@ PRODUCT_PROPERTY = "cloud_mask/product"
 
 
 class LayerNotMaskable(Exception):
-    """The layer cannot be masked as it is; the message says why and what to do."""
+    """The layer cannot be masked as it is; the message says why and what to do in one
+    line, ``details`` (for the log panel) what the engine said in full."""
+
+    def __init__(self, message: str, details: Optional[str] = None):
+        super().__init__(message)
+        self.details = details
 
 
 def is_product(layer: QgsMapLayer) -> bool:
@@ -71,3 +76,18 @@ def gdal_source(layer: QgsMapLayer) -> str:
             tr("The file of '{layer}' is missing ({path}); fix the layer's source or remove the layer.")
             .format(layer=layer.name(), path=source))
     return source
+
+
+def refusal(layer: QgsMapLayer, required_bands: List[str]) -> Optional[str]:
+    """Why ``layer`` can never be masked with a model that needs ``required_bands``, or None
+    when it can (perhaps after its bands are named in the panel)."""
+    try:
+        gdal_source(layer)
+    except LayerNotMaskable as exc:
+        return str(exc)
+    if required_bands and layer.bandCount() < len(required_bands):
+        return (tr("'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands "
+                   "into one raster (Raster > Miscellaneous > Build Virtual Raster) or choose another layer.")
+                .format(layer=layer.name(), count=layer.bandCount(), needed=len(required_bands),
+                        names=", ".join(required_bands)))
+    return None

@@ -5,9 +5,8 @@ from typing import Optional
 from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtWidgets import QPushButton
 
-from .i18n import tr
+from ..i18n import LOG_TAG, tr
 
-LOG_TAG = "Cloud Mask"
 SUCCESS_SECONDS = 10
 INFO_SECONDS = 6
 
@@ -17,8 +16,9 @@ def log(text: str, level=Qgis.Info) -> None:
 
 
 def show_error(iface, text: str, details: Optional[str] = None) -> None:
-    """A critical message that stays until closed, with a "Details" button that opens the
-    log panel where ``text`` and ``details`` (a traceback, the inputs of the run) are."""
+    """One line in the message bar that stays until closed, with a "Details" button that
+    opens the log panel where ``text`` and ``details`` (the engine's full message, a
+    traceback, the inputs of the run) are."""
     log(text if not details else f"{text}\n{details}", Qgis.Critical)
     bar = iface.messageBar()
     item = bar.createMessage(tr("Cloud Mask"), text)
@@ -28,11 +28,6 @@ def show_error(iface, text: str, details: Optional[str] = None) -> None:
     button.clicked.connect(lambda _checked=False: iface.openMessageLog())
     item.layout().addWidget(button)
     bar.pushWidget(item, Qgis.Critical, 0)
-
-
-def show_warning(iface, text: str) -> None:
-    log(text, Qgis.Warning)
-    iface.messageBar().pushMessage(tr("Cloud Mask"), text, Qgis.Warning, INFO_SECONDS)
 
 
 def show_info(iface, text: str) -> None:

@@ -1,69 +1,32 @@
-"""Put a finished run's products into the project: one group named after the input
-layer, placed just above it, each layer styled from ``resources/styles`` and carrying
-the model's name and version in its metadata."""
+"""Put a finished run's products into the project: one group per input layer, placed just
+above it, each layer styled (``cloud_mask_plugin.styles``) and carrying the model's name
+and version in its metadata.
+
+Masking a layer again replaces the layers of its group in place (same group, same place
+in the layer tree, the new files), instead of stacking a second group of the same name.
+"""
 import os
 from typing import List, Optional
 
-from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayer, QgsPalettedRasterRenderer, QgsProject,
-                       QgsRasterLayer, QgsVectorLayer)
+from qgis.core import QgsLayerMetadata, QgsLayerTreeGroup, QgsProject, QgsRasterLayer, QgsVectorLayer
 
-from .. import shipped_path
 from ..core import __version__ as PLUGIN_VERSION
 from ..core.api import MaskResult
-from .i18n import tr
+from ..i18n import tr
+from ..styles import apply_style, product_titles
 from .jobs import MaskJob
 from .layers import PRODUCT_PROPERTY
 from .messages import log
 
-STYLE_FILES = {
-    "mask": "cloud_mask.qml",
-    "probability": "cloud_probability.qml",
-    "coarse_grid": "coarse_grid.qml",
-    "polygons": "cloud_polygons.qml",
-}
 # The vocabulary under which the model is recorded in each layer's keywords.
 KEYWORD_MODEL = "cloud_mask:model"
 KEYWORD_MODEL_VERSION = "cloud_mask:model_version"
+# On a result group: the id of the layer it was made from.
+INPUT_PROPERTY = "cloud_mask/input_layer"
 
 
 def group_name(layer_name: str) -> str:
     return tr("{layer} clouds").format(layer=layer_name)
-
-
-def product_titles() -> dict:
-    return {
-        "polygons": tr("Cloud polygons"),
-        "mask": tr("Cloud mask"),
-        "probability": tr("Cloud probability (%)"),
-        "coarse_grid": tr("Coarse grid"),
-    }
-
-
-def class_labels() -> dict:
-    """Legend labels of the paletted products, in the user's language (the QML files
-    carry English ones)."""
-    return {
-        "mask": {0: tr("clear"), 1: tr("cloud"), 255: tr("no data")},
-        "coarse_grid": {0: tr("cloudless"), 1: tr("overcast"), 2: tr("partly cloudy"), 3: tr("no data")},
-    }
-
-
-def style_path(kind: str) -> str:
-    return shipped_path("resources", "styles", STYLE_FILES[kind])
-
-
-def apply_style(layer: QgsMapLayer, kind: str) -> None:
-    path = style_path(kind)
-    message, ok = layer.loadNamedStyle(path)
-    if not ok:
-        log(tr("The style {path} could not be applied to '{layer}': {message}")
-            .format(path=path, layer=layer.name(), message=message))
-        return
-    labels = class_labels().get(kind)
-    renderer = layer.renderer() if isinstance(layer, QgsRasterLayer) else None
-    if labels and isinstance(renderer, QgsPalettedRasterRenderer):
-        for value, label in labels.items():
-            renderer.setLabel(value, label)
 
 
 def describe_run(job: MaskJob, result: MaskResult) -> QgsLayerMetadata:
@@ -92,9 +55,10 @@ def add_results(job: MaskJob, result: MaskResult, project: Optional[QgsProject] 
     titles = product_titles()
     metadata = describe_run(job, result)
     # Top of the group is drawn on top: outlines over the mask over the rasters below.
-    # The probability and the grid cover the mask, so they start hidden.
+    # The probability, the grid and the masked image cover the mask, so they start hidden.
     products = [("polygons", outputs.polygons, True), ("mask", outputs.mask, True),
-                ("probability", outputs.probability, False), ("coarse_grid", outputs.coarse_grid, False)]
+                ("probability", outputs.probability, False), ("coarse_grid", outputs.coarse_grid, False),
+                ("masked_image", outputs.masked_image, False)]
 
     layers: List[tuple] = []
     for kind, path, visible in products:
@@ -112,19 +76,35 @@ def add_results(job: MaskJob, result: MaskResult, project: Optional[QgsProject] 
         layer.setCustomProperty(PRODUCT_PROPERTY, kind)
         layers.append((layer, visible))
 
-    group = QgsLayerTreeGroup(group_name(job.layer_name))
-    for layer, visible in layers:
+    group = _previous_group(project, job.layer_id)
+    if group is None:
+        group = QgsLayerTreeGroup(group_name(job.layer_name))
+        group.setCustomProperty(INPUT_PROPERTY, job.layer_id)
+        _insert_group(project, job.layer_id, group)
+    else:
+        group.setName(group_name(job.layer_name))
+        # Layers of the previous run go; the user's own layers in the group stay.
+        for node in group.findLayers():
+            if node.layer() is not None and node.layer().customProperty(PRODUCT_PROPERTY, ""):
+                project.removeMapLayer(node.layer().id())
+    for index, (layer, visible) in enumerate(layers):
         project.addMapLayer(layer, False)
-        node = group.addLayer(layer)
+        node = group.insertLayer(index, layer)
         node.setItemVisibilityChecked(visible)
         # Legends of the hidden rasters stay folded; the mask's classes show.
         node.setExpanded(visible)
-    _insert_group(project, job.layer_id, group)
     # The layer tree view of QGIS folds groups it is given; only a change of the node's
     # expanded state (a signal it follows) opens it.
     group.setExpanded(False)
     group.setExpanded(True)
     return group
+
+
+def _previous_group(project: QgsProject, layer_id: str) -> Optional[QgsLayerTreeGroup]:
+    for group in project.layerTreeRoot().findGroups(True):
+        if group.customProperty(INPUT_PROPERTY, "") == layer_id:
+            return group
+    return None
 
 
 def _insert_group(project: QgsProject, layer_id: str, group: QgsLayerTreeGroup) -> None:

@@ -13,7 +13,7 @@ from typing import Deque, List, Optional
 from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from .i18n import tr
+from ..i18n import StageText, engine_text, tr
 from .jobs import MaskJob, remove_empty_folder
 from .messages import log, show_error, show_info, show_success
 from .results import add_results
@@ -21,19 +21,6 @@ from .task import OUTCOME_CANCELLED, OUTCOME_DONE, CloudMaskTask
 
 STATE_WAITING = "waiting"
 STATE_RUNNING = "running"
-
-
-def stage_text(message: str) -> str:
-    """The engine's progress messages in the user's language (unknown ones as they are)."""
-    known = {
-        "reading the scene": tr("reading the scene"),
-        "classifying the coarse grid": tr("classifying the coarse grid"),
-        "fine model on partly cloudy cells": tr("fine model on partly cloudy cells"),
-        "writing the mask": tr("writing the mask"),
-        "tracing cloud polygons": tr("tracing cloud polygons"),
-        "done": tr("done"),
-    }
-    return known.get(message, message)
 
 
 class Run:
@@ -47,6 +34,8 @@ class Run:
         self.task: Optional[CloudMaskTask] = None
         self.state = STATE_WAITING
         self.outcome: Optional[str] = None
+        self.stages = StageText()
+        self.stage = ""   # the stage shown, in the user's language
 
 
 class MaskRunner(QObject):
@@ -120,7 +109,8 @@ class MaskRunner(QObject):
 
     def _task_progress(self, run: Run, percent: float) -> None:
         if run.task is not None:
-            self.run_progress.emit(run, percent, stage_text(run.task.stage))
+            run.stage = run.stages.advance(run.task.stage) or run.stage
+            self.run_progress.emit(run, percent, run.stage)
 
     # -- outcome (main thread) -----------------------------------------------------------
     def _task_finished(self, task: CloudMaskTask) -> None:
@@ -163,7 +153,7 @@ class MaskRunner(QObject):
             layer=job.layer_name, percent=float(report.get("cloud_cover_percent", 0.0)),
             model=model.get("name", "?"), version=model.get("version", "?"))
         for warning in report.get("warnings", []):
-            log(warning)
+            log(engine_text(warning))
         log(tr("Report of '{layer}': {path}").format(layer=job.layer_name, path=job.outputs.report))
         show_success(self.iface, message)
         return message

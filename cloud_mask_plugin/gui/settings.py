@@ -12,8 +12,9 @@ from typing import List, Optional
 
 from qgis.core import QgsSettings
 
+from ..core.backend import DEVICES
+
 PREFIX = "cloud_mask/"
-DEVICES = ("auto", "cpu", "cuda")
 OUTPUT_TEMPORARY = "temporary"
 OUTPUT_FOLDER = "folder"
 
@@ -27,6 +28,7 @@ class GuiSettings:
     write_probability: bool = True
     write_polygons: bool = True
     write_coarse_grid: bool = False
+    write_masked_image: bool = False
     output_mode: str = OUTPUT_TEMPORARY
     output_folder: str = ""
     overwrite: bool = False
@@ -57,6 +59,7 @@ class GuiSettings:
             write_probability=value("outputs/probability", defaults.write_probability, bool),
             write_polygons=value("outputs/polygons", defaults.write_polygons, bool),
             write_coarse_grid=value("outputs/coarse_grid", defaults.write_coarse_grid, bool),
+            write_masked_image=value("outputs/masked_image", defaults.write_masked_image, bool),
             output_mode=mode if mode in (OUTPUT_TEMPORARY, OUTPUT_FOLDER) else defaults.output_mode,
             output_folder=value("output_folder", defaults.output_folder, str),
             overwrite=value("overwrite", defaults.overwrite, bool),
@@ -71,6 +74,7 @@ class GuiSettings:
         s.setValue(PREFIX + "outputs/probability", bool(self.write_probability))
         s.setValue(PREFIX + "outputs/polygons", bool(self.write_polygons))
         s.setValue(PREFIX + "outputs/coarse_grid", bool(self.write_coarse_grid))
+        s.setValue(PREFIX + "outputs/masked_image", bool(self.write_masked_image))
         s.setValue(PREFIX + "output_mode", self.output_mode)
         s.setValue(PREFIX + "output_folder", self.output_folder)
         s.setValue(PREFIX + "overwrite", bool(self.overwrite))

@@ -14,7 +14,7 @@ from qgis.core import QgsTask
 
 from ..core.api import MaskResult, mask_file
 from ..core.errors import Cancelled, CloudMaskError
-from .i18n import tr
+from ..i18n import engine_text, tr
 from .jobs import MaskJob
 
 OUTCOME_DONE = "done"
@@ -29,7 +29,7 @@ class CloudMaskTask(QgsTask):
         self._on_finished = on_finished
         self.result: Optional[MaskResult] = None
         self.error: Optional[str] = None          # one-line message for the user
-        self.error_details: Optional[str] = None  # traceback of an unexpected failure
+        self.error_details: Optional[str] = None  # the engine's full message, or a traceback
         self.cancelled = False
         self.stage = ""                            # the engine's last progress message
 
@@ -41,7 +41,8 @@ class CloudMaskTask(QgsTask):
         except Cancelled:
             self.cancelled = True
         except CloudMaskError as exc:
-            self.error = str(exc)
+            self.error = engine_text(exc)
+            self.error_details = str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug in the engine; the user gets the traceback in the log
             self.error = f"{type(exc).__name__}: {exc}"
             self.error_details = traceback.format_exc()

@@ -26,14 +26,15 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import shipped_path
 from ..core.api import MaskOptions, OutputPaths, mask_file
+from ..core.backend import DEVICES
 from ..core.band_files import is_band_file_set
 from ..core.bands import SENSORS, parse_band_list
-from ..core.errors import CloudMaskError
+from ..core.errors import BandMappingError, CloudMaskError
 from ..core.gdal_util import open_raster
-from .styles import style_on_load
+from ..i18n import StageText, engine_text, tr
+from .outputs import prepare_loading
 
 AUTO = "auto"
-DEVICES = ["auto", "cpu", "cuda"]
 
 
 class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
@@ -52,16 +53,17 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
     OUTPUT_COARSE_GRID = "OUTPUT_COARSE_GRID"
     OUTPUT_POLYGONS = "OUTPUT_POLYGONS"
     OUTPUT_REPORT = "OUTPUT_REPORT"
+    OUTPUT_MASKED = "OUTPUT_MASKED"
     CLOUD_COVER = "CLOUD_COVER"
 
     def name(self):
         return "maskclouds"
 
     def displayName(self):  # noqa: N802 - QGIS API
-        return "Mask clouds"
+        return tr("Mask clouds")
 
     def group(self):
-        return "Cloud masking"
+        return tr("Cloud masking")
 
     def groupId(self):  # noqa: N802 - QGIS API
         return "cloudmasking"
@@ -73,72 +75,73 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         return ["cloud", "mask", "cloud cover", "sentinel", "landsat", "cnn", "onnx", "raster"]
 
     def shortHelpString(self):  # noqa: N802 - QGIS API
-        return (
-            "Masks the clouds of a multispectral raster file with the model bundle's coarse/fine "
-            "CNN cascade: a coarse model sorts the scene into cloudless, overcast and partly "
-            "cloudy cells, and only partly cloudy cells go to the fine model at full resolution.\n\n"
-            "<b>Input</b> must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and "
-            "qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, "
-            "B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual "
-            "Raster ('Place each input file into a separate band') are named from their file "
-            "names. Bands are matched "
-            "to the model's inputs from the band descriptions, or from <b>Sensor</b>, or from "
-            "<b>Bands</b>: a comma list with one name per raster band, e.g. "
-            "'blue,green,red,nir' ('-' skips a band). <b>Scale</b> and <b>Offset</b> turn DN into "
-            "reflectance (reflectance = DN x scale + offset) when the file does not say.\n\n"
-            "<b>Cloud mask</b>: 0 clear, 1 cloud, 255 no data. <b>Cloud probability</b>: percent "
-            "0-100. <b>Coarse grid</b>: the coarse class of every cell. <b>Cloud polygons</b>: a "
-            "GeoPackage, after <b>Buffer</b> and <b>Minimum polygon area</b> (map units). "
-            "<b>Report</b>: a JSON file with cloud cover, cell counts, timings and the model.\n\n"
-            "The model needs the Python package onnxruntime (install it with "
-            "'pip install onnxruntime' in the QGIS Python or the OSGeo4W shell)."
-        )
+        return "\n\n".join([
+            tr("Masks the clouds of a multispectral raster file with the model bundle's coarse/fine CNN cascade: "
+               "a coarse model sorts the scene into cloudless, overcast and partly cloudy cells, and only partly "
+               "cloudy cells go to the fine model at full resolution."),
+            tr("<b>Input</b> must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and qgis_process "
+               "it may also be a folder of band files (a Landsat or Sentinel-2 product, B02.tif-style chips) or a "
+               "Landsat MTL file. Band files stacked with Build Virtual Raster ('Place each input file into a "
+               "separate band') are named from their file names. Bands are matched to the model's inputs from the "
+               "band descriptions, or from <b>Sensor</b>, or from <b>Bands</b>: a comma list with one name per "
+               "raster band, e.g. 'blue,green,red,nir' ('-' skips a band). <b>Scale</b> and <b>Offset</b> turn DN "
+               "into reflectance (reflectance = DN x scale + offset) when the file does not say."),
+            tr("<b>Cloud mask</b>: 0 clear, 1 cloud, 255 no data. <b>Cloud probability</b>: percent 0-100. "
+               "<b>Coarse grid</b>: the coarse class of every cell. <b>Cloud polygons</b>: a GeoPackage, after "
+               "<b>Buffer</b> and <b>Minimum polygon area</b> (map units). <b>Masked image</b>: the input with "
+               "cloud pixels (and the buffer around them) set to no data, for mosaics and classifications. "
+               "<b>Report</b>: a JSON file with cloud cover, cell counts, timings and the model."),
+            tr("The model needs the Python package onnxruntime; the Cloud Mask panel offers to install it."),
+        ])
 
     def createInstance(self):  # noqa: N802 - QGIS API
         return MaskCloudsAlgorithm()
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, "Input raster"))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.INPUT, tr("Input raster")))
         self.addParameter(QgsProcessingParameterString(
-            self.BANDS, "Bands (one name per raster band, e.g. blue,green,red,nir)", optional=True))
+            self.BANDS, tr("Bands (one name per raster band, e.g. blue,green,red,nir)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, "Sensor", options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
+            self.SENSOR, tr("Sensor"), options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.SCALE, "Scale (reflectance = DN x scale + offset)", QgsProcessingParameterNumber.Double,
+            self.SCALE, tr("Scale (reflectance = DN x scale + offset)"), QgsProcessingParameterNumber.Double,
             optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.OFFSET, "Offset", QgsProcessingParameterNumber.Double, optional=True))
+            self.OFFSET, tr("Offset"), QgsProcessingParameterNumber.Double, optional=True))
         self.addParameter(QgsProcessingParameterFile(
-            self.MODEL, "Model bundle folder (empty: the bundled model)",
+            self.MODEL, tr("Model bundle folder (empty: the bundled model)"),
             behavior=QgsProcessingParameterFile.Folder, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, "Device", options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
+            self.DEVICE, tr("Device"), options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.THRESHOLD, "Cloud probability threshold (empty: the model's)",
+            self.THRESHOLD, tr("Cloud probability threshold (empty: the model's)"),
             QgsProcessingParameterNumber.Double, optional=True, minValue=0.0, maxValue=1.0))
 
         for advanced in (
             QgsProcessingParameterNumber(
-                self.MIN_AREA, "Minimum polygon area (map units squared)", QgsProcessingParameterNumber.Double,
+                self.MIN_AREA, tr("Minimum polygon area (map units squared)"), QgsProcessingParameterNumber.Double,
                 defaultValue=0.0, minValue=0.0),
             QgsProcessingParameterNumber(
-                self.BUFFER, "Polygon buffer (map units)", QgsProcessingParameterNumber.Double,
+                self.BUFFER, tr("Polygon buffer (map units)"), QgsProcessingParameterNumber.Double,
                 defaultValue=0.0, minValue=0.0),
         ):
             advanced.setFlags(advanced.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(advanced)
 
-        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_MASK, "Cloud mask"))
+        self.addParameter(QgsProcessingParameterRasterDestination(self.OUTPUT_MASK, tr("Cloud mask")))
         self.addParameter(QgsProcessingParameterRasterDestination(
-            self.OUTPUT_PROBABILITY, "Cloud probability", optional=True, createByDefault=False))
+            self.OUTPUT_PROBABILITY, tr("Cloud probability"), optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(
-            self.OUTPUT_COARSE_GRID, "Coarse grid", optional=True, createByDefault=False))
+            self.OUTPUT_COARSE_GRID, tr("Coarse grid"), optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterVectorDestination(
-            self.OUTPUT_POLYGONS, "Cloud polygons", type=QgsProcessing.TypeVectorPolygon,
+            self.OUTPUT_POLYGONS, tr("Cloud polygons"), type=QgsProcessing.TypeVectorPolygon,
             optional=True, createByDefault=False))
         self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT_REPORT, "Report", fileFilter="JSON files (*.json)", optional=True, createByDefault=False))
-        self.addOutput(QgsProcessingOutputNumber(self.CLOUD_COVER, "Cloud cover (%)"))
+            self.OUTPUT_REPORT, tr("Report"), fileFilter=tr("JSON files (*.json)"), optional=True,
+            createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_MASKED, tr("Masked image (clouds set to no data)"), optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber(self.CLOUD_COVER, tr("Cloud cover (%)")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         input_value = parameters.get(self.INPUT)
@@ -149,7 +152,8 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             for definition in self.parameterDefinitions():
                 name = definition.name()
                 if name != self.INPUT and not definition.checkValueIsAcceptable(parameters.get(name), context):
-                    return False, f"Incorrect parameter value for {definition.description()}"
+                    return False, tr("Incorrect parameter value for {parameter}").format(
+                        parameter=definition.description())
             return True, ""
         ok, message = super().checkParameterValues(parameters, context)
         if not ok and isinstance(input_value, str) and os.path.exists(input_value):
@@ -158,7 +162,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             try:
                 open_raster(input_value)
             except CloudMaskError as exc:
-                return False, str(exc)
+                return False, engine_text(exc, short=False)
         return ok, message
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
@@ -171,38 +175,56 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         options = self._options(parameters, context)
         outputs = self._outputs(parameters, context)
 
-        # The engine repeats its stage messages with every step; log each stage once.
-        logged = set()
+        # The engine repeats its stage messages with every step; log each stage once, in order.
+        stages = StageText()
 
         def progress(fraction, message):
             feedback.setProgress(100.0 * fraction)
-            if message and message not in logged:
-                feedback.pushInfo(message)
-                logged.add(message)
+            stage = stages.advance(message)
+            if stage:
+                feedback.setProgressText(stage)
+                feedback.pushInfo(stage)
 
         try:
             result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=feedback.isCanceled)
+        except BandMappingError as exc:
+            text = engine_text(exc, short=False)
+            if text != str(exc):   # translated: the engine's advice (in English) is left out
+                text += " " + tr("Name the raster's bands in Bands (e.g. blue,green,red,nir) or choose a Sensor.")
+            raise QgsProcessingException(text) from None
         except CloudMaskError as exc:
-            raise QgsProcessingException(str(exc)) from None
+            raise QgsProcessingException(engine_text(exc, short=False)) from None
         except Exception as exc:  # a bug of ours: one line for the user, the details in the log
             feedback.pushDebugInfo(traceback.format_exc())
-            raise QgsProcessingException(
-                f"unexpected error in the Cloud Mask engine ({type(exc).__name__}: {exc}); "
-                f"please report it with the log of this run") from None
+            raise QgsProcessingException(tr(
+                "unexpected error in the Cloud Mask engine ({error}); please report it with the log of this run")
+                .format(error=f"{type(exc).__name__}: {exc}")) from None
 
-        feedback.pushInfo(f"Cloud cover: {result.cloud_cover_percent:.2f}%")
+        for warning in result.report.get("warnings", []):
+            feedback.pushWarning(engine_text(warning, short=False))
+        feedback.pushInfo(tr("Cloud cover: {percent:.2f}%").format(percent=result.cloud_cover_percent))
+        input_name = self._input_name(parameters, context, input_path)
         for kind, path in (("mask", outputs.mask), ("probability", outputs.probability),
-                           ("coarse_grid", outputs.coarse_grid), ("polygons", outputs.polygons)):
-            if path:
-                style_on_load(context, path, kind)
+                           ("coarse_grid", outputs.coarse_grid), ("polygons", outputs.polygons),
+                           ("masked_image", outputs.masked_image)):
+            prepare_loading(context, path, kind, input_name)
         return {
             self.OUTPUT_MASK: outputs.mask,
             self.OUTPUT_PROBABILITY: outputs.probability,
             self.OUTPUT_COARSE_GRID: outputs.coarse_grid,
             self.OUTPUT_POLYGONS: outputs.polygons,
             self.OUTPUT_REPORT: outputs.report,
+            self.OUTPUT_MASKED: outputs.masked_image,
             self.CLOUD_COVER: result.cloud_cover_percent,
         }
+
+    def _input_name(self, parameters, context, input_path):
+        """What the outputs are named after: the layer's name, else the file's or folder's."""
+        if not _band_file_set(parameters.get(self.INPUT)):
+            layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+            if layer is not None and layer.name():
+                return layer.name()
+        return os.path.splitext(os.path.basename(input_path.rstrip("/\\")))[0] or input_path
 
     def _options(self, parameters, context):
         bands_text = self.parameterAsString(parameters, self.BANDS, context).strip()
@@ -237,7 +259,8 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             path = self.parameterAsOutputLayer(parameters, name, context) or None
             if path and not path.lower().endswith(extensions):
                 raise QgsProcessingException(
-                    f"{name}: '{path}' must end in {' or '.join(extensions)}; the engine writes only that format")
+                    tr("{parameter}: '{path}' must end in {extensions}; the engine writes only that format")
+                    .format(parameter=name, path=path, extensions=", ".join(extensions)))
             return path
 
         raster = (".tif", ".tiff")
@@ -248,6 +271,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             coarse_grid=destination(self.OUTPUT_COARSE_GRID, raster),
             polygons=destination(self.OUTPUT_POLYGONS, (".gpkg",)),
             report=report,
+            masked_image=destination(self.OUTPUT_MASKED, raster),
         )
 
 
@@ -263,8 +287,9 @@ def local_raster_source(layer):
     path = parts.get("path") or ""
     if provider != "gdal" or not os.path.isfile(path):
         raise QgsProcessingException(
-            f"layer '{layer.name()}' is not a raster file on disk (provider '{provider}'); export it to "
-            "GeoTIFF first (right-click the layer > Export > Save As...) and mask that file")
+            tr("layer '{layer}' is not a raster file on disk (provider '{provider}'); export it to GeoTIFF first "
+               "(right-click the layer > Export > Save As...) and mask that file")
+            .format(layer=layer.name(), provider=provider))
     # A table inside a container (a GeoPackage raster, a NetCDF variable) is opened by its
     # GDAL connection string, which is the layer source itself.
     return layer.source() if parts.get("layerName") else path

@@ -11,7 +11,7 @@
     <provider>
       <resampling zoomedOutResamplingMethod="nearestNeighbour" enabled="false" maxOversampling="2" zoomedInResamplingMethod="nearestNeighbour"/>
     </provider>
-    <rasterrenderer band="1" type="paletted" nodataColor="128,128,128,150" opacity="1" alphaBand="-1">
+    <rasterrenderer band="1" type="paletted" nodataColor="128,128,128,140" opacity="1" alphaBand="-1">
       <minMaxOrigin>
         <limits>None</limits>
         <extent>WholeRaster</extent>
@@ -22,8 +22,8 @@
       </minMaxOrigin>
       <colorPalette>
         <paletteEntry value="0" color="#000000" alpha="0" label="clear"/>
-        <paletteEntry value="1" color="#e1f0ff" alpha="170" label="cloud"/>
-        <paletteEntry value="255" color="#808080" alpha="150" label="no data"/>
+        <paletteEntry value="1" color="#e600a0" alpha="150" label="cloud"/>
+        <paletteEntry value="255" color="#808080" alpha="140" label="no data"/>
       </colorPalette>
     </rasterrenderer>
     <brightnesscontrast brightness="0" contrast="0" gamma="1"/>

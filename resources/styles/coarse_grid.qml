@@ -22,7 +22,7 @@
       </minMaxOrigin>
       <colorPalette>
         <paletteEntry value="0" color="#2e8b57" alpha="255" label="cloudless"/>
-        <paletteEntry value="1" color="#ebebfa" alpha="255" label="overcast"/>
+        <paletteEntry value="1" color="#783cc8" alpha="255" label="overcast"/>
         <paletteEntry value="2" color="#ffa500" alpha="255" label="partly cloudy"/>
         <paletteEntry value="3" color="#808080" alpha="255" label="no data"/>
       </colorPalette>

@@ -11,6 +11,7 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QPushButton
 
 from cloud_mask_plugin.core.api import describe_device
+from cloud_mask_plugin.core.backend import DEVICES
 from cloud_mask_plugin.core.errors import CloudMaskError
 from cloud_mask_plugin.gui.results import KEYWORD_MODEL, KEYWORD_MODEL_VERSION, group_name
 from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER, GuiSettings
@@ -72,7 +73,7 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     dock.select_layer(raster.id())
     plan = dock.band_mapping.plan()
     assert plan is not None and plan.source_bands == [1, 2, 3, 4]
-    assert "band descriptions" in dock.band_mapping.status.text()
+    assert dock.band_mapping.summary.text().startswith("band names, 4 of 4 inputs mapped")
 
     dock.set_layer_checked(raster.id())
     QTest.mouseClick(dock.mask_button, Qt.LeftButton)
@@ -101,8 +102,10 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     assert sorted(classes) == [0, 1, 255]
     assert classes[0].color.alpha() == 0                      # clear: transparent
     assert 0 < classes[1].color.alpha() < 255                 # cloud: semi-transparent
-    assert classes[1].color.blue() >= classes[1].color.red()  # white/blue
+    # A saturated colour (not white or pale blue), so it reads over white cloud tops.
+    assert classes[1].color.hsvSaturationF() > 0.8 and classes[1].color.valueF() > 0.7
     assert renderer.nodataColor().alpha() > 0                 # no data: grey, visible
+    assert renderer.nodataColor().hsvSaturation() == 0
     assert [classes[v].label for v in (0, 1, 255)] == ["clear", "cloud", "no data"]
     assert isinstance(layers["Cloud probability (%)"].renderer(), QgsSingleBandPseudoColorRenderer)
     assert isinstance(layers["Coarse grid"].renderer(), QgsPalettedRasterRenderer)
@@ -185,8 +188,10 @@ def test_unmappable_layer_gives_a_clear_message_and_can_be_fixed(gui, qgis_iface
     qgis_iface.setActiveLayer(layer)
     assert gui.mask_current_layer() == []
     [text] = [t for t in bar_texts(qgis_iface) if "export" in t]
-    assert text.startswith("Cannot mask 'export': 'export_without_names.tif' lacks the band(s) blue, green, red, nir")
-    assert text.endswith("In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).")
+    # One short line saying what is wrong and what to do in QGIS; the engine's full message is in the log.
+    assert text == ("Cannot mask 'export': The 4 band(s) of 'export_without_names.tif' have no names the model "
+                    "knows; it needs blue, green, red, nir. Choose its bands under Bands in the Cloud Mask panel.")
+    assert "CLI" not in text
 
     # The error has a Details button that opens the log.
     [item] = [i for i in qgis_iface.messageBar().items() if i.text() == text]
@@ -199,13 +204,17 @@ def test_unmappable_layer_gives_a_clear_message_and_can_be_fixed(gui, qgis_iface
     dock.select_layer(layer.id())
     mapping = dock.band_mapping
     assert mapping.plan() is None
-    assert "lacks the band(s) blue, green, red, nir" in mapping.status.text()
+    assert "lacks the band(s) blue, green, red, nir" in mapping.summary.toolTip()   # the engine's words
+    assert mapping.status.text() == "Choose the raster band of each model input above, or the sensor."
+    assert mapping.details.isVisibleTo(mapping)   # unfolded, since the bands need the user
+    assert "have no names the model knows" in mapping.summary.text()
     for row in range(4):
         combo = mapping.band_combo(row)
         combo.setCurrentIndex(combo.findData(row + 1))
     assert mapping.plan() is not None
     assert mapping.plan().source_bands == [1, 2, 3, 4]
-    assert "band list given by the user" in mapping.status.text()
+    assert mapping.summary.text().startswith("your band list, 4 of 4 inputs mapped")
+    assert "integer bands and no scale" in mapping.status.text()   # the engine's warning
     # Now the action accepts the layer.
     [run] = gui.mask_current_layer()
     assert run.job.options.bands == ["blue", "green", "red", "nir"]
@@ -225,10 +234,13 @@ def test_sensor_independent_model_shows_its_optional_bands_and_maps_a_4_band_ras
     assert plan is not None and plan.mapping_dict() == {"blue": 1, "green": 2, "red": 3, "nir": 4}
     rows = {mapping.table.item(row, 0).text(): mapping.band_combo(row).currentData()
             for row in range(mapping.table.rowCount())}
-    assert rows["blue (490 nm)"] == 1 and rows["nir (842 nm)"] == 4
-    optional = {label: band for label, band in rows.items() if label.endswith("nm, optional)")}
-    assert "swir16 (1610 nm, optional)" in optional and set(optional.values()) == {0}
+    assert rows["blue"] == 1 and rows["nir"] == 4
+    optional = {mapping.table.item(row, 0).text(): mapping.band_combo(row).currentData()
+                for row in range(mapping.table.rowCount()) if mapping.table.item(row, 0).font().italic()}
+    assert "swir16" in optional and set(optional.values()) == {0}
     assert len(optional) == len(rows) - 4
+    assert "1610 nm, optional" in mapping.table.item(list(rows).index("swir16"), 0).toolTip()
+    assert mapping.summary.text() == f"band names, 4 of {len(rows)} inputs mapped, scaling: guessed"
 
 
 def test_two_model_inputs_cannot_share_a_raster_band(gui, scene_path, toy_model):
@@ -250,7 +262,7 @@ def test_sensor_preset_and_scaling_are_stored_on_the_layer(gui, unnamed_scene_pa
     # A 4-band PlanetScope product is blue, green, red, nir in that order.
     mapping.sensor_combo.setCurrentIndex(mapping.sensor_combo.findData("planetscope4"))
     assert mapping.plan().source_bands == [1, 2, 3, 4]
-    assert "PlanetScope 4-band" in mapping.status.text()
+    assert mapping.summary.text().startswith("PlanetScope 4-band, 4 of 4 inputs mapped, scaling: sensor preset")
     mapping.own_scaling.setChecked(True)
     mapping.scale_edit.setText("2.75e-05")
     mapping.offset_edit.setText("-0.2")
@@ -313,12 +325,17 @@ def test_settings_persist_between_sessions(qgis_iface, qgis_new_project, toy_mod
 
 def test_device_label_says_what_will_run(gui):
     dock = gui.dock
+    # The panel offers the engine's own list of devices.
+    assert [dock.device_combo.itemData(i) for i in range(dock.device_combo.count())] == list(DEVICES)
     dock.update_device_label()
-    assert dock.device_label.text() == describe_device("auto")
+    on_gpu = describe_device("auto").startswith("GPU")
+    assert dock.device_label.text() == ("Runs on the GPU (CUDA)." if on_gpu else
+                                        "Runs on the CPU: no GPU that onnxruntime can use was found.")
     dock.device_combo.setCurrentIndex(dock.device_combo.findData("cuda"))
     try:
-        expected = describe_device("cuda")
-    except CloudMaskError as exc:  # no CUDA here: the label says why
-        expected = str(exc)
-    assert dock.device_label.text() == expected
+        describe_device("cuda")
+    except CloudMaskError:  # no CUDA here: the label says what to do
+        assert dock.device_label.text().startswith("No GPU that the models can use was found; install onnxruntime-gpu")
+    else:
+        assert dock.device_label.text().startswith("Runs on the GPU")
     assert GuiSettings.load().device == "cuda"

@@ -1,4 +1,5 @@
 """The shipped translations cover every string of the interface and are the ones loaded."""
+import ast
 import os
 import string
 import sys
@@ -7,13 +8,69 @@ import pytest
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
-from cloud_mask_plugin.gui.i18n import CONTEXT, install_translator, remove_translator, translation_files, tr
+from cloud_mask_plugin.i18n import CONTEXT, install_translator, remove_translator, translation_files, tr
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 I18N = os.path.join(REPO, "i18n")
 sys.path.insert(0, I18N)
 
-from update_translations import LANGUAGES, collect_strings, read_ts, ts_path  # noqa: E402
+from update_translations import LANGUAGES, SOURCES, collect_strings, read_ts, source_files, ts_path  # noqa: E402
+
+# Calls whose text arguments the user reads: Qt widgets and their setters, QGIS's message
+# bar, log and Processing feedback, the plugin's own message helpers and errors.
+USER_VISIBLE_CALLS = {
+    "QLabel", "QCheckBox", "QPushButton", "QToolButton", "QAction", "QgsCollapsibleGroupBox", "QGroupBox",
+    "setText", "setToolTip", "setPlaceholderText", "setTitle", "setWindowTitle", "setDialogTitle",
+    "setSpecialValueText", "setHorizontalHeaderLabels", "addItem", "addRow", "question", "information",
+    "warning", "critical", "pushMessage", "createMessage", "pushInfo", "pushWarning", "pushCommandInfo",
+    "setProgressText", "reportError", "logMessage", "log", "show_error", "show_info", "show_success", "say",
+    "QgsProcessingException", "LayerNotMaskable", "QgsTask", "setAbstract",
+}
+USER_VISIBLE_CALLS |= {name for name in dir(__import__("qgis.core", fromlist=["*"]))
+                       if name.startswith(("QgsProcessingParameter", "QgsProcessingOutput"))}
+
+
+def _words(node):
+    """The literal text of a str constant or an f-string, if it holds a word."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    else:
+        return None
+    return text if any(c.isalpha() for c in text) else None
+
+
+def untranslated_literals(sources=SOURCES):
+    """``file:line: text`` of every literal with words handed straight to a user-visible call."""
+    found = []
+    for path in source_files(sources):
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), path)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in USER_VISIBLE_CALLS:
+                continue
+            for argument in list(node.args) + [k.value for k in node.keywords if k.arg not in ("name", "objectName")]:
+                text = _words(argument)
+                if text is not None:
+                    found.append(f"{os.path.relpath(path, REPO)}:{node.lineno}: {text!r}")
+    return found
+
+
+def test_no_user_visible_text_bypasses_tr():
+    """Every text the user reads goes through tr(), so a .ts file can translate it."""
+    assert untranslated_literals() == []
+
+
+def test_the_check_finds_an_untranslated_label(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('label.setText("Mask clouds")\nbutton = QPushButton(f"Run {n} layers")\n'
+                      'ok = QLabel(tr("Mask clouds"))\n')
+    found = [line.split(": ", 1)[1] for line in untranslated_literals([str(sample)])]
+    assert found == ["'Mask clouds'", "'Run  layers'"]
 
 
 def placeholders(text):
@@ -105,3 +162,51 @@ def test_english_locale_installs_no_translator(qgis_locale):
     assert translator is None
     assert QCoreApplication.translate(CONTEXT, "Mask clouds") == "Mask clouds"
     remove_translator(translator)
+
+
+def test_panel_processing_and_engine_messages_read_in_portuguese(qgis_iface, qgis_new_project, qgis_locale,
+                                                                  unnamed_scene_path, toy_model):
+    from qgis.core import QgsProject, QgsRasterLayer
+    from qgis.PyQt.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    from cloud_mask_plugin import classFactory
+    from tests.helpers.gui import bar_texts
+
+    qgis_locale("pt_BR")
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        dock = plugin._gui.dock
+        dock.add_model_folder(toy_model)
+        layer = QgsRasterLayer(unnamed_scene_path, "export", "gdal")
+        QgsProject.instance().addMapLayer(layer)
+        dock.select_layer(layer.id())
+        dock.update_device_label()
+
+        # No text of the panel is left in English (where the translation differs).
+        english = {source: text for source, (text, _done) in read_ts(ts_path("pt_BR")).items()}
+        shown = [w.text() for w in dock.findChildren(QLabel) + dock.findChildren(QAbstractButton)] + \
+                [w.title() for w in dock.findChildren(QGroupBox)]
+        left = [text for text in shown if text in english and english[text] != text]
+        assert left == []
+        assert dock.band_mapping.summary.text() == ("As 4 banda(s) de 'export_without_names.tif' não têm nomes que "
+                                                     "o modelo conheça; ele precisa de blue, green, red, nir.")
+        assert dock.device_label.text().startswith("Roda na")
+
+        # The engine's band-mapping error, one line in Portuguese, in the message bar.
+        assert plugin._gui.mask_layers([layer]) == []
+        refusal = "Não é possível mascarar 'export': As 4 banda(s)"
+        assert any(text.startswith(refusal) for text in bar_texts(qgis_iface))
+
+        # The Processing algorithm speaks Portuguese too (the plugin installed the translation).
+        from cloud_mask_plugin.processing.mask_clouds import MaskCloudsAlgorithm
+
+        algorithm = MaskCloudsAlgorithm()
+        algorithm.initAlgorithm()
+        assert algorithm.displayName() == "Mascarar nuvens"
+        assert algorithm.parameterDefinition("INPUT").description() == "Raster de entrada"
+        assert algorithm.parameterDefinition("OUTPUT_MASKED").description() == \
+            "Imagem mascarada (nuvens como sem dados)"
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        plugin.unload()

@@ -62,7 +62,7 @@ def test_provider_lists_the_algorithm_with_word_parameter_ids(plugin):
     assert "onnxruntime" in algorithm.shortHelpString()
     assert [p.name() for p in algorithm.parameterDefinitions()] == [
         "INPUT", "BANDS", "SENSOR", "SCALE", "OFFSET", "MODEL", "DEVICE", "THRESHOLD", "MIN_AREA", "BUFFER",
-        "OUTPUT_MASK", "OUTPUT_PROBABILITY", "OUTPUT_COARSE_GRID", "OUTPUT_POLYGONS", "OUTPUT_REPORT"]
+        "OUTPUT_MASK", "OUTPUT_PROBABILITY", "OUTPUT_COARSE_GRID", "OUTPUT_POLYGONS", "OUTPUT_REPORT", "OUTPUT_MASKED"]
     assert "CLOUD_COVER" in [o.name() for o in algorithm.outputDefinitions()]
     sensor = algorithm.parameterDefinition("SENSOR")
     assert sensor.options()[0] == "auto" and "sentinel2" in sensor.options() and "landsat89" in sensor.options()
@@ -189,6 +189,10 @@ def test_toolbox_dialog_runs_and_loads_the_outputs_styled(plugin, qgis_iface, ch
         assert grid.renderer().type() == "paletted"
         assert sorted(c.value for c in grid.renderer().classes()) == [0, 1, 2, 3]
         assert loaded[outputs["OUTPUT_POLYGONS"]].renderer().type() == "singleSymbol"
+        # Named after their input, so runs on several scenes can be told apart.
+        assert mask.name() == "chip_1 - cloud mask"
+        assert grid.name() == "chip_1 - coarse grid"
+        assert loaded[outputs["OUTPUT_POLYGONS"]].name() == "chip_1 - cloud polygons"
     finally:
         QgsProject.instance().removeMapLayers([layer.id() for layer in loaded.values()])
 
@@ -234,6 +238,7 @@ def test_cancel_from_the_feedback_stops_the_run_and_leaves_nothing(run, chip1_ti
     feedback.progressChanged.connect(lambda value: feedback.cancel())  # as the dialog's Cancel button does
     with pytest.raises(QgsProcessingException) as error:
         run({"INPUT": chip1_tif, "MODEL": model_bundle, "OUTPUT_MASK": str(tmp_path / "mask.tif"),
-             "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg")}, feedback)
+             "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg"), "OUTPUT_MASKED": str(tmp_path / "masked.tif")},
+            feedback)
     assert "cancelled" in str(error.value)
     assert os.listdir(tmp_path) == []

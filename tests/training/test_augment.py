@@ -3,9 +3,9 @@ offset, darker in the near infrared than in the blue, and never labelled cloud."
 import numpy as np
 import pytest
 
-from training.augment import SyntheticCloudConfig, add_synthetic_clouds, cloud_opacity, shadow_spectrum
-from training.si_train import add_synthetic_clouds as add_synthetic_clouds_by_wavelength
-from training.si_train import sensor_descriptors
+from training.augment import (SyntheticCloudConfig, add_synthetic_clouds, cloud_opacity, shadow_spectrum,
+                              spectra_by_name, spectra_by_wavelength)
+from training.scenes import sensor_descriptors
 
 BANDS = ["blue", "green", "red", "nir"]
 SHADOWED = SyntheticCloudConfig(shadow_probability=1.0, thin_probability=0.0, coverage=(0.2, 0.3))
@@ -50,7 +50,7 @@ def test_shadowed_ground_is_darker_in_the_nir_than_in_the_blue_and_stays_clear()
     valid = np.ones((96, 96), bool)
     for seed in range(6):
         rng = np.random.default_rng(seed)
-        out, _, label = add_synthetic_clouds(image, valid, np.zeros_like(valid), BANDS, SHADOWED, rng)
+        out, _, label = add_synthetic_clouds(image, valid, np.zeros_like(valid), spectra_by_name(BANDS), SHADOWED, rng)
         opacity, _, shadow = cloud_opacity((96, 96), SHADOWED, np.random.default_rng(seed))
         assert np.array_equal(label, opacity >= SHADOWED.label_min_opacity)   # shadows are not cloud
         shaded = (shadow > 0.1) & (opacity == 0)
@@ -73,10 +73,11 @@ def test_sensor_independent_clouds_cast_the_same_shadows():
     """Both compositors take the same field from the same draws; only the spectra differ."""
     image = np.full((4, 64, 64), 0.2, np.float32)
     valid = np.ones((64, 64), bool)
-    by_name = add_synthetic_clouds(image, valid, np.zeros_like(valid), BANDS, SHADOWED, np.random.default_rng(3))
+    by_name = add_synthetic_clouds(image, valid, np.zeros_like(valid), spectra_by_name(BANDS), SHADOWED,
+                                   np.random.default_rng(3))
     desc = sensor_descriptors("landsat89", BANDS).astype(np.float32)
-    by_wl = add_synthetic_clouds_by_wavelength(image, valid, np.zeros_like(valid), desc, SHADOWED,
-                                               np.random.default_rng(3))
+    by_wl = add_synthetic_clouds(image, valid, np.zeros_like(valid), spectra_by_wavelength(desc), SHADOWED,
+                                 np.random.default_rng(3))
     assert np.array_equal(by_name[2], by_wl[2])
     opacity, _, shadow = cloud_opacity((64, 64), SHADOWED, np.random.default_rng(3))
     shaded = (shadow > 0.1) & (opacity == 0)

@@ -1,6 +1,5 @@
 """Cross-validation by scene: the folds, the held-out configs and the nested threshold."""
 import json
-import os
 
 import numpy as np
 import pytest

@@ -56,6 +56,6 @@ def test_source_options_select_scenes(data_root):
 
 
 def test_blue_threshold_baseline_matches_the_known_scores(data_root):
-    scores = evaluate_threshold(load_splits(data_root, BANDS), BANDS, "blue", 0.25)
+    scores = evaluate_threshold(load_splits(data_root, BANDS), "blue", 0.25)
     assert scores["biome_val"]["f1"] == pytest.approx(0.919, abs=0.001)
     assert scores["oncloudn_val"]["f1"] == pytest.approx(0.633, abs=0.001)

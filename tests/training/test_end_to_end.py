@@ -13,7 +13,8 @@ from cloud_mask_plugin.core.backend import resolve_device
 from cloud_mask_plugin.core.bundle import COARSE_CLASSES, load_bundle
 from cloud_mask_plugin.core.cascade import CascadeModels
 from training.config import config_from_dict
-from training.export import check_bundle, export_bundle, export_settings, load_checkpoint
+from training.checkpoints import load_checkpoint
+from training.export import check_bundle, export_bundle, export_settings
 from training.models import AtLowerResolution
 from training.quantize import calibration_windows, quantize_fine
 from training.train import run
@@ -115,14 +116,14 @@ def test_train_export_load_and_run(tmp_path, data_root):
 
 
 def test_same_seed_same_first_batches(tmp_path, data_root):
-    from training.samplers import FineSampler
-    from training.train import load_sources
+    from training.samplers import FineSampler, load_sources
 
     cfg = tiny_config(tmp_path)
-    labelled = load_sources(cfg.train_sources, data_root, cfg.bands)
-    clear = load_sources(cfg.clear_sources, data_root, cfg.bands)
+    labelled = load_sources(cfg.train_sources, data_root, cfg)
+    clear = load_sources(cfg.clear_sources, data_root, cfg)
     a = FineSampler(cfg, labelled, clear, np.random.default_rng(3)).batch(4)
     b = FineSampler(cfg, labelled, clear, np.random.default_rng(3)).batch(4)
+    assert isinstance(a[0], np.ndarray) and a[0].shape[0] == 4   # fixed bands: one stacked input
     for x, y in zip(a, b):
         assert np.array_equal(x, y)
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from training.grid import CLOUDLESS, NODATA, OVERCAST, PARTLY_CLOUDY, block_average, grid_labels
-from training.sampling import Window, balanced_weights, window_origins
+from training.windows import Window, balanced_weights, window_origins
 
 
 def test_class_indices_follow_the_bundle_order():

@@ -4,8 +4,9 @@ import os
 import numpy as np
 import pytest
 
-from training.noisy_labels import (CORRUPTIONS, PIXEL_QA_CLOUD, PIXEL_QA_FILL, corrupt_labels, qa_bit, qa_bits,
-                                   read_landsat7_qa, read_mtl)
+from cloud_mask_plugin.core.band_files import read_mtl
+from training.data import PIXEL_QA_CLOUD, PIXEL_QA_FILL, qa_bit, qa_bits, read_landsat7_qa
+from training.noisy_labels import CORRUPTIONS, corrupt_labels
 
 
 def _blob(h=96, w=96):
@@ -55,11 +56,11 @@ def test_landsat7_reader_on_the_real_clip(data_root):
         pytest.skip(f"{folder} is absent")
     (scene,) = read_landsat7_qa(folder, ["blue", "green", "red", "nir"])
     assert scene.image.shape == (4, 586, 805) and scene.pixel_size_m == 30.0
-    from training.data import _read
+    from training.scenes import read_raster
 
     stem = os.path.join(folder, scene.name)
-    qa = _read(stem + "_pixel_qa.tif")[0]
-    bqa = _read(stem + "_bqa.tif")[0]
+    qa = read_raster(stem + "_pixel_qa.tif")[0]
+    bqa = read_raster(stem + "_bqa.tif")[0]
     # Fill agrees between the Level-1 and Level-2 quality bands, and is never valid.
     assert np.array_equal(qa_bit(qa, 0), qa_bit(bqa, 0))
     assert not (scene.valid & qa_bit(qa, 0)).any()

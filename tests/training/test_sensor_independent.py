@@ -1,4 +1,4 @@
-"""The sensor-independent models (seed 003): band order and count, ONNX with a dynamic band
+"""The sensor-independent models (Francis, "Sensor-Independent Deep Learning for Cloud Masking"): band order and count, ONNX with a dynamic band
 axis, spectral augmentation, and a tiny trained bundle through the engine on a real raster."""
 import dataclasses
 import json
@@ -13,8 +13,15 @@ import torch
 from training.models import CoarseNet, FineNet
 from training.quantize import descriptor_path
 from training.sensor_independent import BandSetEmbedding, ExtraBands, SICoarseNet, SIFineNet
-from training.si_train import (RGBN, SIOptions, add_synthetic_clouds, band_dropout, cloud_spectrum,
-                               export_si_onnx, sensor_descriptors)
+from training.augment import add_synthetic_clouds, band_dropout, cloud_spectrum, spectra_by_wavelength
+from training.config import SensorIndependence
+from training.scenes import sensor_descriptors
+from training.evaluate import RGBN
+from training.export import _export_onnx
+
+
+def export_si_onnx(model, path, output_name, size, metadata, activation):
+    _export_onnx(model, path, output_name, size, metadata, activation, channels=None)
 
 # Landsat 8 reflective bands plus the Sentinel-2 red edge: eight distinct descriptors.
 BANDS8 = ("blue", "green", "red", "nir", "swir16", "swir22", "cirrus", "rededge071")
@@ -88,7 +95,7 @@ def test_onnx_export_takes_any_band_count_and_matches_torch(tmp_path):
 
 def test_band_dropout_always_keeps_the_required_bands():
     rng = np.random.default_rng(0)
-    si = SIOptions(rgbn_only_probability=0.3, extra_band_keep=0.5)
+    si = SensorIndependence(rgbn_only_probability=0.3, extra_band_keep=0.5)
     bands = ["coastal", "blue", "green", "red", "rededge071", "nir", "swir16", "swir22"]
     kept_counts = []
     for _ in range(300):
@@ -204,7 +211,7 @@ def test_synthetic_cloud_spectrum_is_flat_in_vnir_lower_in_swir():
     from training.augment import SyntheticCloudConfig
     image = np.full((6, 64, 64), 0.05, np.float32)
     valid = np.ones((64, 64), bool)
-    out, _, label = add_synthetic_clouds(image, valid, np.zeros_like(valid), desc,
+    out, _, label = add_synthetic_clouds(image, valid, np.zeros_like(valid), spectra_by_wavelength(desc),
                                          SyntheticCloudConfig(coverage=(0.5, 0.5), thick_opacity=(1.0, 1.0),
                                                               thin_probability=0.0), rng)
     assert 0.3 < label.mean() < 0.7
@@ -265,15 +272,15 @@ scales = [1.0]
 @pytest.fixture(scope="module")
 def tiny_si_run(tmp_path_factory, data_root):
     """A few training iterations on real patches, exported as a bundle: (folder, run summary)."""
-    from training.si_train import load_si_config, run_train
+    from training.config import load_config
+    from training.train import run
 
     if not os.path.isdir(os.path.join(data_root, "clear/bigearthnet_s2")):
         pytest.skip("clear/bigearthnet_s2 missing from the data folder")
     folder = tmp_path_factory.mktemp("si_tiny")
     config = folder / "si_tiny.toml"
     config.write_text(TINY_SI_CONFIG.format(runs=folder / "runs", bundle=folder / "bundle", scale=1))
-    cfg, si = load_si_config(str(config))
-    return folder, run_train(cfg, si, data_root, progress=False)
+    return folder, run(load_config(str(config)), data_root, evaluate=False, progress=False)
 
 
 def test_tiny_trained_bundle_masks_a_real_landsat_raster(tmp_path, data_root, tiny_si_run):
@@ -327,7 +334,8 @@ def test_half_resolution_export_and_int8_copy_of_a_sensor_independent_bundle(tmp
     from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
     from training.data import read_biome
     from training.models import AtLowerResolution
-    from training.si_train import load_si_checkpoint, main
+    from training.__main__ import main
+    from training.checkpoints import load_checkpoint
 
     folder, summary = tiny_si_run
     config = tmp_path / "si_tiny_half.toml"
@@ -338,7 +346,7 @@ def test_half_resolution_export_and_int8_copy_of_a_sensor_independent_bundle(tmp
     manifest = json.load(open(out / "manifest.json"))
     assert (manifest["fine"]["inference_scale"], bundle.fine.multiple) == (2, 32)
 
-    _, _, fine, _, _ = load_si_checkpoint(summary["checkpoint"])
+    _, fine, _, _, _ = load_checkpoint(summary["checkpoint"])
     rgbn = _descriptors(RGBN)
     x = np.random.default_rng(0).uniform(0.0, 0.8, (1, 4, 64, 96)).astype(np.float32)
     with torch.no_grad():
@@ -362,32 +370,32 @@ def test_half_resolution_export_and_int8_copy_of_a_sensor_independent_bundle(tmp
 
 def test_config_refuses_bands_no_source_has(tmp_path):
     """An untrained band would reach the model with a descriptor it never saw."""
-    from training.si_train import load_si_config
+    from training.config import load_config
 
     source = ('[[train_sources]]\nname = "b"\nkind = "biome"\npath = "biome_l8/train"\nsensor = "landsat89"\n'
               'bands = ["blue", "green", "red", "nir"]\n')
     good = tmp_path / "good.toml"
-    good.write_text('name = "g"\nbands = ["blue", "green", "red", "nir"]\n' + source)
-    assert load_si_config(str(good))[0].bands == list(RGBN)
+    good.write_text('name = "g"\nbands = ["blue", "green", "red", "nir"]\n[si]\n' + source)
+    assert load_config(str(good)).bands == list(RGBN)
     bad = tmp_path / "bad.toml"
-    bad.write_text('name = "b"\nbands = ["blue", "green", "red", "nir", "cirrus"]\n' + source)
+    bad.write_text('name = "b"\nbands = ["blue", "green", "red", "nir", "cirrus"]\n[si]\n' + source)
     with pytest.raises(ValueError, match="cirrus"):
-        load_si_config(str(bad))
+        load_config(str(bad))
 
 
 def test_threshold_sweep_at_the_bundles_threshold_scores_what_the_engine_masks(data_root, tiny_si_run):
     """One run of the cascade per scene gives every threshold's scores; at the bundle's own
     threshold they are the scores of the engine's masks, and the rule picks among them."""
     from training.data import read_biome
-    from training.evaluate import choose_threshold, sweep_split_runs
-    from training.si_train import evaluate_si_cascade, si_cascade_runs
+    from training.evaluate import Split, cascade_runs, evaluate_cascade
+    from training.threshold import choose_threshold, sweep_split_runs
 
     _, summary = tiny_si_run
     scenes = read_biome(os.path.join(data_root, "biome_l8/val"), list(RGBN))[:2]
-    splits = {"biome_two_rgbn": (scenes, sensor_descriptors("landsat89", RGBN), list(RGBN))}
+    splits = {"biome_two_rgbn": Split(scenes, list(RGBN), sensor_descriptors("landsat89", RGBN))}
     threshold = json.load(open(os.path.join(summary["bundle"], "manifest.json")))["fine"]["threshold"]
-    sweeps = sweep_split_runs(si_cascade_runs(summary["bundle"], splits), [0.2, threshold, 0.6])
-    engine = evaluate_si_cascade(summary["bundle"], splits)["biome_two_rgbn"]
+    sweeps = sweep_split_runs(cascade_runs(summary["bundle"], splits), [0.2, threshold, 0.6])
+    engine = evaluate_cascade(summary["bundle"], splits)["biome_two_rgbn"]
     for key in ("f1", "precision", "recall", "pixels"):
         assert sweeps["biome_two_rgbn"][threshold][key] == engine[key]
     recalls = [sweeps["biome_two_rgbn"][t]["recall"] for t in (0.2, threshold, 0.6)]

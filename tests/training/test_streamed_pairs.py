@@ -1,4 +1,4 @@
-"""A folder of GeoTIFF image/mask pairs (seed 002's workflow), streamed: the training loader
+"""A folder of GeoTIFF image/mask pairs (the workflow of Matos, Sanchez and Carneiro), streamed: the training loader
 keeps an index of windows, not the pixels, and reads each drawn window from disk."""
 import os
 import shutil
@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import rasterio
 
-from training.data import BIOME_FILE_BANDS, StreamedScene, read_biome, read_geotiff_pairs, read_source
-from training.sampling import build_windows, cut
-from training.samplers import build_pools, streamed_pools
+from training.data import BIOME_FILE_BANDS, read_biome, read_geotiff_pairs, read_source
+from training.scenes import StreamedScene
+from training.windows import build_windows, cut
+from training.augment import spectra_by_name
+from training.samplers import Source, build_pools, streamed_pools
 
 pytestmark = pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
 
@@ -105,7 +107,7 @@ def _retained_by_pools(entry):
     try:
         before = tracemalloc.get_traced_memory()[0]
         scenes = read_source(entry, "/", BANDS, streamed=True)
-        pools = build_pools([(entry, scenes)], 128, 32, True, 1 / 6)
+        pools = build_pools([Source(entry, scenes, BANDS, spectra_by_name(BANDS), None)], 128, 32, True, 1 / 6)
         retained = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()

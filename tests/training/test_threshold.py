@@ -3,7 +3,7 @@ engine would make at each threshold, and the rule keeps the current value unless
 import numpy as np
 import pytest
 
-from training.evaluate import choose_threshold, threshold_sweep
+from training.threshold import choose_threshold, threshold_sweep
 
 
 def test_sweep_scores_the_mask_probability_at_or_above_each_threshold():

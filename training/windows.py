@@ -5,7 +5,7 @@ neighbours (the paper uses 256 px windows overlapping by 4 px); the last window 
 or column is moved in so that the scene edge is covered too.
 
 Most windows are entirely clear or entirely cloudy, while the fine model works on the
-partly cloudy cells the coarse model hands it. Following the paper, windows are put into
+partly cloudy cells the coarse model hands it. Following Luotamo et al., windows are put into
 ten bins by cloud fraction and drawn so that the two extreme bins (< 10 %, >= 90 %)
 carry ``extreme_bin_weight`` each and the middle bins share the rest; empty bins give
 their share to the others.
@@ -17,7 +17,7 @@ from typing import List, Sequence
 
 import numpy as np
 
-from .data import Scene
+from .scenes import Scene
 
 
 def window_origins(length: int, window: int, overlap: int) -> List[int]:

@@ -1,5 +1,5 @@
-"""The results script renders its table from a small JSON and rewrites only the README's marked part."""
-from training.results import TABLE_END, TABLE_START, render_table, update_readme
+"""The results table (benchmarks/results_table.py) renders its table from a small JSON and rewrites only the README's marked part."""
+from benchmarks.results_readme import TABLE_END, TABLE_START, render_table, update_readme
 
 RESULTS = {
     "measured": {"date": "2026-01-01", "commit": "abc"},

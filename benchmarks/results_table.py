@@ -1,11 +1,11 @@
 """The results table of ``training/README.md``: every method on the same validation pixels.
 
-``python -m training results`` measures each row below on Biome val and On Cloud N chips
+``python benchmarks/results_table.py`` measures each row below on Biome val and On Cloud N chips
 1-3 (F1, IoU, precision, recall, accuracy, micro-averaged over valid pixels), stores the
 rows in ``training/results.json`` and rewrites the table in ``training/README.md`` between
 the ``results-table`` markers. Rows:
 
-- the default bundle three ways (seed 001's comparison): the cascade through the engine;
+- the default bundle three ways (the comparison of Luotamo et al.): the cascade through the engine;
   the fine model over every patch (``fine_everywhere=True``, the paper's patch baseline);
   the coarse model alone with partly cloudy cells taken as cloud (the paper's "None");
 - short training runs of ``training/configs/results_*.toml`` (clean labels with and
@@ -24,23 +24,22 @@ unless measured again (``--only`` picks rows).
 """
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import os
-import sys
 import tempfile
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .paths import git_commit, resolve_repo_path
+from common import log  # first: the repository on sys.path, as for every benchmark script
+import peers
+from results_readme import HELD_OUT_MOSAICS, HELD_OUT_SEED, NOISE_SEED, SCORE_KEYS, render_table, update_readme
+from training.paths import git_commit, resolve_data_root, resolve_repo_path
 
 RESULTS_JSON = "training/results.json"
 README = "training/README.md"
-TABLE_START = "<!-- results-table:start (python -m training results rewrites this part) -->"
-TABLE_END = "<!-- results-table:end -->"
-SPLIT_TITLES = {"biome_val": "Biome val", "oncloudn_val": "On Cloud N chips 1-3"}
-SCORE_KEYS = ("f1", "iou", "precision", "recall", "accuracy")
 
 # Short training runs: (config name, what the run changes, models taken from another
 # run's checkpoint instead of trained). A variant that changes only one model reuses the
@@ -66,7 +65,6 @@ VARIANTS = (
 # Label-quality check of CAL without training: the corrupted Biome train labels of
 # results_noisy*.toml, relabelled by CAL at its start and floor thresholds in each
 # combine mode, scored against the clean labels.
-NOISE_SEED = 7
 CAL_THRESHOLDS = (60.0, 45.0)
 DEFAULT_BUNDLE = "cloud_mask_plugin/models/default"
 
@@ -75,23 +73,23 @@ DEFAULT_BUNDLE = "cloud_mask_plugin/models/default"
 # Measuring
 
 def coarse_none_scores(bundle_dir: str, splits) -> Dict[str, dict]:
-    """The coarse model alone (seed 001's "None"): every pixel of an overcast or partly
+    """The coarse model alone (the "None" of Luotamo et al.): every pixel of an overcast or partly
     cloudy cell is cloud, every pixel of a cloudless (or nodata) cell is clear."""
     from cloud_mask_plugin.core.bundle import load_bundle
     from cloud_mask_plugin.core.metrics import Confusion
 
-    from .evaluate import _session, predict_coarse, split_descriptors
+    from training.evaluate import fed_bands, predict_coarse, session
 
     bundle = load_bundle(bundle_dir)
-    session = _session(bundle.file_path(bundle.coarse.file))
+    coarse = session(bundle.file_path(bundle.coarse.file))
     cloudy = [bundle.coarse.classes.index(c) for c in ("overcast", "partly_cloudy")]
     cell = bundle.cell_size
     out = {}
-    for name, scenes in splits.items():
+    for name, split in splits.items():
         total = Confusion()
-        descriptors = split_descriptors(bundle, name)
-        for scene in scenes:
-            classes = np.argmax(predict_coarse(session, bundle, scene, descriptors), axis=0)
+        fed, descriptors = fed_bands(bundle, split)
+        for scene in split.scenes:
+            classes = np.argmax(predict_coarse(coarse, bundle, scene.image[fed], scene.valid, descriptors), axis=0)
             cells = np.isin(classes, cloudy)
             h, w = scene.shape
             mask = np.repeat(np.repeat(cells, cell, axis=0), cell, axis=1)[:h, :w]
@@ -100,8 +98,6 @@ def coarse_none_scores(bundle_dir: str, splits) -> Dict[str, dict]:
     return out
 
 
-HELD_OUT_MOSAICS = 40
-HELD_OUT_SEED = 4242  # not a training seed: other tiles, flips and synthetic clouds
 _mosaic_cache: Dict[str, tuple] = {}
 
 
@@ -112,17 +108,15 @@ def held_out_mosaics(data_root: str, count: int = HELD_OUT_MOSAICS, seed: int = 
     neighbouring cells for the adjacency score to mean something."""
     key = f"{data_root}:{count}:{seed}"
     if key not in _mosaic_cache:
-        from .config import load_config
-        from .samplers import CoarseSampler
-        from .train import load_sources
+        from training.config import load_config
+        from training.samplers import CoarseSampler, load_sources
 
         cfg = load_config(resolve_repo_path("training/configs/default.toml"))
-        labelled = load_sources(cfg.train_sources, data_root, cfg.bands)
-        clear = load_sources(cfg.clear_sources, data_root, cfg.bands)
+        labelled = load_sources(cfg.train_sources, data_root, cfg)
+        clear = load_sources(cfg.clear_sources, data_root, cfg)
         sampler = CoarseSampler(cfg, labelled, clear, np.random.default_rng(seed))
         sampler.build_bank(count)
-        inputs, _, targets = sampler.bank
-        _mosaic_cache[key] = (inputs, targets)
+        _mosaic_cache[key] = (np.stack([m[1] for m in sampler.bank]), np.stack([m[3] for m in sampler.bank]))
     return _mosaic_cache[key]
 
 
@@ -132,18 +126,21 @@ def coarse_on_mosaics(bundle_dir: str, data_root: str) -> dict:
 
     from cloud_mask_plugin.core.bundle import load_bundle
 
-    from .evaluate import _feeds, _session, split_bands
-    from .losses import grid_adjacency_score
-    from .si_train import sensor_descriptors
+    from training.scenes import sensor_descriptors
+    from training.evaluate import session, split_bands
+    from training.losses import grid_adjacency_score
 
     inputs, targets = held_out_mosaics(data_root)
     bundle = load_bundle(bundle_dir)
-    session = _session(bundle.file_path(bundle.coarse.file))
+    coarse = session(bundle.file_path(bundle.coarse.file))
     order = [bundle.coarse.classes.index(c) for c in ("cloudless", "overcast", "partly_cloudy", "nodata")]
     # The mosaics have default.toml's four bands, tiles of Landsat 8 and of Sentinel-2: a
     # sensor-independent bundle gets them (its required bands) described as Landsat 8's.
     descriptors = sensor_descriptors("landsat89", split_bands(bundle)) if bundle.sensor_independent else None
-    (prob,) = session.run([bundle.coarse.output_name], _feeds(bundle, bundle.coarse, inputs, descriptors))
+    feeds = {bundle.coarse.input_name: inputs}
+    if descriptors is not None:
+        feeds[bundle.descriptor_input] = descriptors
+    (prob,) = coarse.run([bundle.coarse.output_name], feeds)
     predicted = torch.from_numpy(np.argmax(prob[:, order], axis=1))
     truth = torch.from_numpy(targets)
     return {"cell_accuracy": round(float((predicted == truth).float().mean()), 4),
@@ -160,9 +157,10 @@ def measure_bundle(bundle_dir: str, data_root: str, methods: Sequence[str]) -> D
     """Per method ('cascade', 'fine_everywhere', 'fine_whole', 'coarse_none', 'coarse'), per split, scores."""
     from cloud_mask_plugin.core.bundle import load_bundle
 
-    from .evaluate import evaluate_cascade, evaluate_coarse, evaluate_fine, load_splits, split_bands
+    from training.evaluate import DEFAULT_SPLITS, evaluate_cascade, evaluate_coarse, evaluate_fine, load_bundle_splits
 
-    splits = load_splits(data_root, split_bands(load_bundle(bundle_dir)))
+    # Every kind of bundle on the same input: a sensor-independent one with its required bands.
+    splits = load_bundle_splits(data_root, load_bundle(bundle_dir), DEFAULT_SPLITS)
     out = {}
     for method in methods:
         if method == "cascade":
@@ -191,13 +189,8 @@ def measure_ukis(data_root: str) -> Dict[str, dict]:
     TOA), 4-band L2A on On Cloud N (Sentinel-2 L2A)."""
     from cloud_mask_plugin.core.metrics import Confusion
 
-    from .data import read_source
-    from .evaluate import DEFAULT_SPLITS
-
-    bench = resolve_repo_path("benchmarks")
-    if bench not in sys.path:
-        sys.path.insert(0, bench)
-    import peers  # noqa: E402  (benchmarks/ is a folder of scripts, imported by path)
+    from training.data import read_source
+    from training.evaluate import DEFAULT_SPLITS
 
     setup = {"biome": (["blue", "green", "red", "nir", "swir16", "swir22"], "l1c"),
              "oncloudn": (["blue", "green", "red", "nir"], "l2a")}
@@ -215,10 +208,10 @@ def measure_ukis(data_root: str) -> Dict[str, dict]:
 
 
 def measure_threshold(data_root: str) -> Dict[str, dict]:
-    from .evaluate import evaluate_threshold, load_splits
+    from training.evaluate import evaluate_threshold, load_splits
 
     bands = ["blue", "green", "red", "nir"]
-    return {s: _pick(v) for s, v in evaluate_threshold(load_splits(data_root, bands), bands).items()}
+    return {s: _pick(v) for s, v in evaluate_threshold(load_splits(data_root, bands)).items()}
 
 
 def cal_label_quality(data_root: str, bands=("blue", "green", "red", "nir")) -> List[dict]:
@@ -226,8 +219,8 @@ def cal_label_quality(data_root: str, bands=("blue", "green", "red", "nir")) -> 
     CAL's relabelling (every combine mode, threshold 60 and 45)."""
     from cloud_mask_plugin.core.metrics import Confusion
 
-    from .cal import COMBINE_MODES, CloudAdaptiveLabeling
-    from .data import read_source
+    from training.cal import COMBINE_MODES, CloudAdaptiveLabeling
+    from training.data import read_source
 
     entry = {"kind": "biome", "path": "biome_l8/train"}
     clean = read_source(entry, data_root, bands)
@@ -246,7 +239,7 @@ def cal_label_quality(data_root: str, bands=("blue", "green", "red", "nir")) -> 
         rows.append({"labels": title, **_pick(total.scores())})
     # One corruption at a time: "and" can only undo a mask that is too generous (dilated),
     # "or" only one that misses cloud (eroded, holes).
-    from .noisy_labels import CORRUPTIONS, corrupt_labels
+    from training.noisy_labels import CORRUPTIONS, corrupt_labels
 
     for kind in CORRUPTIONS:
         for title, mode in (("given", None), ("CAL and, 45", "and"), ("CAL or, 45", "or")):
@@ -261,15 +254,15 @@ def cal_label_quality(data_root: str, bands=("blue", "green", "red", "nir")) -> 
 
 
 def _checkpoint(config_name: str) -> str:
-    from .config import load_config
+    from training.config import load_config
 
     cfg = load_config(resolve_repo_path(f"training/configs/{config_name}.toml"))
     return os.path.join(resolve_repo_path(cfg.checkpoint_dir), cfg.name, "checkpoint.pt")
 
 
 def train_variant(config_name: str, data_root: str, reuse: Dict[str, str]) -> dict:
-    from .config import load_config
-    from .train import run
+    from training.config import load_config
+    from training.train import run
 
     cfg = load_config(resolve_repo_path(f"training/configs/{config_name}.toml"))
     borrowed = {key: _checkpoint(other) for key, other in reuse.items()}
@@ -283,7 +276,7 @@ def train_variant(config_name: str, data_root: str, reuse: Dict[str, str]) -> di
 
 
 def variant_bundle(config_name: str) -> str:
-    from .config import load_config
+    from training.config import load_config
 
     return resolve_repo_path(load_config(resolve_repo_path(f"training/configs/{config_name}.toml")).bundle.out)
 
@@ -294,82 +287,6 @@ def _read_manifest_training(bundle_dir: str) -> dict:
     training = manifest.get("training", {}) or {}
     fine = training.get("fine", {}) or {}
     return {k: fine[k] for k in ("cal_threshold", "iterations", "seconds") if k in fine}
-
-
-# ---------------------------------------------------------------------------------------------
-# Rendering
-
-def _fmt(v) -> str:
-    return f"{v:.3f}" if isinstance(v, (int, float)) else "-"
-
-
-def render_table(results: dict) -> str:
-    """Markdown for the README from the results JSON (see ``collect``): one pixel-score table
-    per split, then the coarse models' cell accuracy and S_dn."""
-    rows: List[dict] = results["rows"]
-    lines = []
-    for split, title in SPLIT_TITLES.items():
-        lines += [f"**{title}**", "", "| row | method | F1 | IoU | precision | recall | accuracy |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
-        for row in rows:
-            s = row["splits"].get(split)
-            if s is None:
-                continue
-            extra = f" ({s['fine_cell_fraction']:.0%} of cells to the fine model)" if "fine_cell_fraction" in s else ""
-            lines.append(f"| {row['label']} | {row['method']}{extra} | " +
-                         " | ".join(_fmt(s.get(k)) for k in SCORE_KEYS) + " |")
-        lines.append("")
-    coarse_rows = [r for r in rows if r.get("coarse")]
-    if coarse_rows:
-        titles = {**SPLIT_TITLES, "held_out_mosaics": f"{HELD_OUT_MOSAICS} held-out training mosaics"}
-        lines += ["**Coarse model** (cell classes against grid labels at tolerance 0; S_dn: the normalised "
-                  "adjacency score of overcast next to cloudless, Eq. 5, mean over scenes; the truth's own S_dn "
-                  "in brackets; held-out mosaics: 8 x 8 cells each, from the training sources with another "
-                  f"seed ({HELD_OUT_SEED}))", "",
-                  "| row | " + " | ".join(f"{t} cell accuracy | {t} S_dn" for t in titles.values()) + " |",
-                  "| --- | " + " | ".join("--- | ---" for _ in titles) + " |"]
-        for row in coarse_rows:
-            cells = []
-            for split in titles:
-                c = row["coarse"].get(split, {})
-                cells.append(f"{_fmt(c.get('cell_accuracy'))} | {_fmt(c.get('s_dn_overcast_cloudless'))} "
-                             f"({_fmt(c.get('s_dn_overcast_cloudless_truth'))})")
-            lines.append(f"| {row['label']} | " + " | ".join(cells) + " |")
-        lines.append("")
-    quality = results.get("cal_label_quality")
-    if quality:
-        lines += [f"**Cloud Adaptive Labeling on corrupted labels, no training** (Biome train, corrupted with seed "
-                  f"{NOISE_SEED}, scored against the clean labels)", "",
-                  "| labels | F1 | IoU | precision | recall | accuracy |", "| --- | --- | --- | --- | --- | --- |"]
-        lines += [f"| {q['labels']} | " + " | ".join(_fmt(q.get(k)) for k in SCORE_KEYS) + " |" for q in quality]
-        lines.append("")
-    notes = [f"- {row['label']}: {row['note']}" for row in rows if row.get("note")]
-    if notes:
-        lines += notes + [""]
-    meta = results.get("measured", {})
-    if meta:
-        lines.append(f"Measured {meta.get('date', '?')} at commit {meta.get('commit', '?')} by "
-                     "`python -m training results`.")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def update_readme(readme_path: str, table: str) -> bool:
-    """Replace the text between the markers (appending a section with them when absent);
-    returns whether the file changed."""
-    with open(readme_path, encoding="utf-8") as f:
-        text = f.read()
-    block = f"{TABLE_START}\n\n{table}\n{TABLE_END}"
-    if TABLE_START in text and TABLE_END in text:
-        start = text.index(TABLE_START)
-        end = text.index(TABLE_END) + len(TABLE_END)
-        new = text[:start] + block + text[end:]
-    else:
-        new = text.rstrip("\n") + "\n\n## Results table\n\n" + block + "\n"
-    if new == text:
-        return False
-    with open(readme_path, "w", encoding="utf-8") as f:
-        f.write(new)
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,9 +316,9 @@ def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[st
                            ("cascade", "fine_everywhere", "coarse_none", "coarse"))
         put(_row("default/cascade", "default bundle", "cascade (coarse + fine where partly cloudy)", m["cascade"],
                  coarse=m["coarse"]))
-        put(_row("default/fine_everywhere", "default bundle", "fine model on every patch (seed 001 patch baseline)",
+        put(_row("default/fine_everywhere", "default bundle", "fine model on every patch (patch baseline of Luotamo et al.)",
                  m["fine_everywhere"]))
-        put(_row("default/coarse_none", "default bundle", "coarse model alone, partly cloudy = cloud (seed 001 "
+        put(_row("default/coarse_none", "default bundle", "coarse model alone, partly cloudy = cloud (Luotamo et al. "
                  "\"None\")", m["coarse_none"]))
     for config_name, description, reuse in VARIANTS:
         row_id = f"{config_name}/cascade"
@@ -446,7 +363,17 @@ def collect(data_root: str, previous: Optional[dict], only: Optional[Sequence[st
     return out
 
 
-def main(args) -> None:
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data-root", help="folder with biome_l8/, oncloudn_s2/ ... (default ../shared/data)")
+    p.add_argument("--train", action="store_true", help="train the results_*.toml variants whose bundle is missing")
+    p.add_argument("--retrain", action="store_true", help="train the chosen variants again")
+    p.add_argument("--only", nargs="+", help="measure only rows whose id starts with these (default, results_short, "
+                                             "peer, ...); other rows stay as stored")
+    p.add_argument("--render", action="store_true", help="only rewrite the README table from the stored JSON")
+    p.add_argument("--json", help=f"results JSON (default {RESULTS_JSON})")
+    p.add_argument("--readme", help=f"README to rewrite (default {README})")
+    args = p.parse_args(argv)
     json_path = resolve_repo_path(args.json or RESULTS_JSON)
     previous = None
     if os.path.isfile(json_path):
@@ -457,9 +384,7 @@ def main(args) -> None:
             raise SystemExit(f"no results in {json_path}; run without --render first")
         results = previous
     else:
-        from .paths import resolve_data_root
-
-        results = collect(resolve_data_root(args.data_root), previous, args.only, args.train, args.retrain)
+        results = collect(resolve_data_root(args.data_root), previous, args.only, args.train, args.retrain, log)
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=1)
             f.write("\n")
@@ -468,3 +393,7 @@ def main(args) -> None:
     print(table)
     readme = resolve_repo_path(args.readme or README)
     print(f"{readme} {'updated' if update_readme(readme, table) else 'unchanged'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Name and style the algorithm's outputs when QGIS loads them into the project.
+
+Processing loads output layers after the algorithm has finished; a layer post-processor
+is the hook it offers to change them then. The styling is ``cloud_mask_plugin.styles``,
+shared with the panel, so a layer looks the same whichever way it was made. Each layer is
+named after its input ("chip_1 - cloud mask"), so repeated runs can be told apart.
+"""
+from qgis.core import QgsProcessingLayerPostProcessorInterface
+
+from ..styles import apply_style, layer_name
+
+# The processing context holds only a C++ pointer to each post-processor, so the Python
+# objects are kept alive here, one per output path (a new run replaces the old one).
+_post_processors = {}
+
+
+class StyleProduct(QgsProcessingLayerPostProcessorInterface):
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        apply_style(layer, self.kind)
+        layer.triggerRepaint()
+
+
+def prepare_loading(context, output_path, kind, input_name):
+    """Name ``output_path`` after ``input_name`` and style it as a ``kind`` product ("mask",
+    "probability", "coarse_grid", "polygons", "masked_image") if QGIS is going to load it."""
+    if not output_path or not context.willLoadLayerOnCompletion(output_path):
+        return
+    details = context.layerToLoadOnCompletionDetails(output_path)
+    details.name = layer_name(input_name, kind)
+    # Also when QGIS is set to name layers after their files ("Prefer output filename").
+    details.forceName = True
+    post_processor = StyleProduct(kind)
+    _post_processors[output_path] = post_processor
+    details.setPostProcessor(post_processor)

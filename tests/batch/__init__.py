@@ -1,0 +1,1 @@
+"""Tests of `cloud-mask batch`; ``tests.batch.helpers`` holds what they share."""
