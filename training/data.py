@@ -68,8 +68,13 @@ def read_geotiff_pairs(folder: str, file_bands: Sequence[str], bands: Sequence[s
                                                  source=source, pixel_size_m=pixel_size_m)]
 
 
-# Landsat 8 Biome patches: 8 float32 bands, TOA reflectance except the thermal band.
-BIOME_FILE_BANDS = ("red", "green", "blue", "nir08", "swir16", "swir22", "cirrus", "lwir11")
+# Landsat 8 Biome patches: 8 float32 bands, TOA reflectance except the thermal band. The data
+# folder's README lists the first three as red, green, blue; the pixels say blue, green, red:
+# over clear water the first band is 0.12 and the third 0.04 (top-of-atmosphere blue carries the
+# sky's Rayleigh light, red does not), over forest they fall 0.10 > 0.08 > 0.055, and over bright
+# desert they rise 0.19 < 0.24 < 0.33 as soil reflectance does from blue to red. Every patch
+# agrees (training/README.md, "Biome's band order").
+BIOME_FILE_BANDS = ("blue", "green", "red", "nir08", "swir16", "swir22", "cirrus", "lwir11")
 BIOME_FILL, BIOME_SHADOW, BIOME_CLEAR, BIOME_THIN, BIOME_CLOUD = 0, 64, 128, 192, 255
 
 

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.skipif(
     not os.path.isfile(os.path.join(DEFAULT_BUNDLE_DIR, "manifest.json")),
     reason=f"the default model bundle is not exported yet ({DEFAULT_BUNDLE_DIR} has no manifest.json)")
 
-# The Biome patches' band order (see the shared data README).
-BIOME_BANDS = ["red", "green", "blue", "nir", "swir16", "swir22", "cirrus", "lwir"]
+# The Biome patches' band order as their pixels show it (training/data.py, BIOME_FILE_BANDS).
+BIOME_BANDS = ["blue", "green", "red", "nir", "swir16", "swir22", "cirrus", "lwir"]
 
 
 @pytest.fixture(scope="module")
