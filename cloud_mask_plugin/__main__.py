@@ -137,6 +137,9 @@ def add_reading_options(parser):
     parser.add_argument("--scale", type=float, metavar="S", help="reflectance = DN x S + O")
     parser.add_argument("--offset", type=float, metavar="O", help="see --scale")
     parser.add_argument("--model", metavar="BUNDLE", help="model bundle folder (default: the bundled model)")
+    parser.add_argument("--zeros-are-data", action="store_true",
+                        help="for rasters without a no-data value: pixels that are 0 in every band the model reads "
+                             "are data (by default they are no data)")
 
 
 def band_list(text):
@@ -192,6 +195,7 @@ def mask_options(args):
         min_polygon_area=getattr(args, "min_area", 0.0),
         polygon_buffer=getattr(args, "buffer", 0.0),
         cog=getattr(args, "cog", False),
+        zero_is_nodata=not args.zeros_are_data,
     )
 
 
@@ -257,7 +261,9 @@ def run_batch(args):
 
 def print_summary(input_path, result):
     report = result.report
-    print(f"{input_path}: {result.cloud_cover_percent:.2f}% cloud cover")
+    nodata = report.get("nodata_percent", 0.0)
+    print(f"{input_path}: {result.cloud_cover_percent:.2f}% cloud cover"
+          + (f" of the pixels with data ({nodata:.1f}% no data)" if nodata else ""))
     for label, path in (("mask", result.outputs.mask), ("probability", result.outputs.probability),
                         ("coarse grid", result.outputs.coarse_grid), ("polygons", result.outputs.polygons),
                         ("report", result.outputs.report)):

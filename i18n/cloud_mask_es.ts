@@ -479,6 +479,11 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Pixels that are 0 in every band are data (for rasters without a no-data value; by default they are no data)</source>
+      <translation>Los píxeles con 0 en todas las bandas son datos (para rásteres sin valor sin datos; por defecto son sin datos)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Polygon buffer (map units)</source>
       <translation>Búfer de los polígonos (unidades del mapa)</translation>
     </message>

@@ -479,6 +479,11 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Pixels that are 0 in every band are data (for rasters without a no-data value; by default they are no data)</source>
+      <translation>Pixels com 0 em todas as bandas são dados (para rasters sem valor de sem-dados; por padrão são sem dados)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Polygon buffer (map units)</source>
       <translation>Buffer dos polígonos (unidades do mapa)</translation>
     </message>

@@ -33,6 +33,7 @@ from .bands import (COMMON_BANDS, SENSORS, Sensor, band_descriptor, common_name_
                     normalise_band_id)
 from .errors import (ASSUMED_REFLECTANCE, BAND_FILE_SCALING, BAND_LIST_TOO_LONG, BANDS_MISSING, PRESET_BAND_COUNT,
                      BandMappingError, EngineMessage, InputError)
+from .fill import FillRule, fill_rule
 from .gdal_util import open_raster
 
 # Every front end names bands its own way; one message serves them all.
@@ -57,7 +58,8 @@ class InputPlan:
     scales: List[float]
     offsets: List[float]
     scaling_source: str
-    nodata: List[Optional[float]]
+    # Which pixels are fill (no data): declared values, product conventions, or the all-zero rule.
+    fill: FillRule
     data_types: List[str]
     # None when the raster has no geotransform (pixel coordinates only).
     geotransform: Optional[Tuple[float, ...]]
@@ -70,6 +72,11 @@ class InputPlan:
     @property
     def read_path(self) -> str:
         return self.raster_path or self.path
+
+    @property
+    def nodata(self) -> List[Optional[float]]:
+        """Per model band, the stored value that is fill (None: none)."""
+        return self.fill.nodata
 
     def describe(self) -> List[str]:
         """Human-readable lines, one per model input: 'blue <- band 1 (x 0.0001 + 0)'."""
@@ -102,8 +109,10 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
 
     # One file per band: a stacked folder, or a VRT of band files without band descriptions.
     band_file_names = stack.naming if stack else None
+    band_file_paths = stack.files if stack else None
     if band_file_names is None and not any(descriptions):
         band_file_names = _names_from_vrt_sources(ds, label, sensor)
+        band_file_paths = vrt_band_sources(ds) if band_file_names else None
     if band_file_names is not None and not options.bands:
         names, naming_source = list(band_file_names.names), band_file_names.naming_source
     else:
@@ -119,6 +128,11 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
 
     from osgeo import gdal
 
+    data_types = [gdal.GetDataTypeName(bands[i - 1].DataType) for i in source_bands]
+    fill = fill_rule([bands[i - 1].GetNoDataValue() for i in source_bands],
+                     all(t.lower().startswith(("byte", "int", "uint")) for t in data_types),
+                     sensor.key if sensor else None, band_file_paths, options.zero_is_nodata,
+                     (ds.RasterXSize, ds.RasterYSize))
     return InputPlan(
         path=path,
         width=ds.RasterXSize,
@@ -133,8 +147,8 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         scales=scales,
         offsets=offsets,
         scaling_source=scaling_source,
-        nodata=[bands[i - 1].GetNoDataValue() for i in source_bands],
-        data_types=[gdal.GetDataTypeName(bands[i - 1].DataType) for i in source_bands],
+        fill=fill,
+        data_types=data_types,
         geotransform=_geotransform(ds),
         projection=ds.GetProjection() or "",
         warnings=warnings,

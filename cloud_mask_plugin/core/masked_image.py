@@ -1,12 +1,13 @@
-"""A cloud-free copy of the input: every band, cloud pixels set to no data.
+"""A cloud-free copy of the input: every band, cloud and no-data pixels set to no data.
 
 This is what analysts feed to mosaics and classifications. The copy keeps the input's
 bands, data type, CRS, geotransform, band names, scale/offset and metadata; it is tiled and
 compressed like the other products. Cloud pixels of the finished mask become no data and,
 when a polygon buffer is given, so does everything within that distance of a cloud (the
 buffered cloud polygons burnt into the grid), since cloud edges and thin cloud around
-them spoil a mosaic as much as the cloud itself. Pixels the mask calls no data keep their
-values: a band the model does not read may still hold data there.
+them spoil a mosaic as much as the cloud itself. So do the pixels the mask calls no data
+(the input's fill, by ``fill.FillRule``): a band the model does not read may hold values
+there, but a pixel the mask could not judge has no place in a cloud-free mosaic.
 
 The no-data value is the input band's own; a band without one gets 0 for integer types
 (the fill value of Sentinel-2 and Landsat products) and NaN for floating point.
@@ -26,6 +27,7 @@ from .gdal_util import gdal_errors, open_raster
 from .writer import TIFF_OPTIONS
 
 CLOUD = 1
+NODATA = 255
 STRIP_ROWS = 256   # the outputs' tile height: each strip fills whole rows of tiles
 
 
@@ -50,7 +52,8 @@ def write_masked_image(source_path: str, mask_path: str, target: str, buffer: fl
             if is_cancelled is not None and is_cancelled():
                 raise Cancelled()
             rows = min(STRIP_ROWS, height - y)
-            cloud = mask_band.ReadAsArray(0, y, width, rows) == CLOUD
+            mask = mask_band.ReadAsArray(0, y, width, rows)
+            cloud = (mask == CLOUD) | (mask == NODATA)
             if grown is not None:
                 cloud |= grown.GetRasterBand(1).ReadAsArray(0, y, width, rows).astype(bool)
             with gdal_errors() as errors:

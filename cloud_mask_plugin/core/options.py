@@ -40,6 +40,10 @@ class MaskOptions:
     # CPU threads the models of this run may use; None = all cores. Runs side by side on one
     # machine (a batch's worker processes) each take their share instead of all of them.
     threads: Optional[int] = None
+    # For a raster that declares no no-data value (and is no Sentinel-2 or Landsat product
+    # whose format says what fill is): take pixels that are 0 in every model band as no data.
+    # False for rasters whose all-zero pixels are real data.
+    zero_is_nodata: bool = True
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Windowed reads of the model's input bands as reflectance, with a validity mask.
 
-A pixel is valid when every model band has data there: not the band's nodata value,
-not masked by a per-dataset mask or alpha band, and finite. Invalid pixels are returned
-as 0 reflectance, which is what the models were trained to see for no data.
+A pixel is valid when every model band has data there: not fill by the plan's fill rule
+(``fill.FillRule``: the band's no-data value, a product's fill value or QA fill bit, or zero
+in every band), not masked by a per-dataset mask or alpha band, and finite. Invalid pixels
+are returned as 0 reflectance, which is what the models were trained to see for no data.
 """
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ class RasterReader:
         self.scales = np.asarray(plan.scales, dtype=np.float32)[:, None, None]
         self.offsets = np.asarray(plan.offsets, dtype=np.float32)[:, None, None]
         self.nodata = plan.nodata
+        self.zeros_are_fill = plan.fill.zeros_in_every_band
+        self.qa_fill_bit = plan.fill.qa_fill_bit
+        self._qa_ds = None
+        self.qa_band = self._open_qa_band(plan.fill.qa_path) if plan.fill.qa_path else None
         # Mask bands hold information beyond the nodata value only for alpha bands and
         # per-dataset masks (.msk files, JPEG/JP2 masks); only then are they worth reading.
         mask_of = None
@@ -119,17 +124,32 @@ class RasterReader:
             if data.dtype.kind == "f":
                 valid &= np.isfinite(data)
             raw[c] = data
+        if self.zeros_are_fill:
+            valid &= np.any(raw != 0, axis=0)
+        if self.qa_band is not None:
+            qa = self.qa_band.ReadAsArray(x, y, w, h)
+            if qa is None:
+                raise InputError(f"'{self.label}': the QA band cannot be read at pixels x {x}-{x + w}, "
+                                 f"y {y}-{y + h}: {errors.last()}")
+            valid &= (qa.astype(np.int64) >> self.qa_fill_bit) & 1 == 0
         for mask_band in self.mask_bands:
             mask = mask_band.ReadAsArray(x, y, w, h)
             if mask is None:
                 raise InputError(f"'{self.label}': the mask band cannot be read: {errors.last()}")
             valid &= mask > 0
 
+    def _open_qa_band(self, path: str):
+        """Band 1 of the QA file (on the input's pixel grid: ``fill.fill_rule`` checked it)."""
+        self._qa_ds = open_raster(path)
+        return self._qa_ds.GetRasterBand(1)
+
     def release_all(self):
         """Drop this reader's cached blocks: every read so far is done with them. GDAL keeps
         every block it decodes in its process-wide cache (GDAL_CACHEMAX, 5% of RAM by
         default) until the cache is full; changing the cache size would change it for all
         of QGIS, so the reader drops its own blocks instead."""
+        if self._qa_ds is not None:
+            self._qa_ds.FlushCache()
         if not self._reopen_to_release:
             self.ds.FlushCache()
             return
@@ -143,6 +163,7 @@ class RasterReader:
     def close(self):
         self.bands = []
         self.mask_bands = []
+        self.qa_band = self._qa_ds = None
         self.ds = None
 
 

@@ -42,6 +42,9 @@ def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygo
         "cloud_pixels": counts["cloud_pixels"],
         "valid_pixels": valid,
         "nodata_pixels": plan.width * plan.height - valid,
+        "nodata_percent": round(100.0 * (plan.width * plan.height - valid) / (plan.width * plan.height), 4),
+        # What was taken as no data, and whether that was an assumption (fill.FillRule).
+        "nodata_rule": {"source": plan.fill.source, "assumed": plan.fill.assumed},
         "coarse_classes": counts["coarse_classes"],
         "cell_size": bundle.cell_size,
         "cells_total": run.grid_h * run.grid_w,

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
@@ -48,6 +49,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
     THRESHOLD = "THRESHOLD"
     MIN_AREA = "MIN_AREA"
     BUFFER = "BUFFER"
+    ZEROS_ARE_DATA = "ZEROS_ARE_DATA"
     OUTPUT_MASK = "OUTPUT_MASK"
     OUTPUT_PROBABILITY = "OUTPUT_PROBABILITY"
     OUTPUT_COARSE_GRID = "OUTPUT_COARSE_GRID"
@@ -124,6 +126,9 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterNumber(
                 self.BUFFER, tr("Polygon buffer (map units)"), QgsProcessingParameterNumber.Double,
                 defaultValue=0.0, minValue=0.0),
+            QgsProcessingParameterBoolean(
+                self.ZEROS_ARE_DATA, tr("Pixels that are 0 in every band are data (for rasters without a no-data "
+                                        "value; by default they are no data)"), defaultValue=False),
         ):
             advanced.setFlags(advanced.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(advanced)
@@ -246,6 +251,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             overwrite=True,
             min_polygon_area=self.parameterAsDouble(parameters, self.MIN_AREA, context),
             polygon_buffer=self.parameterAsDouble(parameters, self.BUFFER, context),
+            zero_is_nodata=not self.parameterAsBoolean(parameters, self.ZEROS_ARE_DATA, context),
         )
 
     def _optional_number(self, parameters, name, context):

@@ -60,7 +60,8 @@ def scene(height, width, seed=0, dtype=np.float32, bands=4):
     base[: height // 2, : width // 2] = 0.05
     base[height // 2:, width // 2:] = 0.9
     data = np.stack([base + rng.normal(0, 0.01, size=base.shape).astype(np.float32) for _ in range(bands)])
-    data = np.clip(data, 0.0, 1.0)
+    # Never 0 in every band: such a pixel of a raster without a no-data value is fill (core/fill.py).
+    data = np.clip(data, 0.001, 1.0)
     if np.dtype(dtype).kind in "iu":
         data = np.rint(data * 10000).astype(dtype)
     return data.astype(dtype)

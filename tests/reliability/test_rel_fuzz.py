@@ -4,7 +4,8 @@ layouts (shuffled with descriptions, extra bands, an explicit band list).
 
 Invariants of every run:
 - the outputs have the input's grid (size, geotransform or none, CRS or none);
-- mask values are in {0, 1, 255} and 255 exactly where a band the model reads has no data;
+- mask values are in {0, 1, 255} and 255 exactly where a band the model reads has no data
+  (for rasters without a declared no-data value also where every model band is 0);
 - the report's cloud cover and valid pixel count are the mask's;
 - (engine) the mask equals the mask of the same reflectance written as a plain float32
   raster in the model's band order: band order, extra bands, data type and scaling
@@ -110,6 +111,8 @@ def cases(draw, folder):
     with np.errstate(invalid="ignore"):
         reflectance = dn.astype(np.float32) * scale
     invalid = holes.any(axis=0)
+    if nodata is None:   # no declared no-data value: a pixel that is 0 in every model band is fill
+        invalid |= (dn == 0).all(axis=0)
     reflectance[:, invalid] = np.nan
 
     # Band layout in the file.

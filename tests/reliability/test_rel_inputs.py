@@ -183,7 +183,7 @@ def test_four_band_byte_geotiff_nir_is_data_not_alpha(front, toy_bundle, src, tm
     NIR; it must not also turn every NIR = 0 pixel into no data."""
     from osgeo import gdal
 
-    dn = np.rint(rh.scene(60, 70, seed=5) * 250).astype(np.uint8)
+    dn = np.clip(np.rint(rh.scene(60, 70, seed=5) * 250), 1, 250).astype(np.uint8)
     dn[3, 10:20, 10:20] = 0  # dark water in NIR
     path = write_raster(src / "rgbn.tif", dn)
     assert gdal.Open(path).GetRasterBand(4).GetColorInterpretation() == gdal.GCI_AlphaBand  # the premise
