@@ -272,6 +272,8 @@ def print_summary(input_path, result):
     model = report.get("model") or {}
     if model:
         print(f"  {'model:':13} {model.get('name', '?')} {model.get('version', '')}".rstrip())
+    if report.get("band_path"):
+        print(f"  {'band path:':13} {report['band_path']}")
     sys.stdout.flush()
     for warning in report.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
@@ -284,6 +286,9 @@ def run_bands(args):
     print(f"{args.input}: {plan.width} x {plan.height} pixels, {plan.band_count} band(s)")
     print(f"band names from: {plan.naming_source}")
     print(f"scaling from:    {plan.scaling_source}")
+    print(f"no data:         {plan.fill.source}")
+    if plan.band_path:
+        print(f"band path:       {plan.band_path}")
     for line in plan.describe():
         print(f"  {line}")
     for warning in plan.warnings:

@@ -29,6 +29,7 @@ its format lives in one file.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
@@ -114,6 +115,11 @@ class Bundle:
     description: str = ""
     metrics: Dict[str, dict] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    # A bundle of band paths (see ``load_bundle``): every path, richest first, this one
+    # (the path that needs fewest bands) among them; empty for a bundle of one path.
+    paths: List["Bundle"] = field(default_factory=list)
+    # The name of this path in its bundle of band paths ("" for a bundle of one path).
+    path_name: str = ""
 
     @property
     def band_names(self) -> List[str]:
@@ -142,7 +148,15 @@ def _require(manifest: dict, key: str, where: str):
 
 
 def load_bundle(path: Optional[str] = None) -> Bundle:
-    """Read and check a bundle folder (the bundled default when ``path`` is None)."""
+    """Read and check a bundle folder (the bundled default when ``path`` is None).
+
+    A bundle may hold band paths, as ukis-csmask does: its manifest lists, under
+    ``band_paths``, sub-folders that are bundles of their own (for example blue, green, red,
+    nir, swir16, swir22 first, then blue, green, red, nir), richest first. The engine runs
+    the first path whose bands the input has (``inputs.plan_raster``). Such a bundle loads as
+    its last path, with every path in ``paths``; each path is stamped with the bundle's
+    name and version, which is what outputs record.
+    """
     path = os.path.abspath(path or DEFAULT_BUNDLE_DIR)
     if os.path.isfile(path) and os.path.basename(path) == "manifest.json":
         path = os.path.dirname(path)
@@ -171,6 +185,8 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             f"({BUNDLE_FORMAT_VERSION}); update the Cloud Mask plugin to use this model"
         )
 
+    if "band_paths" in manifest:
+        return _load_band_paths(path, manifest, where)
     inputs = _require(manifest, "inputs", where)
     band_entries = _require(inputs, "bands", where + " inputs")
     if not isinstance(band_entries, list) or not band_entries:
@@ -249,6 +265,26 @@ def load_bundle(path: Optional[str] = None) -> Bundle:
             raise BundleError(f"model bundle '{path}' lacks {spec}; copy the whole bundle folder or re-export it")
     return bundle
 
+
+def _load_band_paths(path: str, manifest: dict, where: str) -> Bundle:
+    names = manifest["band_paths"]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise BundleError(f"{where}: band_paths must list the sub-folders of the bundle's band paths")
+    paths = []
+    for name in names:
+        sub = os.path.join(path, name)
+        if os.path.isfile(os.path.join(sub, "manifest.json")):
+            with open(os.path.join(sub, "manifest.json"), encoding="utf-8") as f:
+                nested = "band_paths" in json.load(f)
+            if nested:
+                raise BundleError(f"{where}: band path '{name}' is itself a bundle of band paths; list its paths here")
+        loaded = load_bundle(sub)
+        paths.append(dataclasses.replace(loaded, name=str(manifest.get("name", loaded.name)),
+                                         version=str(manifest.get("version", loaded.version)), path_name=name))
+    widths = [len(p.required_bands) for p in paths]
+    if widths != sorted(widths, reverse=True):
+        raise BundleError(f"{where}: band_paths must list the richest path first (bands needed: {widths})")
+    return dataclasses.replace(paths[-1], paths=paths)
 
 
 def new_manifest(*, name: str, version: str, license: str, description: str, training_data: List[dict],

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from .band_files import (BandFileNames, is_band_file_set, name_band_files, sensor_from_text,
                          stack_band_files, vrt_band_sources)
@@ -68,6 +68,10 @@ class InputPlan:
     # The raster the engine reads when it is not ``path`` itself: the virtual raster that
     # stacks a folder of band files.
     raster_path: Optional[str] = None
+    # The model bundle (its band path, for a bundle of band paths) that runs on this raster,
+    # and why that path: "" for a bundle of one path.
+    bundle: Any = None
+    band_path: str = ""
 
     @property
     def read_path(self) -> str:
@@ -122,6 +126,7 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
     if sensor is None and naming_source.startswith("band ids of"):
         sensor = _detect_sensor(path, ds)
 
+    bundle, band_path = _choose_band_path(bundle, names, label, descriptions)
     model_band_names, source_bands = _match_model_bands(bundle, names, label, descriptions)
     scales, offsets, scaling_source = _scaling(bands, source_bands, options, sensor, warnings, label,
                                                band_file_names)
@@ -153,6 +158,8 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
         projection=ds.GetProjection() or "",
         warnings=warnings,
         raster_path=stack.raster_path if stack else None,
+        bundle=bundle,
+        band_path=band_path,
     )
 
 
@@ -255,6 +262,28 @@ def _nearest_common_name(wavelength_nm: float) -> Optional[str]:
 def _detect_sensor(path: str, ds) -> Optional[Sensor]:
     metadata = " ".join(f"{k}={v}" for k, v in (ds.GetMetadata() or {}).items())
     return sensor_from_text(os.path.basename(path) + " " + metadata)
+
+
+def _choose_band_path(bundle, names: List[Optional[str]], label: str, descriptions: List[str]):
+    """The richest band path of ``bundle`` whose bands the raster has, and why that one
+    (see ``bundle.load_bundle``); a bundle of one path is its own path. When no path fits,
+    the error is the last path's, which needs fewest bands."""
+    if not bundle.paths:
+        return bundle, ""
+    passed_over = []
+    for candidate in bundle.paths[:-1]:
+        try:
+            _match_model_bands(candidate, names, label, descriptions)
+            break
+        except BandMappingError as error:
+            passed_over.append(f"the {candidate.path_name} path needs {', '.join(error.values['missing'])}")
+    else:
+        candidate = bundle.paths[-1]   # raises here when the raster lacks its bands too
+        _match_model_bands(candidate, names, label, descriptions)
+    bands = ", ".join(candidate.band_names)
+    if not passed_over:
+        return candidate, f"{candidate.path_name} path ({bands}): the raster has all its bands"
+    return candidate, f"{candidate.path_name} path ({bands}): the raster lacks what {'; '.join(passed_over)}"
 
 
 def _match_model_bands(bundle, names: List[Optional[str]], label: str,

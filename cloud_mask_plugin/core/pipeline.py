@@ -56,6 +56,7 @@ def run_pipeline(input_path: str, outputs: OutputPaths, options: MaskOptions,
     input_path = os.fspath(input_path)
     bundle = load_bundle(options.model)
     plan = plan_raster(input_path, bundle, options)
+    bundle = plan.bundle   # the band path that runs on this input
     threshold = bundle.fine.threshold if options.threshold is None else float(options.threshold)
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold {threshold} is outside 0..1; use a cloud probability such as 0.5")

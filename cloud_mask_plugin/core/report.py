@@ -35,6 +35,7 @@ def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygo
         "width": plan.width,
         "height": plan.height,
         "bands": plan.mapping_dict(),
+        "band_path": plan.band_path or None,
         "band_naming": plan.naming_source,
         "scaling": {"source": plan.scaling_source, "scales": plan.scales, "offsets": plan.offsets},
         "threshold": threshold,

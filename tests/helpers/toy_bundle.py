@@ -167,3 +167,21 @@ def make_toy_si_bundle(folder, downsample=2, stride=4, halo=4, required=("blue",
     manifest["inputs"].update(sensor_independent=True, required_bands=list(required))
     json.dump(manifest, open(path, "w"), indent=2)
     return folder
+
+
+SWIR_BANDS = BANDS + [{"name": "swir16", "wavelength_nm": 1610, "width_nm": 90},
+                      {"name": "swir22", "wavelength_nm": 2200, "width_nm": 180}]
+
+
+def make_toy_band_path_bundle(folder, downsample=2, stride=4, halo=4):
+    """A toy bundle of two band paths, as the default bundle has: ``swir`` (blue, green, red,
+    nir, swir16, swir22) first, then ``rgbn``. Each path's toy model calls bright cloud, by
+    the mean of its own bands, so dark SWIR under bright visible bands (snow) is clear on the
+    SWIR path and cloud on the other."""
+    folder = os.fspath(folder)
+    make_toy_bundle(os.path.join(folder, "swir"), downsample, stride, halo, bands=SWIR_BANDS, name="toy-swir")
+    make_toy_bundle(os.path.join(folder, "rgbn"), downsample, stride, halo, name="toy-rgbn")
+    with open(os.path.join(folder, "manifest.json"), "w") as f:
+        json.dump({"format": "cloud-mask-bundle", "format_version": 1, "name": "toy-paths", "version": "0.0.2",
+                   "license": "CC0-1.0", "description": "two toy band paths", "band_paths": ["swir", "rgbn"]}, f)
+    return folder
