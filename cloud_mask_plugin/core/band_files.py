@@ -332,8 +332,12 @@ def _build_vrt(source: str, paths: List[str], names: List[Optional[str]], label:
     # One VRT per source, rebuilt on each call, so planning a run many times does not pile up.
     key = hashlib.sha1(os.path.abspath(source).encode("utf-8")).hexdigest()[:16]
     vrt_path = f"/vsimem/cloud_mask_plugin/band_stack_{key}.vrt"
-    options = gdal.BuildVRTOptions(separate=True, resolution="highest")
     with gdal_errors() as errors:
+        # The stack lies on the grid of its finest band file (Sentinel-2's 10 m bands), not on
+        # the union of every file's extent: clips cut from a product leave its 20 m and 60 m
+        # bands a pixel or two wider, which would shift the mask off the bands users overlay.
+        bounds = _finest_file_bounds(paths)
+        options = gdal.BuildVRTOptions(separate=True, resolution="highest", outputBounds=bounds)
         vrt = gdal.BuildVRT(vrt_path, paths, options=options)
     if vrt is None or vrt.RasterCount != len(paths):
         detail = errors.last("the files differ in projection or cannot be read")
@@ -342,6 +346,26 @@ def _build_vrt(source: str, paths: List[str], names: List[Optional[str]], label:
         vrt.GetRasterBand(i + 1).SetDescription(name or "")
     vrt = None  # writes the VRT
     return vrt_path
+
+
+def _finest_file_bounds(paths: List[str]) -> Optional[Tuple[float, float, float, float]]:
+    """(xmin, ymin, xmax, ymax) of the band file with the smallest pixels, None when a file
+    cannot be opened or is not north-up (BuildVRT then says why)."""
+    from osgeo import gdal
+
+    finest = None
+    for path in paths:
+        ds = gdal.Open(path)
+        if ds is None:
+            return None
+        transform = ds.GetGeoTransform(can_return_null=True)
+        if transform is None or transform[2] or transform[4] or transform[5] >= 0:
+            return None
+        x0, dx, _, y0, _, dy = transform
+        bounds = (x0, y0 + dy * ds.RasterYSize, x0 + dx * ds.RasterXSize, y0)
+        if finest is None or abs(dx) < finest[0]:
+            finest = (abs(dx), bounds)
+    return finest[1] if finest else None
 
 
 def vrt_band_sources(ds) -> Optional[List[str]]:
