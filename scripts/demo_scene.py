@@ -4,6 +4,7 @@ cloud mask of it compares with the clip's own quality band.
 
     python scripts/demo_scene.py folder
     python scripts/demo_scene.py compare MASK.tif
+    python scripts/demo_scene.py picture MASK.tif PNG   # docs/demo.png: the clip, the mask, the BQA
 
 The clip (627 x 603 pixels at 30 m, EPSG:32616) is a Landsat 8 Level-1 product as USGS
 delivers it: one ``l8_B<n>.tif`` per band and ``l8_BQA.tif``, no MTL file. The plugin takes
@@ -46,11 +47,50 @@ def compare(mask_path):
     print(f"cloud IoU with the BQA:          {100 * both / either if either else 100.0:6.2f}%")
 
 
+def picture(mask_path, png_path):
+    """Three panels side by side: the clip in natural colour, the mask's cloud over it, and
+    the BQA's medium- and high-confidence cloud over it; the cover of each in its title."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder = clip_folder()
+    rgb = np.dstack([gdal.Open(os.path.join(folder, f"l8_B{b}.tif")).ReadAsArray().astype(np.float32)
+                     for b in (4, 3, 2)])
+    low, high = np.percentile(rgb[rgb > 0], (1, 99))
+    rgb = np.clip((rgb - low) / (high - low), 0, 1)
+    mask = gdal.Open(mask_path).ReadAsArray()
+    bqa = gdal.Open(os.path.join(folder, "l8_BQA.tif")).ReadAsArray().astype(np.uint32)
+    valid = (mask != 255) & ((bqa & BQA_FILL) == 0)
+    confidence = (bqa >> BQA_CLOUD_SHIFT) & 3
+    layers = [("the clip (bands 4, 3, 2)", None),
+              (f"this mask: cloud {100 * (mask[valid] == 1).mean():.1f} %", mask == 1),
+              (f"BQA cloud, medium {100 * (confidence[valid] == 2).mean():.1f} % (orange), "
+               f"high {100 * (confidence[valid] == 3).mean():.1f} % (red)", None)]
+    figure, axes = plt.subplots(1, 3, figsize=(15, 5.4), constrained_layout=True)
+    for axis, (title, cloud) in zip(axes, layers):
+        shown = rgb.copy()
+        if cloud is not None:
+            shown[cloud] = 0.45 * shown[cloud] + 0.55 * np.array([0.9, 0.0, 0.63])
+        axis.imshow(shown)
+        axis.set_title(title, fontsize=10)
+        axis.set_axis_off()
+    overlay = rgb.copy()
+    for level, colour in ((2, (1.0, 0.6, 0.0)), (3, (0.9, 0.0, 0.0))):
+        overlay[confidence == level] = 0.45 * overlay[confidence == level] + 0.55 * np.array(colour)
+    axes[2].imshow(overlay)
+    figure.savefig(png_path, dpi=80)
+    print(f"wrote {png_path}")
+
+
 def main(argv):
     if argv == ["folder"]:
         print(clip_folder())
     elif len(argv) == 2 and argv[0] == "compare":
         compare(argv[1])
+    elif len(argv) == 3 and argv[0] == "picture":
+        picture(argv[1], argv[2])
     else:
         sys.exit(__doc__)
 
