@@ -121,16 +121,17 @@ def finished_row(job: SceneJob, model: Dict[str, str]) -> Optional[dict]:
     if not report or (report.get("model") or {}).get("version") != model["version"]:
         return None
     return summary_row(job, "skipped", model, report.get("cloud_cover_percent"), record.get("seconds"),
-                       footprint=record.get("footprint"))
+                       footprint=record.get("footprint"), nodata_percent=report.get("nodata_percent"))
 
 
 def summary_row(job: SceneJob, status: str, model: Optional[Dict[str, str]] = None,
                 cloud_cover_percent: Optional[float] = None, seconds: Optional[float] = None, error: str = "",
-                footprint: Optional[str] = None) -> dict:
+                footprint: Optional[str] = None, nodata_percent: Optional[float] = None) -> dict:
     """A scene's row of the summary (``summary.COLUMNS`` and its outline as WKT); the paths
     of its products only when it has them."""
     made = status in ("done", "skipped")
-    return {"input": job.input, "status": status, "cloud_cover_percent": cloud_cover_percent, "seconds": seconds,
+    return {"input": job.input, "status": status, "cloud_cover_percent": cloud_cover_percent,
+            "nodata_percent": nodata_percent, "seconds": seconds,
             "model": (model or {}).get("name", ""), "model_version": (model or {}).get("version", ""),
             "mask": job.outputs.mask if made else "", "report": job.outputs.report if made else "", "error": error,
             "footprint": footprint}

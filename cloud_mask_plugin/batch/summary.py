@@ -16,7 +16,8 @@ COLUMNS = [
     ("input", "OFTString", "the raster, band folder or MTL file"),
     ("status", "OFTString", "done, skipped (done by an earlier run with the same model and options), failed, "
                             "or not run (the batch was stopped first)"),
-    ("cloud_cover_percent", "OFTReal", "cloudy share of the valid pixels, as in the scene's report"),
+    ("cloud_cover_percent", "OFTReal", "cloudy share of the pixels with data, as in the scene's report"),
+    ("nodata_percent", "OFTReal", "share of the scene that is no data (swath edge, collar, fill), as in its report"),
     ("seconds", "OFTReal", "time the scene took on its worker"),
     ("model", "OFTString", "model bundle name"),
     ("model_version", "OFTString", "model bundle version"),

@@ -49,7 +49,8 @@ def run_scene(job: SceneJob) -> dict:
         "worker": f"{socket.gethostname()}:{os.getpid()}",
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     })
-    return summary_row(job, "done", model, result.cloud_cover_percent, seconds, footprint=footprint)
+    return summary_row(job, "done", model, result.cloud_cover_percent, seconds, footprint=footprint,
+                       nodata_percent=result.report.get("nodata_percent"))
 
 
 def failed_row(job: SceneJob, error: str, seconds: Optional[float] = None) -> dict:

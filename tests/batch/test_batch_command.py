@@ -56,7 +56,9 @@ def test_every_scene_is_masked_once_and_summarised_in_input_order(first_run):
         assert row["status"] == "done", row
         report = read_json(row["report"])
         assert float(row["cloud_cover_percent"]) == report["cloud_cover_percent"]
-        assert report["cloud_cover_percent"] == pytest.approx(cloud_percent(read_raster(row["mask"])[0]), abs=1e-3)
+        mask = read_raster(row["mask"])[0]
+        assert report["cloud_cover_percent"] == pytest.approx(cloud_percent(mask), abs=1e-3)
+        assert float(row["nodata_percent"]) == pytest.approx(100.0 * (mask == 255).mean(), abs=1e-3)
         assert (row["model"], row["model_version"]) == (report["model"]["name"], report["model"]["version"])
         assert float(row["seconds"]) > 0
         stem = os.path.basename(row["mask"])[:-len("_cloudmask.tif")]
