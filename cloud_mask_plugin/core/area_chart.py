@@ -24,6 +24,8 @@ from .errors import OutputError
 
 # Above this many areas the legend would hide the chart; the table names them all.
 MAX_LEGEND_ENTRIES = 15
+# Scene names under the x axis are cut to this many characters (the table has them whole).
+TICK_LABEL_LENGTH = 24
 
 
 def import_matplotlib():
@@ -51,8 +53,10 @@ def write_chart(path: str, rows: List[dict], min_clear: Optional[float] = None):
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for area in areas:
+        # A scene that does not cover the area says nothing about it: no point, rather than 0 % clear.
         points = sorted((position[row["scene"]], row["clear_percent"]) for row in rows
-                        if row["area_id"] == area and row["clear_percent"] is not None)
+                        if row["area_id"] == area and row["clear_percent"] is not None
+                        and row["nodata_percent"] < 100.0)
         if points:
             axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=str(area))
     if min_clear is not None:
@@ -65,8 +69,8 @@ def write_chart(path: str, rows: List[dict], min_clear: Optional[float] = None):
         figure.autofmt_xdate()
     else:
         axes.set_xticks(range(len(scenes)))
-        axes.set_xticklabels([f"{short_name(scene)}\n{dates[scene]}" for scene in scenes], rotation=30,
-                             ha="right", fontsize=8)
+        axes.set_xticklabels([f"{short_name(scene, TICK_LABEL_LENGTH)}\n{dates[scene]}" for scene in scenes],
+                             rotation=30, ha="right", fontsize=8)
         axes.set_xlabel("scene (no acquisition date for some scenes)")
     axes.set_title("Clear share per area of interest")
     if len(areas) <= MAX_LEGEND_ENTRIES:
@@ -115,5 +119,6 @@ def cell_text(value) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
-def short_name(scene: str) -> str:
-    return os.path.basename(scene.rstrip("/\\")) or scene
+def short_name(scene: str, length: Optional[int] = None) -> str:
+    name = os.path.basename(scene.rstrip("/\\")) or scene
+    return name if length is None or len(name) <= length else name[:length - 1] + "\u2026"
