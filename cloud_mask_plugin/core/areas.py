@@ -79,7 +79,8 @@ def read_area_file(path: str, id_field: Optional[str] = None) -> List[Area]:
         raise InputError(f"'{label}' cannot be opened as a polygon layer: {errors.last('no vector layer found')}")
     layer = ds.GetLayer(0)
     srs = layer.GetSpatialRef()
-    if srs is None:
+    # A GeoPackage saved without a CRS reports GDAL's "Undefined geographic/Cartesian SRS".
+    if srs is None or (srs.GetName() or "").startswith("Undefined "):
         raise InputError(f"the areas in '{label}' have no coordinate reference system; assign one (e.g. in QGIS: "
                          f"Layer Properties > Source) so they can be placed on the scenes")
     definition = layer.GetLayerDefn()
