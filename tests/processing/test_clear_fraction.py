@@ -104,3 +104,27 @@ def test_areas_that_are_not_polygons_fail_the_run_with_what_to_do(scenes, tmp_pa
     assert run.returncode != 0 and "Traceback" not in run.stdout + run.stderr
     assert "area '0' of 'lines' is a Linestring, not a polygon; areas of interest must be polygons" in run.stderr
     assert not (tmp_path / "table.csv").exists()
+
+
+def test_in_qgis_the_table_and_the_picked_scenes_are_loaded_into_the_project(plugin, scenes, model_bundle, tmp_path):
+    import processing
+    from qgis.core import QgsProject
+
+    (chip1, chip2), areas = scenes
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    results = processing.runAndLoadResults(ALGORITHM, {
+        "INPUTS": [chip1, chip2], "AREAS": areas, "AREA_ID": "name", "MODEL": model_bundle, "DEVICE": "cpu",
+        "MIN_CLEAR": MIN_CLEAR, "MASK_FOLDER": str(tmp_path / "masks"), "OUTPUT_TABLE": str(tmp_path / "t.csv"),
+        "OUTPUT_CHART": str(tmp_path / "c.png"), "OUTPUT_HTML": str(tmp_path / "p.html")})
+    with open(tmp_path / "t.csv", encoding="utf-8") as f:
+        picked = sorted({line.split(",")[0] for line in f if line.split(",")[10:11] == ["yes"]})
+    assert picked and results["PICKED_COUNT"] == len(picked)
+    loaded = {layer.name(): layer for layer in project.mapLayers().values()}
+    assert sorted(name for name in loaded if name.startswith("picked: ")) == \
+        sorted(f"picked: {os.path.basename(scene)}" for scene in picked)
+    for scene in picked:
+        assert loaded[f"picked: {os.path.basename(scene)}"].source() == scene
+    table = loaded["Clear fraction per area"]
+    assert table.featureCount() == 2 * len(CHIP_AREAS)
+    project.removeAllMapLayers()
