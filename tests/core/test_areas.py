@@ -127,7 +127,8 @@ def test_date_and_sensor_of_real_landsat_and_sentinel2_products():
         ("2022-10-05", "Sentinel-2A MSI", "date and sensor: Sentinel-2 metadata")
     # A band folder whose files carry an old Landsat scene id: year 2015, day 295.
     found = scene_acquisition(shared_data("unlabeled", "landsat8_longisland_120m"))
-    assert (found.date, found.sensor, found.source) == ("2015-10-22", "Landsat 8 OLI/TIRS", "date and sensor: file name")
+    assert (found.date, found.sensor, found.source) == \
+        ("2015-10-22", "Landsat 8 OLI/TIRS", "date and sensor: file name")
     found = scene_acquisition(shared_data("oncloudn_s2", "chip_1"))
     assert (found.date, found.sensor, found.source) == ("unknown", "unknown", "date and sensor: unknown")
 
