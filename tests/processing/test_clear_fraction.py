@@ -108,7 +108,10 @@ def test_areas_that_are_not_polygons_fail_the_run_with_what_to_do(scenes, tmp_pa
 
 def test_in_qgis_the_table_and_the_picked_scenes_are_loaded_into_the_project(plugin, scenes, model_bundle, tmp_path):
     import processing
-    from qgis.core import QgsProject
+    from qgis.core import QgsApplication, QgsProject
+
+    algorithm = QgsApplication.processingRegistry().algorithmById(ALGORITHM)
+    assert algorithm.outputDefinition("OUTPUT_HTML").type() == "outputHtml"   # shown in the results viewer
 
     (chip1, chip2), areas = scenes
     project = QgsProject.instance()
