@@ -208,14 +208,17 @@ def pixel_weights(outline: ogr.Geometry, width: int, height: int) -> Iterator[Tu
         rows = min(_ROWS_PER_BLOCK, last_row - row0)
         weights = burn(inner, col0, row0, col1 - col0, rows).astype(np.float64)
         near_edge = burn(outer, col0, row0, col1 - col0, rows) & (weights == 0)
-        for r in np.unique(np.nonzero(near_edge)[0]):
-            y = row0 + r
-            strip = outline.Intersection(box(col0, y, col1, y + 1))
-            if strip is None or strip.IsEmpty():
-                continue
-            for c in np.nonzero(near_edge[r])[0]:
-                piece = strip.Intersection(box(col0 + c, y, col0 + c + 1, y + 1))
-                weights[r, c] = piece.GetArea() if piece is not None else 0.0
+        # Quiet: a pixel that only touches the outline leaves a line or a point, whose area
+        # OGR gives as 0 with a warning.
+        with gdal_errors():
+            for r in np.unique(np.nonzero(near_edge)[0]):
+                y = row0 + r
+                strip = outline.Intersection(box(col0, y, col1, y + 1))
+                if strip is None or strip.IsEmpty():
+                    continue
+                for c in np.nonzero(near_edge[r])[0]:
+                    piece = strip.Intersection(box(col0 + c, y, col0 + c + 1, y + 1))
+                    weights[r, c] = piece.GetArea() if piece is not None else 0.0
         yield col0, row0, weights
 
 

@@ -39,12 +39,25 @@ def test_pixels_on_the_outline_count_by_their_share_of_area(tmp_path):
 
 
 def test_a_field_smaller_than_a_pixel_counts_by_its_surface(tmp_path):
-    mask = mask_of(tmp_path / "mask.tif", [[0, 1], [1, 1]])
-    # 4 m x 4 m around the corner where the four pixels meet: a quarter over each.
-    area = Area("f", "POLYGON((500008 3999992,500012 3999992,500012 3999988,500008 3999988,500008 3999992))", utm33())
-    (shares,) = measure_areas(mask, [area])
-    assert (shares.clear_percent, shares.cloud_percent) == pytest.approx((25.0, 75.0), abs=1e-6)
-    assert shares.area_pixels == pytest.approx(0.16)
+    mask = mask_of(tmp_path / "mask.tif", [[0, 1, 1], [1, 1, 1], [1, 1, 1]])
+    # 4 m x 4 m around the corner where four pixels meet: a quarter over each.
+    small = Area("f", "POLYGON((500008 3999992,500012 3999992,500012 3999988,500008 3999988,500008 3999992))", utm33())
+    # Two pixels of the first row, and a slanted strip below reaching into the first column,
+    # so the clear pixel (0, 0) is inside the window and meets the area along its edge only.
+    edge = Area("e", "POLYGON((500010 4000000,500030 4000000,500030 3999980,500005 3999980,500010 3999990,"
+                     "500010 4000000))", utm33())
+    messages = []
+    gdal.PushErrorHandler(lambda level, number, text: messages.append(text))
+    try:
+        small_shares, edge_shares = measure_areas(mask, [small, edge])
+    finally:
+        gdal.PopErrorHandler()
+    assert (small_shares.clear_percent, small_shares.cloud_percent) == pytest.approx((25.0, 75.0), abs=1e-6)
+    assert small_shares.area_pixels == pytest.approx(0.16)
+    assert (edge_shares.clear_percent, edge_shares.cloud_percent) == (0.0, 100.0)
+    assert edge_shares.area_pixels == pytest.approx(2 + 2.25)
+    # The clear pixel meets the area in a line, whose area OGR gives with a warning: no noise.
+    assert messages == []
 
 
 def test_areas_in_longitude_and_latitude_are_reprojected_to_the_scene(tmp_path):
