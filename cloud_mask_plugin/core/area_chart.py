@@ -66,7 +66,7 @@ def write_chart(path: str, rows: List[dict], min_clear: Optional[float] = None):
     axes.grid(True, alpha=0.3)
     if timeline:
         axes.set_xlabel("acquisition date")
-        figure.autofmt_xdate()
+        axes.tick_params(axis="x", labelrotation=30)
     else:
         axes.set_xticks(range(len(scenes)))
         axes.set_xticklabels([f"{short_name(scene, TICK_LABEL_LENGTH)}\n{dates[scene]}" for scene in scenes],
