@@ -135,7 +135,7 @@ def add_area_options(batch):
     areas = batch.add_argument_group(
         "areas of interest", "with --aoi, also the clear, cloud, shadow and no-data share of each area in each scene: "
                              "aoi_clear_fraction.csv and .gpkg (a row per area and scene, with date and sensor) and "
-                             "aoi_clear_fraction.png (clear %% over time per area)")
+                             "aoi_clear_fraction.png (clear % over time per area)")
     areas.add_argument("--aoi", metavar="FILE", help="polygon layer of the areas (GeoPackage, Shapefile, GeoJSON...); "
                                                      "any CRS, reprojected to each scene's")
     areas.add_argument("--aoi-id", metavar="FIELD", help="field naming the areas (default: the feature id)")
