@@ -8,7 +8,7 @@ import types
 import pytest
 
 from cloud_mask_plugin.core.areas import PIXEL_RULE
-from tests.batch.helpers import batch, leftovers
+from tests.batch.helpers import batch, leftovers, stack_cloud38
 from tests.helpers.areas import (CHIP_AREAS, EDGE_1_OUTSIDE_PERCENT, area_outlines, read_area_table,
                                  write_area_layer, zonal_shares)
 from tests.helpers.real_data import shared_data
@@ -135,3 +135,17 @@ def test_area_options_are_checked_before_anything_is_masked(tmp_path):
     no_areas = batch(chip, "-o", str(tmp_path / "out"), "--min-clear", "80")
     assert no_areas.returncode == 2 and "--min-clear picks scenes by the clear share" in no_areas.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scene_without_a_crs_gets_rows_that_say_why_they_have_no_shares(tmp_path):
+    scene = stack_cloud38(tmp_path / "cloud38.tif")
+    layer = write_area_layer(tmp_path / "areas.gpkg", CHIP_AREAS)
+    run = batch(scene, "-o", str(tmp_path / "out"), "--device", "cpu", "--aoi", layer, "--aoi-id", "name")
+    assert run.returncode == 0, run.stderr
+    rows = read_area_table(tmp_path / "out" / "aoi_clear_fraction.csv")
+    assert [row["area_id"] for row in rows] == list(CHIP_AREAS)
+    for row in rows:
+        assert row["clear_percent"] is row["cloud_percent"] is row["nodata_percent"] is None
+        assert row["note"].startswith("the mask 'cloud38_cloudmask.tif' has no coordinate reference system, so "
+                                      "areas cannot be placed on it")
+    assert (tmp_path / "out" / "aoi_clear_fraction.png").exists()
