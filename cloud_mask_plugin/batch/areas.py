@@ -133,7 +133,10 @@ def mask_scenes_here(inputs: List[str], mask_folder: str, options: MaskOptions,
 
     bundle = load_bundle(options.model)
     model = {"name": bundle.name, "version": bundle.version}
-    os.makedirs(mask_folder, exist_ok=True)
+    try:
+        os.makedirs(mask_folder, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the masks folder '{mask_folder}': {exc.strerror}") from None
     jobs = plan_jobs(inputs, mask_folder, options, model, MASK_ONLY)
     rows = []
     for i, job in enumerate(jobs):
