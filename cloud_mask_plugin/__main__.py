@@ -127,7 +127,21 @@ def add_batch_command(commands):
     batch.add_argument("--threads-per-scene", type=positive_int, metavar="N",
                        help="CPU threads each scene's models use (default: the cores split between the workers)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_area_options(batch)
     batch.set_defaults(command=run_batch)
+
+
+def add_area_options(batch):
+    areas = batch.add_argument_group(
+        "areas of interest", "with --aoi, also the clear, cloud, shadow and no-data share of each area in each scene: "
+                             "aoi_clear_fraction.csv and .gpkg (a row per area and scene, with date and sensor) and "
+                             "aoi_clear_fraction.png (clear % over time per area)")
+    areas.add_argument("--aoi", metavar="FILE", help="polygon layer of the areas (GeoPackage, Shapefile, GeoJSON...); "
+                                                     "any CRS, reprojected to each scene's")
+    areas.add_argument("--aoi-id", metavar="FIELD", help="field naming the areas (default: the feature id)")
+    areas.add_argument("--min-clear", type=percent, metavar="N",
+                       help="pick the scenes in which an area is at least N %% clear: listed in aoi_picked_scenes.txt "
+                            "(usable with --from-list)")
 
 
 def add_reading_options(parser):
@@ -167,6 +181,13 @@ def fraction(text):
     value = float(text)
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
+def percent(text):
+    value = float(text)
+    if not 0.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage between 0 and 100")
     return value
 
 
@@ -248,15 +269,41 @@ def run_batch(args):
 
     result = run(args.inputs, args.output_dir, mask_options(args), list_files=args.from_list,
                  products=products(args), force=args.force, scheduler=args.scheduler, workers=args.workers,
-                 threads_per_scene=args.threads_per_scene, progress=not args.no_progress)
+                 threads_per_scene=args.threads_per_scene, progress=not args.no_progress, areas=area_request(args))
     counts = {status: result.count(status) for status in ("done", "skipped", "failed", "not run")}
     print(f"{len(result.rows)} scene(s): " + ", ".join(f"{n} {status}" for status, n in counts.items() if n))
     print(f"summary:    {result.summary}")
     print(f"footprints: {result.footprints}")
+    if result.areas:
+        print_area_outputs(result.areas)
     for row in result.rows:
         if row["status"] == "failed":
             print(f"error: {row['input']}: {row['error']}", file=sys.stderr)
     return EXIT_ERROR if counts["failed"] else 0
+
+
+def area_request(args):
+    """The areas of interest, read before any scene is masked so a bad file stops at once."""
+    if args.min_clear is not None and not args.aoi:
+        raise CloudMaskError("--min-clear picks scenes by the clear share of the areas of --aoi; give --aoi too")
+    if args.aoi_id and not args.aoi:
+        raise CloudMaskError("--aoi-id names the areas of --aoi; give --aoi too")
+    if not args.aoi:
+        return None
+    from .batch.areas import AreaRequest
+    from .core.areas import read_area_file
+
+    return AreaRequest(read_area_file(args.aoi, args.aoi_id), args.min_clear)
+
+
+def print_area_outputs(outputs):
+    print(f"areas:      {outputs.table_csv} ({len(outputs.rows)} row(s)), {outputs.table_gpkg}")
+    if outputs.chart:
+        print(f"chart:      {outputs.chart}")
+    else:
+        print(f"warning: no chart: {outputs.chart_problem}", file=sys.stderr)
+    if outputs.picked_list:
+        print(f"picked:     {outputs.picked_list} ({len(outputs.picked)} scene(s))")
 
 
 def print_summary(input_path, result):

@@ -59,6 +59,11 @@
       <translation>'{raster}': archivos de banda de Nivel 1 sin su archivo MTL, por lo que la elevación solar es desconocida; ponga el archivo *_MTL.txt junto a las bandas o defina la escala.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>&lt;b&gt;Areas of interest&lt;/b&gt;: polygons in any CRS, reprojected to each scene's. Pixels on an area's outline count by the share of their surface inside the area; the part of an area outside a scene counts as no data.</source>
+      <translation>&lt;b&gt;Áreas de interés&lt;/b&gt;: polígonos en cualquier SRC, reproyectados al de cada escena. Los píxeles en el contorno de un área cuentan por la parte de su superficie dentro del área; la parte de un área fuera de una escena cuenta como sin datos.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>&lt;b&gt;Cloud mask&lt;/b&gt;: 0 clear, 1 cloud, 255 no data. &lt;b&gt;Cloud probability&lt;/b&gt;: percent 0-100. &lt;b&gt;Coarse grid&lt;/b&gt;: the coarse class of every cell. &lt;b&gt;Cloud polygons&lt;/b&gt;: a GeoPackage, after &lt;b&gt;Buffer&lt;/b&gt; and &lt;b&gt;Minimum polygon area&lt;/b&gt; (map units). &lt;b&gt;Masked image&lt;/b&gt;: the input with cloud pixels (and the buffer around them) set to no data, for mosaics and classifications. &lt;b&gt;Report&lt;/b&gt;: a JSON file with cloud cover, cell counts, timings and the model.</source>
       <translation>&lt;b&gt;Máscara de nubes&lt;/b&gt;: 0 despejado, 1 nube, 255 sin datos. &lt;b&gt;Probabilidad de nube&lt;/b&gt;: porcentaje 0-100. &lt;b&gt;Rejilla gruesa&lt;/b&gt;: la clase gruesa de cada celda. &lt;b&gt;Polígonos de nubes&lt;/b&gt;: un GeoPackage, tras el &lt;b&gt;Búfer&lt;/b&gt; y el &lt;b&gt;Área mínima de polígono&lt;/b&gt; (unidades del mapa). &lt;b&gt;Imagen enmascarada&lt;/b&gt;: la entrada con los píxeles de nube (y el búfer a su alrededor) como sin datos, para mosaicos y clasificaciones. &lt;b&gt;Informe&lt;/b&gt;: un archivo JSON con la cobertura de nubes, recuentos de celdas, tiempos y el modelo.</translation>
@@ -67,6 +72,16 @@
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>&lt;b&gt;Input&lt;/b&gt; must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual Raster ('Place each input file into a separate band') are named from their file names. Bands are matched to the model's inputs from the band descriptions, or from &lt;b&gt;Sensor&lt;/b&gt;, or from &lt;b&gt;Bands&lt;/b&gt;: a comma list with one name per raster band, e.g. 'blue,green,red,nir' ('-' skips a band). &lt;b&gt;Scale&lt;/b&gt; and &lt;b&gt;Offset&lt;/b&gt; turn DN into reflectance (reflectance = DN x scale + offset) when the file does not say.</source>
       <translation>&lt;b&gt;Entrada&lt;/b&gt; debe ser un archivo ráster en disco (GeoTIFF, VRT, JP2...); desde scripts y qgis_process también puede ser una carpeta de archivos de banda (un producto Landsat o Sentinel-2, recortes al estilo B02.tif) o un archivo MTL de Landsat. Los archivos de banda apilados con Construir ráster virtual ('Colocar cada archivo de entrada en una banda separada') se nombran por sus nombres de archivo. Las bandas se asignan a las entradas del modelo por las descripciones de banda, por el &lt;b&gt;Sensor&lt;/b&gt; o por &lt;b&gt;Bandas&lt;/b&gt;: una lista separada por comas con un nombre por banda del ráster, p. ej. 'blue,green,red,nir' ('-' omite una banda). &lt;b&gt;Escala&lt;/b&gt; y &lt;b&gt;Desplazamiento&lt;/b&gt; convierten ND en reflectancia (reflectancia = ND x escala + desplazamiento) cuando el archivo no lo indica.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>&lt;b&gt;Pick&lt;/b&gt;: with a minimum clear share, the scenes in which at least one area is that clear are listed (and loaded into the project).</source>
+      <translation>&lt;b&gt;Elegir&lt;/b&gt;: con una proporción mínima despejada, las escenas en las que al menos un área está así de despejada se listan (y se cargan en el proyecto).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>&lt;b&gt;Scenes&lt;/b&gt;: raster layers, and/or a &lt;b&gt;folder&lt;/b&gt; of scenes (rasters, MTL files, band-file product folders). Each is masked into the &lt;b&gt;Cloud masks folder&lt;/b&gt;; a mask already there from an earlier run or a 'cloud-mask batch' with the same model and options is reused, not recomputed.</source>
+      <translation>&lt;b&gt;Escenas&lt;/b&gt;: capas ráster y/o una &lt;b&gt;carpeta&lt;/b&gt; de escenas (rásteres, archivos MTL, carpetas de productos con un archivo por banda). Cada una se enmascara en la &lt;b&gt;Carpeta de máscaras de nubes&lt;/b&gt;; una máscara que ya esté allí, de una ejecución anterior o de un 'cloud-mask batch' con el mismo modelo y las mismas opciones, se reutiliza, no se recalcula.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -97,6 +112,16 @@
       <location filename="../cloud_mask_plugin/gui/installer.py" />
       <source>An NVIDIA GPU was found: {package} runs on it (and on the CPU).</source>
       <translation>Se encontró una GPU NVIDIA: {package} se ejecuta en ella (y en la CPU).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Area id field (empty: feature id)</source>
+      <translation>Campo de identificador del área (vacío: id de la entidad)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Areas of interest</source>
+      <translation>Áreas de interés</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/devices.py" />
@@ -149,6 +174,16 @@
       <translation>No se puede enmascarar '{layer}': {reason} Elija sus bandas en Bandas, en el panel Cloud Mask.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Chart and table (HTML)</source>
+      <translation>Gráfico y tabla (HTML)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Chart of clear % over time</source>
+      <translation>Gráfico de % despejado a lo largo del tiempo</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Choose a model bundle folder</source>
       <translation>Elija la carpeta de un paquete de modelo</translation>
@@ -167,6 +202,16 @@
       <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Clear finished</source>
       <translation>Limpiar terminadas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Clear fraction per area</source>
+      <translation>Fracción despejada por área</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Clear fraction table</source>
+      <translation>Tabla de la fracción despejada</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/__init__.py" />
@@ -203,9 +248,15 @@
       <translation>Máscara de nubes de '{layer}' hecha por el complemento Cloud Mask {plugin} con el modelo {model} versión {version} (umbral {threshold}, {device}). Nubosidad: {percent:.2f} % de los píxeles válidos.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Cloud masking</source>
       <translation>Enmascarado de nubes</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Cloud masks folder (masks already there are reused)</source>
+      <translation>Carpeta de máscaras de nubes (las máscaras que ya están allí se reutilizan)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -269,6 +320,7 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Device</source>
       <translation>Dispositivo</translation>
@@ -294,6 +346,16 @@
       <translation>Carpeta para los resultados de la máscara de nubes</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Folder of scenes</source>
+      <translation>Carpeta de escenas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>For every scene and every area of interest: the share of the area that is clear, cloudy, in cloud shadow and without data, with the scene's acquisition date and sensor (from its MTL file, Sentinel-2 metadata, tags or file name; 'unknown' when none says).</source>
+      <translation>Para cada escena y cada área de interés: la proporción del área despejada, nublada, en sombra de nube y sin datos, con la fecha de adquisición y el sensor de la escena (del archivo MTL, de los metadatos de Sentinel-2, de las etiquetas o del nombre del archivo; 'unknown' cuando ninguno lo indica).</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>Forget the choices made here for this layer and use what is detected.</source>
       <translation>Olvidar lo elegido aquí para esta capa y usar lo que se detecte.</translation>
@@ -302,6 +364,16 @@
       <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>GPU (CUDA)</source>
       <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>GeoPackage (*.gpkg);;CSV files (*.csv)</source>
+      <translation>GeoPackage (*.gpkg);;Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>HTML files (*.html)</source>
+      <translation>Archivos HTML (*.html)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
@@ -373,6 +445,16 @@ Dispositivo: {device}</translation>
       <translation>Licencia: {license}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>List of picked scenes</source>
+      <translation>Lista de las escenas elegidas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Load the picked scenes into the project</source>
+      <translation>Cargar las escenas elegidas en el proyecto</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>MTL file</source>
       <translation>archivo MTL</translation>
@@ -438,6 +520,7 @@ Dispositivo: {device}</translation>
       <translation>Modelo</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Model bundle folder (empty: the bundled model)</source>
       <translation>Carpeta del paquete de modelo (vacío: el modelo incluido)</translation>
@@ -476,6 +559,16 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Open the log panel (Cloud Mask tab)</source>
       <translation>Abrir el panel de mensajes de registro (pestaña Cloud Mask)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>PNG images (*.png)</source>
+      <translation>Imágenes PNG (*.png)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Pick the scenes in which an area is at least this clear (%; empty: no picking)</source>
+      <translation>Elegir las escenas en las que un área está al menos este % despejada (vacío: no elegir)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
@@ -568,12 +661,23 @@ Dispositivo: {device}</translation>
       <translation>Escala (reflectancia = ND x escala + desplazamiento)</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Scenes</source>
+      <translation>Escenas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Scenes picked</source>
+      <translation>Escenas elegidas</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>Select a layer in the list above to see and change its bands.</source>
       <translation>Seleccione una capa en la lista de arriba para ver y cambiar sus bandas.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Sensor</source>
       <translation>Sensor</translation>
@@ -602,6 +706,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Temporary files are deleted when QGIS closes; save the layers (Export &gt; Save As…) to keep them.</source>
       <translation>Los archivos temporales se borran al cerrar QGIS; guarde las capas (Exportar &gt; Guardar como…) para conservarlas.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Text files (*.txt)</source>
+      <translation>Archivos de texto (*.txt)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
@@ -709,6 +818,11 @@ Dispositivo: {device}</translation>
       <translation>nombres de las bandas</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>cancelled by the user</source>
+      <translation>cancelado por el usuario</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
       <source>classifying the coarse grid</source>
       <translation>clasificando la cuadrícula gruesa</translation>
@@ -764,6 +878,16 @@ Dispositivo: {device}</translation>
       <translation>sin datos</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>no scene could be masked; see the warnings above</source>
+      <translation>no se pudo enmascarar ninguna escena; vea las advertencias de arriba</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>no scene given: choose raster layers under Scenes or a folder of scenes</source>
+      <translation>no se indicó ninguna escena: elija capas ráster en Escenas o una carpeta de escenas</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>offset</source>
       <translation>desplazamiento</translation>
@@ -777,6 +901,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/styles.py" />
       <source>partly cloudy</source>
       <translation>parcialmente nublada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>picked: {scene}</source>
+      <translation>elegida: {scene}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -814,6 +943,11 @@ Dispositivo: {device}</translation>
       <translation>el panel Cloud Mask no está disponible ({error}); use Procesos &gt; Caja de herramientas &gt; Cloud Mask</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>the areas of interest have no coordinate reference system; set one (Layer Properties &gt; Source) so they can be placed on the scenes</source>
+      <translation>las áreas de interés no tienen sistema de referencia de coordenadas; defina uno (Propiedades de la capa &gt; Fuente) para que puedan situarse sobre las escenas</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>the raster's</source>
       <translation>la del ráster</translation>
@@ -824,6 +958,7 @@ Dispositivo: {device}</translation>
       <translation>trazando los polígonos de nubes</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>unexpected error in the Cloud Mask engine ({error}); please report it with the log of this run</source>
       <translation>error inesperado en el motor de Cloud Mask ({error}); por favor, repórtelo con el registro de esta ejecución</translation>
@@ -847,6 +982,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>yours</source>
       <translation>la suya</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{count} scene(s) in which an area is at least {percent:g} % clear</source>
+      <translation>{count} escena(s) en las que un área está al menos {percent:g} % despejada</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/styles.py" />
@@ -894,9 +1034,24 @@ Dispositivo: {device}</translation>
       <translation>{package} ejecuta los modelos en la CPU.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{parameter}: '{path}' must end in .gpkg or .csv</source>
+      <translation>{parameter}: '{path}' debe terminar en .gpkg o .csv</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>{parameter}: '{path}' must end in {extensions}; the engine writes only that format</source>
       <translation>{parameter}: '{path}' debe terminar en {extensions}; el motor solo escribe ese formato</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{scene} was not masked: {error}</source>
+      <translation>{scene} no se enmascaró: {error}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{scene}: mask reused from {mask}</source>
+      <translation>{scene}: máscara reutilizada de {mask}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />

@@ -59,6 +59,11 @@
       <translation>'{raster}': arquivos de banda de Nível 1 sem o arquivo MTL, então a elevação solar é desconhecida; coloque o arquivo *_MTL.txt junto das bandas ou defina a escala.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>&lt;b&gt;Areas of interest&lt;/b&gt;: polygons in any CRS, reprojected to each scene's. Pixels on an area's outline count by the share of their surface inside the area; the part of an area outside a scene counts as no data.</source>
+      <translation>&lt;b&gt;Áreas de interesse&lt;/b&gt;: polígonos em qualquer SRC, reprojetados para o de cada cena. Os pixels no contorno de uma área contam pela parte da sua superfície dentro da área; a parte de uma área fora de uma cena conta como sem dados.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>&lt;b&gt;Cloud mask&lt;/b&gt;: 0 clear, 1 cloud, 255 no data. &lt;b&gt;Cloud probability&lt;/b&gt;: percent 0-100. &lt;b&gt;Coarse grid&lt;/b&gt;: the coarse class of every cell. &lt;b&gt;Cloud polygons&lt;/b&gt;: a GeoPackage, after &lt;b&gt;Buffer&lt;/b&gt; and &lt;b&gt;Minimum polygon area&lt;/b&gt; (map units). &lt;b&gt;Masked image&lt;/b&gt;: the input with cloud pixels (and the buffer around them) set to no data, for mosaics and classifications. &lt;b&gt;Report&lt;/b&gt;: a JSON file with cloud cover, cell counts, timings and the model.</source>
       <translation>&lt;b&gt;Máscara de nuvens&lt;/b&gt;: 0 limpo, 1 nuvem, 255 sem dados. &lt;b&gt;Probabilidade de nuvem&lt;/b&gt;: porcentagem 0-100. &lt;b&gt;Grade grossa&lt;/b&gt;: a classe grossa de cada célula. &lt;b&gt;Polígonos de nuvem&lt;/b&gt;: um GeoPackage, após o &lt;b&gt;Buffer&lt;/b&gt; e a &lt;b&gt;Área mínima do polígono&lt;/b&gt; (unidades do mapa). &lt;b&gt;Imagem mascarada&lt;/b&gt;: a entrada com os pixels de nuvem (e o buffer ao redor) como sem dados, para mosaicos e classificações. &lt;b&gt;Relatório&lt;/b&gt;: um arquivo JSON com a cobertura de nuvens, contagens de células, tempos e o modelo.</translation>
@@ -67,6 +72,16 @@
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>&lt;b&gt;Input&lt;/b&gt; must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual Raster ('Place each input file into a separate band') are named from their file names. Bands are matched to the model's inputs from the band descriptions, or from &lt;b&gt;Sensor&lt;/b&gt;, or from &lt;b&gt;Bands&lt;/b&gt;: a comma list with one name per raster band, e.g. 'blue,green,red,nir' ('-' skips a band). &lt;b&gt;Scale&lt;/b&gt; and &lt;b&gt;Offset&lt;/b&gt; turn DN into reflectance (reflectance = DN x scale + offset) when the file does not say.</source>
       <translation>&lt;b&gt;Entrada&lt;/b&gt; deve ser um arquivo raster em disco (GeoTIFF, VRT, JP2...); em scripts e no qgis_process também pode ser uma pasta de arquivos de banda (um produto Landsat ou Sentinel-2, recortes no estilo B02.tif) ou um arquivo MTL do Landsat. Arquivos de banda empilhados com Construir raster virtual ('Colocar cada arquivo de entrada em uma banda separada') são nomeados pelos nomes dos arquivos. As bandas são associadas às entradas do modelo pelas descrições das bandas, pelo &lt;b&gt;Sensor&lt;/b&gt; ou por &lt;b&gt;Bandas&lt;/b&gt;: uma lista separada por vírgulas com um nome por banda do raster, p. ex. 'blue,green,red,nir' ('-' pula uma banda). &lt;b&gt;Escala&lt;/b&gt; e &lt;b&gt;Deslocamento&lt;/b&gt; convertem ND em reflectância (reflectância = ND x escala + deslocamento) quando o arquivo não informa.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>&lt;b&gt;Pick&lt;/b&gt;: with a minimum clear share, the scenes in which at least one area is that clear are listed (and loaded into the project).</source>
+      <translation>&lt;b&gt;Escolher&lt;/b&gt;: com uma parcela mínima sem nuvens, as cenas em que pelo menos uma área está assim limpa são listadas (e carregadas no projeto).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>&lt;b&gt;Scenes&lt;/b&gt;: raster layers, and/or a &lt;b&gt;folder&lt;/b&gt; of scenes (rasters, MTL files, band-file product folders). Each is masked into the &lt;b&gt;Cloud masks folder&lt;/b&gt;; a mask already there from an earlier run or a 'cloud-mask batch' with the same model and options is reused, not recomputed.</source>
+      <translation>&lt;b&gt;Cenas&lt;/b&gt;: camadas raster e/ou uma &lt;b&gt;pasta&lt;/b&gt; de cenas (rasters, arquivos MTL, pastas de produtos com um arquivo por banda). Cada uma é mascarada na &lt;b&gt;Pasta das máscaras de nuvens&lt;/b&gt;; uma máscara que já esteja lá, de uma execução anterior ou de um 'cloud-mask batch' com o mesmo modelo e as mesmas opções, é reutilizada, não recalculada.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -97,6 +112,16 @@
       <location filename="../cloud_mask_plugin/gui/installer.py" />
       <source>An NVIDIA GPU was found: {package} runs on it (and on the CPU).</source>
       <translation>Uma GPU NVIDIA foi encontrada: o {package} roda nela (e na CPU).</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Area id field (empty: feature id)</source>
+      <translation>Campo de identificação da área (vazio: id da feição)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Areas of interest</source>
+      <translation>Áreas de interesse</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/devices.py" />
@@ -149,6 +174,16 @@
       <translation>Não é possível mascarar '{layer}': {reason} Escolha as bandas em Bandas, no painel Cloud Mask.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Chart and table (HTML)</source>
+      <translation>Gráfico e tabela (HTML)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Chart of clear % over time</source>
+      <translation>Gráfico de % sem nuvens ao longo do tempo</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Choose a model bundle folder</source>
       <translation>Escolha a pasta de um pacote de modelo</translation>
@@ -167,6 +202,16 @@
       <location filename="../cloud_mask_plugin/gui/runs.py" />
       <source>Clear finished</source>
       <translation>Limpar concluídas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Clear fraction per area</source>
+      <translation>Fração sem nuvens por área</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Clear fraction table</source>
+      <translation>Tabela da fração sem nuvens</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/__init__.py" />
@@ -203,9 +248,15 @@
       <translation>Máscara de nuvens de '{layer}' feita pelo complemento Cloud Mask {plugin} com o modelo {model} versão {version} (limiar {threshold}, {device}). Cobertura de nuvens: {percent:.2f} % dos pixels válidos.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Cloud masking</source>
       <translation>Mascaramento de nuvens</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Cloud masks folder (masks already there are reused)</source>
+      <translation>Pasta das máscaras de nuvens (as máscaras que já estão lá são reutilizadas)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
@@ -269,6 +320,7 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Device</source>
       <translation>Dispositivo</translation>
@@ -294,6 +346,16 @@
       <translation>Pasta para os resultados da máscara de nuvens</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Folder of scenes</source>
+      <translation>Pasta de cenas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>For every scene and every area of interest: the share of the area that is clear, cloudy, in cloud shadow and without data, with the scene's acquisition date and sensor (from its MTL file, Sentinel-2 metadata, tags or file name; 'unknown' when none says).</source>
+      <translation>Para cada cena e cada área de interesse: a parcela da área sem nuvens, com nuvens, em sombra de nuvem e sem dados, com a data de aquisição e o sensor da cena (do arquivo MTL, dos metadados do Sentinel-2, das tags ou do nome do arquivo; 'unknown' quando nenhum deles informa).</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>Forget the choices made here for this layer and use what is detected.</source>
       <translation>Esquecer as escolhas feitas aqui para esta camada e usar o que for detectado.</translation>
@@ -302,6 +364,16 @@
       <location filename="../cloud_mask_plugin/gui/devices.py" />
       <source>GPU (CUDA)</source>
       <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>GeoPackage (*.gpkg);;CSV files (*.csv)</source>
+      <translation>GeoPackage (*.gpkg);;Arquivos CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>HTML files (*.html)</source>
+      <translation>Arquivos HTML (*.html)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
@@ -373,6 +445,16 @@ Dispositivo: {device}</translation>
       <translation>Licença: {license}</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>List of picked scenes</source>
+      <translation>Lista das cenas escolhidas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Load the picked scenes into the project</source>
+      <translation>Carregar as cenas escolhidas no projeto</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>MTL file</source>
       <translation>arquivo MTL</translation>
@@ -438,6 +520,7 @@ Dispositivo: {device}</translation>
       <translation>Modelo</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Model bundle folder (empty: the bundled model)</source>
       <translation>Pasta do pacote de modelo (vazio: o modelo incluído)</translation>
@@ -476,6 +559,16 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Open the log panel (Cloud Mask tab)</source>
       <translation>Abrir o painel de mensagens de log (aba Cloud Mask)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>PNG images (*.png)</source>
+      <translation>Imagens PNG (*.png)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Pick the scenes in which an area is at least this clear (%; empty: no picking)</source>
+      <translation>Escolher as cenas em que uma área está pelo menos esta % sem nuvens (vazio: não escolher)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
@@ -568,12 +661,23 @@ Dispositivo: {device}</translation>
       <translation>Escala (reflectância = ND x escala + deslocamento)</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Scenes</source>
+      <translation>Cenas</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Scenes picked</source>
+      <translation>Cenas escolhidas</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>Select a layer in the list above to see and change its bands.</source>
       <translation>Selecione uma camada na lista acima para ver e alterar as suas bandas.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Sensor</source>
       <translation>Sensor</translation>
@@ -602,6 +706,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Temporary files are deleted when QGIS closes; save the layers (Export &gt; Save As…) to keep them.</source>
       <translation>Os arquivos temporários são apagados quando o QGIS fecha; salve as camadas (Exportar &gt; Salvar Como…) para mantê-las.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>Text files (*.txt)</source>
+      <translation>Arquivos de texto (*.txt)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
@@ -709,6 +818,11 @@ Dispositivo: {device}</translation>
       <translation>nomes das bandas</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>cancelled by the user</source>
+      <translation>cancelado pelo usuário</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
       <source>classifying the coarse grid</source>
       <translation>classificando a grade grosseira</translation>
@@ -764,6 +878,16 @@ Dispositivo: {device}</translation>
       <translation>sem dados</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>no scene could be masked; see the warnings above</source>
+      <translation>nenhuma cena pôde ser mascarada; veja os avisos acima</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>no scene given: choose raster layers under Scenes or a folder of scenes</source>
+      <translation>nenhuma cena informada: escolha camadas raster em Cenas ou uma pasta de cenas</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>offset</source>
       <translation>deslocamento</translation>
@@ -777,6 +901,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/styles.py" />
       <source>partly cloudy</source>
       <translation>parcialmente nublada</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>picked: {scene}</source>
+      <translation>escolhida: {scene}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -814,6 +943,11 @@ Dispositivo: {device}</translation>
       <translation>o painel Cloud Mask não está disponível ({error}); use Processamento &gt; Caixa de ferramentas &gt; Cloud Mask</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>the areas of interest have no coordinate reference system; set one (Layer Properties &gt; Source) so they can be placed on the scenes</source>
+      <translation>as áreas de interesse não têm sistema de referência de coordenadas; defina um (Propriedades da camada &gt; Fonte) para que possam ser posicionadas sobre as cenas</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>the raster's</source>
       <translation>a do raster</translation>
@@ -824,6 +958,7 @@ Dispositivo: {device}</translation>
       <translation>traçando os polígonos de nuvens</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>unexpected error in the Cloud Mask engine ({error}); please report it with the log of this run</source>
       <translation>erro inesperado no motor do Cloud Mask ({error}); por favor, relate-o com o log desta execução</translation>
@@ -847,6 +982,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>yours</source>
       <translation>a sua</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{count} scene(s) in which an area is at least {percent:g} % clear</source>
+      <translation>{count} cena(s) em que uma área está pelo menos {percent:g} % sem nuvens</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/styles.py" />
@@ -894,9 +1034,24 @@ Dispositivo: {device}</translation>
       <translation>O {package} roda os modelos na CPU.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{parameter}: '{path}' must end in .gpkg or .csv</source>
+      <translation>{parameter}: '{path}' deve terminar em .gpkg ou .csv</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>{parameter}: '{path}' must end in {extensions}; the engine writes only that format</source>
       <translation>{parameter}: '{path}' deve terminar em {extensions}; o motor grava apenas esse formato</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{scene} was not masked: {error}</source>
+      <translation>{scene} não foi mascarada: {error}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
+      <source>{scene}: mask reused from {mask}</source>
+      <translation>{scene}: máscara reutilizada de {mask}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />

@@ -9,6 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 APT_PACKAGES=(
     qgis python3-qgis qgis-providers  # QGIS, PyQGIS, qgis_process and the GDAL/OGR providers
     python3-rasterio                  # training/ reads rasters with it
+    python3-matplotlib                # the clear fraction chart (QGIS ships it; named so it is there)
     python3-venv                      # `python3 -m venv` on Debian
     xvfb                              # a virtual screen for looking at the GUI by hand
     qttools5-dev-tools                # lrelease, to compile i18n/*.ts for `make package`

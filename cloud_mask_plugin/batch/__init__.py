@@ -9,6 +9,8 @@ temporary name and moves it into place only when the whole scene is done.
 - ``task``: what a worker runs for one scene (and its record, which makes a batch resumable);
 - ``cluster``: the Dask client and how many CPU threads each scene gets;
 - ``summary``: ``batch_summary.csv`` and the GeoPackage of scene footprints;
+- ``areas``: the clear fraction per area of interest (``--aoi``), measured on the workers, and
+  the same masking one scene after another for the Processing algorithm "Clear fraction per area";
 - ``command``: the command line run, with its progress bar.
 
 Only ``cluster`` and ``command`` import Dask and tqdm, and only when a batch runs, so the

@@ -25,6 +25,14 @@ from ..core.errors import CloudMaskError
 
 # How long to wait for an existing cluster's scheduler to answer.
 CONNECT_TIMEOUT = "30s"
+# Dask's scheduler unpickles every task, and so imports the module of its function: a
+# scheduler started from a Python without this package refuses each task with this.
+DESERIALIZATION_FAILURE = "Error during deserialization of the task graph"
+SCHEDULER_WITHOUT_PACKAGE = (
+    "the Dask scheduler at {address} cannot load the batch's tasks ('" + DESERIALIZATION_FAILURE + "'): the "
+    "scheduler, not only the workers, needs this package; install cloud-mask (the same version as here, e.g. "
+    "\"python -m pip install 'cloud-mask[batch]'\") in the Python that runs 'dask scheduler', restart it and "
+    "run the batch again")
 
 
 def import_distributed():
@@ -35,6 +43,10 @@ def import_distributed():
             "'batch' runs on Dask distributed, which is not installed in this Python; install it with "
             "\"python -m pip install 'cloud-mask[batch]'\" (or 'dask[distributed]' and 'tqdm')") from None
     return distributed
+
+
+def scheduler_lacks_the_package(exc: BaseException) -> bool:
+    return DESERIALIZATION_FAILURE in str(exc)
 
 
 def local_split(cores: int, workers: Optional[int] = None) -> Tuple[int, int]:

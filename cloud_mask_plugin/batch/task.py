@@ -28,13 +28,15 @@ from ..core.errors import CloudMaskError
 from .scenes import SceneJob, summary_row
 
 
-def run_scene(job: SceneJob) -> dict:
-    """Mask ``job``'s scene, replacing any products from another run; the summary row."""
+def run_scene(job: SceneJob, progress=None, is_cancelled=None) -> dict:
+    """Mask ``job``'s scene, replacing any products from another run; the summary row.
+    ``progress`` and ``is_cancelled`` go to the engine, for runs inside QGIS."""
     started = time.perf_counter()
     try:
         for stale in [job.record] + glob.glob(glob.escape(job.record) + ".*.partial"):
             remove_file(stale)
-        result = mask_file(job.input, job.outputs, replace(job.options, overwrite=True))
+        result = mask_file(job.input, job.outputs, replace(job.options, overwrite=True), progress=progress,
+                           is_cancelled=is_cancelled)
     except CloudMaskError as exc:
         return failed_row(job, str(exc), time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - recorded for this scene; the batch goes on

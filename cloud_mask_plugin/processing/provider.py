@@ -4,6 +4,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import shipped_path
 from ..core import __version__
+from .clear_fraction import ClearFractionAlgorithm
 from .mask_clouds import MaskCloudsAlgorithm
 
 
@@ -28,6 +29,7 @@ class CloudMaskProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802 - QGIS API
         self.addAlgorithm(MaskCloudsAlgorithm())
+        self.addAlgorithm(ClearFractionAlgorithm())
 
     # The engine writes GeoTIFF rasters and GeoPackage polygons only, so file dialogs and
     # temporary outputs offer nothing else (no memory layers either).

@@ -1,10 +1,12 @@
 """Real scenes of every input kind for the batch tests, and how to run the command."""
+import contextlib
 import csv
 import json
 import os
 import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -75,3 +77,47 @@ def stack_cloud38(path):
         ds.GetRasterBand(i).SetOffset(CLOUD38_OFFSET)
     ds = None
     return str(path)
+
+
+@contextlib.contextmanager
+def dask_cluster(tmp_path, scheduler_imports_the_plugin=True):
+    """``dask scheduler`` and one ``dask worker`` command with 2 worker processes of 1 thread,
+    on the loopback address, each command in a process group of its own, ended with the
+    block; the scheduler's address. The workers import the engine from this checkout; the
+    scheduler too unless ``scheduler_imports_the_plugin`` is false."""
+    import distributed
+
+    scheduler_file = tmp_path / "scheduler.json"
+    with_plugin = dict(os.environ, PYTHONPATH=REPO)
+    without_plugin = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    commands = [
+        (["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+         with_plugin if scheduler_imports_the_plugin else without_plugin),
+        (["worker", "--scheduler-file", str(scheduler_file), "--nworkers", "2", "--nthreads", "1", "--host",
+          "127.0.0.1", "--no-dashboard"], with_plugin),
+    ]
+    started = []
+    try:
+        for command, env in commands:
+            log = open(tmp_path / f"{command[0]}.log", "w")
+            started.append(subprocess.Popen([sys.executable, "-m", "dask", *command], cwd=tmp_path, env=env,
+                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+            log.close()
+            while command[0] == "scheduler" and not scheduler_file.exists():
+                assert started[0].poll() is None, (tmp_path / "scheduler.log").read_text()
+                time.sleep(0.1)
+        time.sleep(0.5)   # the scheduler file can be seen before it is complete
+        address = read_json(str(scheduler_file))["address"]
+        # Both workers in before the batch starts: it splits the cores by the workers it sees.
+        with distributed.Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for process in reversed(started):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
