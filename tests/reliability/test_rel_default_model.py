@@ -1,7 +1,7 @@
 """The bundled default model on real data at the edges: a Landsat 8 Biome patch (no CRS,
 no geotransform, 8 float32 bands), cut to odd sizes, holed with NaN, and cancelled part
-way. Skipped, saying why, until training/ has exported the bundle into
-cloud_mask_plugin/models/default/."""
+way. A checkout without the bundle in cloud_mask_plugin/models/default/ fails them (the
+``model_bundle`` fixture), never skips them."""
 import os
 
 import numpy as np
@@ -14,9 +14,11 @@ from cloud_mask_plugin.core.api import MaskOptions, default_outputs, mask_file
 from cloud_mask_plugin.core.bundle import DEFAULT_BUNDLE_DIR
 from cloud_mask_plugin.core.errors import Cancelled
 
-pytestmark = pytest.mark.skipif(
-    not os.path.isfile(os.path.join(DEFAULT_BUNDLE_DIR, "manifest.json")),
-    reason=f"the default model bundle is not exported yet ({DEFAULT_BUNDLE_DIR} has no manifest.json)")
+
+
+@pytest.fixture(autouse=True)
+def default_bundle_present(model_bundle):
+    """Every test here runs the default bundle: its absence fails them."""
 
 # The Biome patches' band order as their pixels show it (training/data.py, BIOME_FILE_BANDS).
 BIOME_BANDS = ["blue", "green", "red", "nir", "swir16", "swir22", "cirrus", "lwir"]
