@@ -20,7 +20,7 @@ STYLE_FILES = {
     "probability": "cloud_probability.qml",
     "coarse_grid": "coarse_grid.qml",
     "polygons": "cloud_polygons.qml",
-    "masked_image": None,   # the input's own bands: QGIS's default rendering fits
+    "masked_image": None,   # the input's own bands, drawn as the input layer is
 }
 CLASS_TABLES = {"mask": CLOUD_MASK, "coarse_grid": COARSE_GRID}
 
@@ -56,7 +56,13 @@ def style_path(kind: str) -> Optional[str]:
     return shipped_path("resources", "styles", name) if name else None
 
 
-def apply_style(layer: QgsMapLayer, kind: str) -> None:
+def apply_style(layer: QgsMapLayer, kind: str, input_layer: Optional[QgsMapLayer] = None) -> None:
+    """Style ``layer`` as a ``kind`` product; the masked image takes the renderer of
+    ``input_layer`` (same bands in the same order), else QGIS's default rendering."""
+    if kind == "masked_image":
+        if isinstance(input_layer, QgsRasterLayer) and input_layer.renderer() is not None:
+            layer.setRenderer(input_layer.renderer().clone())
+        return
     path = style_path(kind)
     if path is None:
         return

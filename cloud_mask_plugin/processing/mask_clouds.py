@@ -182,8 +182,9 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             feedback.setProgress(100.0 * fraction)
             stage = stages.advance(message)
             if stage:
+                # The algorithm dialog and qgis_process both log the progress text: a
+                # pushInfo of it as well printed every stage twice.
                 feedback.setProgressText(stage)
-                feedback.pushInfo(stage)
 
         try:
             result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=feedback.isCanceled)
@@ -204,10 +205,12 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(engine_text(warning, short=False))
         feedback.pushInfo(tr("Cloud cover: {percent:.2f}%").format(percent=result.cloud_cover_percent))
         input_name = self._input_name(parameters, context, input_path)
+        input_layer = None if _band_file_set(parameters.get(self.INPUT)) else \
+            self.parameterAsRasterLayer(parameters, self.INPUT, context)
         for kind, path in (("mask", outputs.mask), ("probability", outputs.probability),
                            ("coarse_grid", outputs.coarse_grid), ("polygons", outputs.polygons),
                            ("masked_image", outputs.masked_image)):
-            prepare_loading(context, path, kind, input_name)
+            prepare_loading(context, path, kind, input_name, input_layer.id() if input_layer else None)
         return {
             self.OUTPUT_MASK: outputs.mask,
             self.OUTPUT_PROBABILITY: outputs.probability,

@@ -12,7 +12,7 @@ from cloud_mask_plugin.gui.dock import DEFAULT_WIDTH
 from cloud_mask_plugin.gui.results import group_name
 from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER
 
-from tests.helpers.gui import wait_until
+from tests.helpers.gui import plain_text, wait_until
 
 
 def add_raster(path, name):
@@ -93,8 +93,8 @@ def test_single_band_layer_is_listed_but_not_tickable_with_the_reason(gui, tmp_p
     [item] = [dock.layer_list.item(i) for i in range(dock.layer_list.count())]
     assert item.text() == "panchromatic"
     assert not item.flags() & Qt.ItemIsUserCheckable
-    assert item.toolTip().startswith("'panchromatic' has 1 band(s); the model needs at least 4: blue, green, red, "
-                                     "nir.")
+    assert plain_text(item.toolTip()).startswith("'panchromatic' has 1 band(s); the model needs at least 4: blue, "
+                                                 "green, red, nir. Stack the band files into one raster")
     dock.set_layer_checked(layer.id())
     assert dock.checked_layers() == [] and not dock.mask_button.isEnabled()
 
@@ -173,7 +173,8 @@ def test_running_again_replaces_the_layers_in_place(gui, scene_path, toy_model, 
     assert groups == [group]                              # one group, not two
     assert root.children().index(group) == position      # in the same place
     second = group.findLayers()
-    assert [node.name() for node in second] == ["Cloud polygons", "Cloud mask", "Cloud probability (%)"]
+    assert [node.name() for node in second] == ["chip_1 - cloud polygons", "chip_1 - cloud mask",
+                                                "chip_1 - cloud probability (%)"]
     assert not set(first_ids) & {node.layerId() for node in second}   # new layers
     assert all(QgsProject.instance().mapLayer(layer_id) is None for layer_id in first_ids)
     assert len(QgsProject.instance().mapLayers()) == 1 + len(second)
