@@ -57,7 +57,7 @@ def test_dock_lists_only_raster_layers(gui, scene_path):
 
 
 def test_actions_are_registered_for_raster_layers(gui, qgis_iface):
-    # The context menu action only for the layers named one by one (see test_panel).
+    # The context menu action only for the layers named one by one (see test_panel_trust).
     qgis_iface.addCustomActionForLayerType.assert_any_call(gui.mask_action, "", QgsMapLayerType.RasterLayer, False)
     qgis_iface.addPluginToRasterMenu.assert_any_call("Cloud Mask", gui.mask_ticked_action)
     qgis_iface.addRasterToolBarIcon.assert_any_call(gui.mask_ticked_action)
