@@ -110,7 +110,14 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     assert renderer.nodataColor().alpha() > 0                 # no data: grey, visible
     assert renderer.nodataColor().hsvSaturation() == 0
     assert [classes[v].label for v in (0, 1, 255)] == ["clear", "cloud", "no data"]
-    assert isinstance(layers["cloud probability (%)"].renderer(), QgsSingleBandPseudoColorRenderer)
+    probability = layers["cloud probability (%)"].renderer()
+    assert isinstance(probability, QgsSingleBandPseudoColorRenderer)
+    # From 50 % up, the colours stand out from white cloud once drawn over it (no pale end).
+    for item in probability.shader().rasterShaderFunction().colorRampItemList():
+        if item.value >= 50:
+            alpha = item.color.alphaF()
+            over_white = [alpha * channel + (1 - alpha) for channel in item.color.getRgbF()[:3]]
+            assert min(over_white) < 0.5, (item.value, item.color.name(), alpha)
     assert isinstance(layers["coarse grid"].renderer(), QgsPalettedRasterRenderer)
     outline = layers["cloud polygons"].renderer().symbol().symbolLayer(0)
     assert outline.brushStyle() == Qt.NoBrush and outline.strokeWidth() > 0
