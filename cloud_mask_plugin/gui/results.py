@@ -9,12 +9,13 @@ in the layer tree, the new files), instead of stacking a second group of the sam
 import os
 from typing import List, Optional
 
-from qgis.core import QgsLayerMetadata, QgsLayerTreeGroup, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayerLegendUtils, QgsProject, QgsRasterLayer,
+                       QgsVectorLayer)
 
 from ..core import __version__ as PLUGIN_VERSION
 from ..core.api import MaskResult
 from ..i18n import tr
-from ..styles import apply_style, layer_name
+from ..styles import apply_style, layer_name, product_titles
 from .jobs import MaskJob
 from .layers import PRODUCT_PROPERTY
 from .messages import log
@@ -85,7 +86,7 @@ def add_results(job: MaskJob, result: MaskResult, project: Optional[QgsProject] 
         apply_style(layer, kind, input_layer)
         layer.setMetadata(metadata)
         layer.setCustomProperty(PRODUCT_PROPERTY, kind)
-        layers.append((layer, visible))
+        layers.append((layer, visible, kind))
 
     group = _previous_group(project, job.layer_id)
     if group is None:
@@ -98,10 +99,15 @@ def add_results(job: MaskJob, result: MaskResult, project: Optional[QgsProject] 
         for node in group.findLayers():
             if node.layer() is not None and node.layer().customProperty(PRODUCT_PROPERTY, ""):
                 project.removeMapLayer(node.layer().id())
-    for index, (layer, visible) in enumerate(layers):
+    titles = product_titles()
+    for index, (layer, visible, kind) in enumerate(layers):
         project.addMapLayer(layer, False)
         node = group.insertLayer(index, layer)
         node.setItemVisibilityChecked(visible)
+        if kind in ("mask", "probability", "coarse_grid"):
+            # The legend's first line is the band description inside the GeoTIFF, which
+            # the engine writes in English ("Band 1: cloud mask"): show it in the user's language.
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, titles[kind])
         # Legends of the hidden rasters stay folded; the mask's classes show.
         node.setExpanded(visible)
     # The layer tree view of QGIS folds groups it is given; only a change of the node's

@@ -102,7 +102,9 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, tr("Bands (one name per raster band, e.g. blue,green,red,nir)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, tr("Sensor"), options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
+            # The values are the command line's (qgis_process SENSOR=auto); the description
+            # says what they mean in the user's language.
+            self.SENSOR, tr("Sensor (auto: detected from the file)"), options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.SCALE, tr("Scale (reflectance = DN x scale + offset)"), QgsProcessingParameterNumber.Double,
             optional=True))
@@ -112,7 +114,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             self.MODEL, tr("Model bundle folder (empty: the bundled model)"),
             behavior=QgsProcessingParameterFile.Folder, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, tr("Device"), options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
+            self.DEVICE, tr("Device (auto: the GPU when one can be used, else the CPU)"), options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.THRESHOLD, tr("Cloud probability threshold (empty: the model's)"),
             QgsProcessingParameterNumber.Double, optional=True, minValue=0.0, maxValue=1.0))

@@ -4,7 +4,7 @@ import os
 import time
 
 import pytest
-from qgis.core import (QgsLayerTreeGroup, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject, QgsRasterLayer,
+from qgis.core import (QgsLayerTreeGroup, QgsLayerTreeModel, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject, QgsRasterLayer,
                        QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
@@ -98,6 +98,10 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
                        "coarse grid": False}
 
     mask = layers["cloud mask"]
+    # The legend's first line in the user's language, not the GeoTIFF's English band description.
+    tree_model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
+    mask_node = next(node for node in group.findLayers() if node.layer() is mask)
+    assert tree_model.layerLegendNodes(mask_node)[0].data(Qt.DisplayRole) == "Cloud mask"
     assert mask.source() == str(tmp_path / "chip_1_cloudmask.tif")
     renderer = mask.renderer()
     assert isinstance(renderer, QgsPalettedRasterRenderer)
