@@ -266,7 +266,9 @@ class CloudMaskDock(QgsDockWidget):
         self.model_combo.clear()
         try:
             bundle = load_bundle(DEFAULT_BUNDLE_DIR)
-            self.model_combo.addItem(tr("Default: {name} {version}").format(name=bundle.name, version=bundle.version), "")
+            # The name alone ("Default: " cut it at the panel's width); the tooltip says it is the shipped one.
+            self.model_combo.addItem(f"{bundle.name} {bundle.version}", "")
+            self.model_combo.setItemData(0, tr("The model shipped with the plugin (the default)"), Qt.ToolTipRole)
         except CloudMaskError:
             self.model_combo.addItem(tr("Default model (not installed)"), "")
         for folder in self.settings.user_models:

@@ -47,10 +47,10 @@ def wrapped(text: str) -> str:
 
 
 def narrow_form(form: QFormLayout) -> QFormLayout:
-    """Labels go above their fields when the panel is too narrow for both on one row
-    (translated labels are often longer than the English ones), and the fields take the
-    whole width left to them, so that combo boxes are not cut to their minimum."""
-    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+    """Labels above their fields, which take the panel's whole width: at its default width a
+    label beside a drop-down left too little room for the choice ("Detectar automaticamen"),
+    all the more in languages with longer words than English."""
+    form.setRowWrapPolicy(QFormLayout.WrapAllRows)
     form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
     return form
 

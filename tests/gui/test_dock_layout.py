@@ -178,3 +178,56 @@ def test_running_again_replaces_the_layers_in_place(gui, scene_path, toy_model, 
     assert not set(first_ids) & {node.layerId() for node in second}   # new layers
     assert all(QgsProject.instance().mapLayer(layer_id) is None for layer_id in first_ids)
     assert len(QgsProject.instance().mapLayers()) == 1 + len(second)
+
+
+def shown_text_fits(combo):
+    """True when the combo box's current text fits its edit field (no elision)."""
+    from qgis.PyQt.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField, combo)
+    return field.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
+
+
+@pytest.mark.parametrize("locale", ["en_US", "pt_BR"])
+def test_nothing_is_cut_at_the_default_width(qgis_iface, qgis_new_project, scene_path, locale):
+    from qgis.core import QgsSettings
+
+    from cloud_mask_plugin.gui import install
+
+    settings = QgsSettings()
+    before = settings.value("locale/userLocale", None)
+    settings.setValue("locale/userLocale", locale)
+    gui = install(qgis_iface)
+    try:
+        dock = gui.dock
+        dock.setFloating(True)
+        dock.resize(DEFAULT_WIDTH, 600)
+        dock.show()
+        QTest.qWaitForWindowExposed(dock)
+        layer = add_raster(scene_path, "chip_1")
+        dock.select_layer(layer.id())
+        mapping = dock.band_mapping
+        mapping.edit_button.click()
+        mapping.own_scaling.setChecked(True)
+        mapping.scale_edit.setText("0.0001")
+        QTest.qWait(50)
+        assert dock.model_combo.currentText().startswith("cloud-mask-default ")
+        for combo in (dock.model_combo, dock.device_combo, dock.output_mode_combo, mapping.sensor_combo):
+            assert shown_text_fits(combo), (combo.objectName(), combo.currentText(), combo.width())
+        edit = mapping.scale_edit
+        assert edit.width() - 10 >= edit.fontMetrics().horizontalAdvance(edit.text()), edit.width()
+        # The licence on a line of its own, never broken at its hyphens.
+        info = dock.model_info
+        [licence] = [line for line in info.text().splitlines() if "CC" in line]
+        assert info.width() >= info.fontMetrics().horizontalAdvance(licence)
+        # Long tooltips wrap (Qt wraps only rich-text tooltips).
+        assert dock.masked_image_check.toolTip().startswith("<p>")
+        assert dock.width() == DEFAULT_WIDTH
+    finally:
+        gui.unload()
+        if before is None:
+            settings.remove("locale/userLocale")
+        else:
+            settings.setValue("locale/userLocale", before)
