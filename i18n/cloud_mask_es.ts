@@ -248,11 +248,6 @@
       <translation>Modelo predeterminado (no instalado)</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <source>Default: {name} {version}</source>
-      <translation>Predeterminado: {name} {version}</translation>
-    </message>
-    <message>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Details</source>
       <translation>Detalles</translation>
@@ -652,6 +647,11 @@ Dispositivo: {device}</translation>
       <translation>El modelo necesita el paquete de Python onnxruntime; el panel Cloud Mask ofrece instalarlo.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>The model shipped with the plugin (the default)</source>
+      <translation>El modelo incluido con el complemento (el predeterminado)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/installer.py" />
       <source>The models run on onnxruntime, which is not installed in QGIS yet.</source>
       <translation>Los modelos se ejecutan con onnxruntime, que aún no está instalado en QGIS.</translation>
@@ -955,6 +955,10 @@ Dispositivo: {device}</translation>
     <message>
       <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
       <translation type="vanished">No se puede enmascarar '{layer}': {reason}. En QGIS, indique qué banda del ráster alimenta cada entrada del modelo en el panel Cloud Mask (Bandas).</translation>
+    </message>
+    <message>
+      <source>Default: {name} {version}</source>
+      <translation type="vanished">Predeterminado: {name} {version}</translation>
     </message>
     <message>
       <source>Mask the clouds of the selected raster layer with the Cloud Mask panel's settings</source>

@@ -248,11 +248,6 @@
       <translation>Modelo padrão (não instalado)</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <source>Default: {name} {version}</source>
-      <translation>Padrão: {name} {version}</translation>
-    </message>
-    <message>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Details</source>
       <translation>Detalhes</translation>
@@ -652,6 +647,11 @@ Dispositivo: {device}</translation>
       <translation>O modelo precisa do pacote Python onnxruntime; o painel Cloud Mask oferece instalá-lo.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>The model shipped with the plugin (the default)</source>
+      <translation>O modelo que acompanha o plugin (o padrão)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/installer.py" />
       <source>The models run on onnxruntime, which is not installed in QGIS yet.</source>
       <translation>Os modelos rodam no onnxruntime, que ainda não está instalado no QGIS.</translation>
@@ -955,6 +955,10 @@ Dispositivo: {device}</translation>
     <message>
       <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
       <translation type="vanished">Não é possível mascarar '{layer}': {reason}. No QGIS, defina qual banda do raster alimenta cada entrada do modelo no painel Cloud Mask (Bandas).</translation>
+    </message>
+    <message>
+      <source>Default: {name} {version}</source>
+      <translation type="vanished">Padrão: {name} {version}</translation>
     </message>
     <message>
       <source>Mask the clouds of the selected raster layer with the Cloud Mask panel's settings</source>
