@@ -9,7 +9,7 @@ in the layer tree, the new files), instead of stacking a second group of the sam
 import os
 from typing import List, Optional
 
-from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsMapLayerLegendUtils, QgsProject, QgsRasterLayer,
+from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsMapLayerLegendUtils, QgsProject, QgsRasterLayer,
                        QgsVectorLayer)
 
 from ..core import __version__ as PLUGIN_VERSION
@@ -102,12 +102,14 @@ def add_results(job: MaskJob, result: MaskResult, project: Optional[QgsProject] 
     titles = product_titles()
     for index, (layer, visible, kind) in enumerate(layers):
         project.addMapLayer(layer, False)
-        node = group.insertLayer(index, layer)
+        node = QgsLayerTreeLayer(layer)
         node.setItemVisibilityChecked(visible)
         if kind in ("mask", "probability", "coarse_grid"):
             # The legend's first line is the band description inside the GeoTIFF, which
-            # the engine writes in English ("Band 1: cloud mask"): show it in the user's language.
+            # the engine writes in English ("Band 1: cloud mask"): show it in the user's
+            # language. Set before the node joins the tree, whose views build the legend then.
             QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, titles[kind])
+        group.insertChildNode(index, node)
         # Legends of the hidden rasters stay folded; the mask's classes show.
         node.setExpanded(visible)
     # The layer tree view of QGIS folds groups it is given; only a change of the node's

@@ -77,6 +77,8 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     assert dock.band_mapping.summary.text().startswith("band names, 4 of 4 inputs mapped")
 
     dock.set_layer_checked(raster.id())
+    # A model of the layer tree, as QGIS's Layers panel has, that sees the results arrive.
+    tree_model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
     QTest.mouseClick(dock.mask_button, Qt.LeftButton)
     assert gui.runner.is_busy()
     wait_until(lambda: not gui.runner.is_busy(), timeout=60, what="the run to finish")
@@ -99,7 +101,6 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
 
     mask = layers["cloud mask"]
     # The legend's first line in the user's language, not the GeoTIFF's English band description.
-    tree_model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
     mask_node = next(node for node in group.findLayers() if node.layer() is mask)
     assert tree_model.layerLegendNodes(mask_node)[0].data(Qt.DisplayRole) == "Cloud mask"
     assert mask.source() == str(tmp_path / "chip_1_cloudmask.tif")
