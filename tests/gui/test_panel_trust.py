@@ -233,3 +233,15 @@ def test_details_opens_the_cloud_mask_tab_of_the_log(gui, qgis_iface, one_band_p
     details.click()
     assert tabs.tabText(tabs.currentIndex()) == "Cloud Mask"
     tabs.deleteLater()
+
+
+def test_band_drop_downs_name_the_source_files_of_a_vrt(gui, tmp_path):
+    files = [shared_data("oncloudn_s2", "chip_1", f"{band}.tif") for band in ("B02", "B03", "B04", "B08")]
+    vrt = str(tmp_path / "stack.vrt")
+    gdal.BuildVRT(vrt, files, separate=True).FlushCache()
+    layer = add_raster(vrt, "stack")
+    gui.dock.select_layer(layer.id())
+    combo = gui.dock.band_mapping.band_combo(0)
+    labels = [combo.itemText(i) for i in range(1, combo.count())]
+    assert labels == [f"{layer.bandName(i)} ({band})" for i, band in enumerate(("B02", "B03", "B04", "B08"), 1)]
+    assert combo.currentText() == f"{layer.bandName(1)} (B02)"     # blue, from the file name
