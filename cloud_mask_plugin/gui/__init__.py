@@ -1,7 +1,8 @@
 """The desktop interface of Cloud Mask: the panel, the "Mask clouds" actions (in the
 context menu of each layer that can be masked; in the Raster menu and toolbar for the
-layers ticked in the panel) and the background runs. ``plugin.py`` calls ``install(iface)`` from ``initGui`` and ``unload()``
-on the returned object when QGIS unloads the plugin."""
+layers ticked in the panel) and the background runs. ``plugin.py`` calls
+``install(iface)`` from ``initGui`` and ``unload()`` on the returned object when QGIS
+unloads the plugin."""
 from typing import List
 
 from qgis.core import QgsMapLayerType

@@ -53,7 +53,8 @@ class BandMappingWidget(QWidget):
         self.edit_button.setObjectName("edit_bands")
         self.edit_button.setText(tr("Edit bands…"))
         self.edit_button.setCheckable(True)
-        self.edit_button.setToolTip(wrapped(tr("Show which raster band feeds each model input, the sensor and the scaling.")))
+        self.edit_button.setToolTip(wrapped(tr("Show which raster band feeds each model input, the sensor and the "
+                                               "scaling.")))
         self.details = QWidget()
         self.details.setObjectName("band_details")
 
@@ -97,7 +98,8 @@ class BandMappingWidget(QWidget):
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self.reset_button = QPushButton(tr("Detect again"))
-        self.reset_button.setToolTip(wrapped(tr("Forget the choices made here for this layer and use what is detected.")))
+        self.reset_button.setToolTip(wrapped(tr("Forget the choices made here for this layer and use what is "
+                                                "detected.")))
 
         form = narrow_form(QFormLayout())
         form.addRow(tr("Sensor"), self.sensor_combo)

@@ -9,8 +9,8 @@ in the layer tree, the new files), instead of stacking a second group of the sam
 import os
 from typing import List, Optional
 
-from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsMapLayerLegendUtils, QgsProject, QgsRasterLayer,
-                       QgsVectorLayer)
+from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsMapLayerLegendUtils, QgsProject,
+                       QgsRasterLayer, QgsVectorLayer)
 
 from ..core import __version__ as PLUGIN_VERSION
 from ..core.api import MaskResult

@@ -104,7 +104,8 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(
             # The values are the command line's (qgis_process SENSOR=auto); the description
             # says what they mean in the user's language.
-            self.SENSOR, tr("Sensor (auto: detected from the file)"), options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
+            self.SENSOR, tr("Sensor (auto: detected from the file)"), options=[AUTO] + list(SENSORS),
+            defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.SCALE, tr("Scale (reflectance = DN x scale + offset)"), QgsProcessingParameterNumber.Double,
             optional=True))

@@ -4,8 +4,8 @@ import os
 import time
 
 import pytest
-from qgis.core import (QgsLayerTreeGroup, QgsLayerTreeModel, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject, QgsRasterLayer,
-                       QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+from qgis.core import (QgsLayerTreeGroup, QgsLayerTreeModel, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject,
+                       QgsRasterLayer, QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QPushButton
