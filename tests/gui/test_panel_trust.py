@@ -1,6 +1,8 @@
 """What an analyst trips over in the panel: values that change by themselves, advice that
 cannot work, a silent threshold, a masked image drawn wrong, actions that do something else
 than they say."""
+import os
+import shutil
 import subprocess
 import sys
 
@@ -22,6 +24,17 @@ TOO_FEW = ("has {count} band(s); the model needs at least 4: blue, green, red, n
            "of band files to the command line or Processing.")
 
 
+def band_file_copies(folder, bands):
+    """Copies of On Cloud N chip_1's band files: QGIS computes statistics to draw a layer,
+    and GDAL would store them beside the shared originals (through a VRT as well)."""
+    copies = []
+    for band in bands:
+        copy = os.path.join(folder, f"{band}.tif")
+        shutil.copyfile(shared_data("oncloudn_s2", "chip_1", f"{band}.tif"), copy)
+        copies.append(copy)
+    return copies
+
+
 def add_raster(path, name):
     layer = QgsRasterLayer(str(path), name, "gdal")
     assert layer.isValid(), path
@@ -37,17 +50,18 @@ def wheel_down(widget):
 
 
 @pytest.fixture(scope="module")
-def one_band_path():
+def one_band_path(tmp_path_factory):
     """Sentinel-2's blue band alone, as the On Cloud N chips ship it."""
-    return shared_data("oncloudn_s2", "chip_1", "B02.tif")
+    [path] = band_file_copies(str(tmp_path_factory.mktemp("band")), ["B02"])
+    return path
 
 
 @pytest.fixture(scope="module")
 def rgb_png_path(tmp_path_factory):
     """Three real bands as an 8-bit RGB PNG, as a picture exported from a viewer."""
-    bands = [shared_data("oncloudn_s2", "chip_1", f"{band}.tif") for band in ("B04", "B03", "B02")]
-    vrt = gdal.BuildVRT("", bands, separate=True)
-    path = str(tmp_path_factory.mktemp("png") / "chip_1_rgb.png")
+    folder = tmp_path_factory.mktemp("png")
+    vrt = gdal.BuildVRT("", band_file_copies(str(folder), ["B04", "B03", "B02"]), separate=True)
+    path = str(folder / "chip_1_rgb.png")
     gdal.Translate(path, vrt, format="PNG", outputType=gdal.GDT_Byte, scaleParams=[[0, 3000, 0, 255]])
     assert gdal.Open(path).RasterCount == 3
     return path
@@ -236,7 +250,7 @@ def test_details_opens_the_cloud_mask_tab_of_the_log(gui, qgis_iface, one_band_p
 
 
 def test_band_drop_downs_name_the_source_files_of_a_vrt(gui, tmp_path):
-    files = [shared_data("oncloudn_s2", "chip_1", f"{band}.tif") for band in ("B02", "B03", "B04", "B08")]
+    files = band_file_copies(str(tmp_path), ["B02", "B03", "B04", "B08"])
     vrt = str(tmp_path / "stack.vrt")
     gdal.BuildVRT(vrt, files, separate=True).FlushCache()
     layer = add_raster(vrt, "stack")
