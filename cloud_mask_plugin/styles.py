@@ -8,7 +8,8 @@ in the user's language, so a layer looks the same whichever way it was made.
 import os
 from typing import Optional
 
-from qgis.core import Qgis, QgsMapLayer, QgsMessageLog, QgsPalettedRasterRenderer, QgsRasterLayer
+from qgis.core import (Qgis, QgsLayerTreeLayer, QgsMapLayer, QgsMapLayerLegendUtils, QgsMessageLog,
+                       QgsPalettedRasterRenderer, QgsRasterLayer)
 from qgis.PyQt.QtGui import QColor
 
 from . import shipped_path
@@ -40,6 +41,14 @@ def layer_name(input_name: str, kind: str) -> str:
     """"<input> - cloud mask": runs on several inputs can be told apart in the layer tree."""
     title = product_titles()[kind]
     return tr("{input} - {product}").format(input=input_name, product=title[:1].lower() + title[1:])
+
+
+def name_legend_title(node: QgsLayerTreeLayer, kind: str) -> None:
+    """The first line of a single-band product's legend is the band description inside the
+    GeoTIFF, which the engine writes in English ("Band 1: cloud mask"): show the product's
+    title in the user's language instead. Set before the layer's legend is (re)built."""
+    if kind in ("mask", "probability", "coarse_grid"):
+        QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, product_titles()[kind])
 
 
 def class_labels(kind: str) -> dict:

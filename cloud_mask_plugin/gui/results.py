@@ -9,13 +9,13 @@ in the layer tree, the new files), instead of stacking a second group of the sam
 import os
 from typing import List, Optional
 
-from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsMapLayerLegendUtils, QgsProject,
-                       QgsRasterLayer, QgsVectorLayer)
+from qgis.core import (QgsLayerMetadata, QgsLayerTreeGroup, QgsLayerTreeLayer, QgsProject, QgsRasterLayer,
+                       QgsVectorLayer)
 
 from ..core import __version__ as PLUGIN_VERSION
 from ..core.api import MaskResult
 from ..i18n import tr
-from ..styles import apply_style, layer_name, product_titles
+from ..styles import apply_style, layer_name, name_legend_title
 from .jobs import MaskJob
 from .layers import PRODUCT_PROPERTY
 from .messages import log
@@ -99,16 +99,12 @@ def add_results(job: MaskJob, result: MaskResult, project: Optional[QgsProject] 
         for node in group.findLayers():
             if node.layer() is not None and node.layer().customProperty(PRODUCT_PROPERTY, ""):
                 project.removeMapLayer(node.layer().id())
-    titles = product_titles()
     for index, (layer, visible, kind) in enumerate(layers):
         project.addMapLayer(layer, False)
         node = QgsLayerTreeLayer(layer)
         node.setItemVisibilityChecked(visible)
-        if kind in ("mask", "probability", "coarse_grid"):
-            # The legend's first line is the band description inside the GeoTIFF, which
-            # the engine writes in English ("Band 1: cloud mask"): show it in the user's
-            # language. Set before the node joins the tree, whose views build the legend then.
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, titles[kind])
+        # Before the node joins the tree, whose views build the legend then.
+        name_legend_title(node, kind)
         group.insertChildNode(index, node)
         # Legends of the hidden rasters stay folded; the mask's classes show.
         node.setExpanded(visible)

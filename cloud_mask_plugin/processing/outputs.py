@@ -7,7 +7,7 @@ named after its input ("chip_1 - cloud mask"), so repeated runs can be told apar
 """
 from qgis.core import QgsProcessingLayerPostProcessorInterface, QgsProject
 
-from ..styles import apply_style, layer_name
+from ..styles import apply_style, layer_name, name_legend_title
 
 # The processing context holds only a C++ pointer to each post-processor, so the Python
 # objects are kept alive here, one per output path (a new run replaces the old one).
@@ -22,7 +22,12 @@ class StyleProduct(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
         # On the main thread: the project's input layer may be read here.
-        input_layer = QgsProject.instance().mapLayer(self.input_layer_id) if self.input_layer_id else None
+        project = context.project() or QgsProject.instance()
+        input_layer = project.mapLayer(self.input_layer_id) if self.input_layer_id else None
+        node = project.layerTreeRoot().findLayer(layer.id())
+        if node is not None:
+            # Before the style: applying it rebuilds the legend in the Layers panel.
+            name_legend_title(node, self.kind)
         apply_style(layer, self.kind, input_layer)
         layer.triggerRepaint()
 

@@ -178,6 +178,10 @@ def test_toolbox_dialog_runs_and_loads_the_outputs_styled(plugin, qgis_iface, ch
     outputs = {"OUTPUT_MASK": str(tmp_path / "mask.tif"), "OUTPUT_COARSE_GRID": str(tmp_path / "grid.tif"),
                "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg")}
     dialog.setParameters({"INPUT": chip1_tif, "MODEL": model_bundle, **outputs})
+    # A model of the layer tree, as QGIS's Layers panel has, that sees the outputs arrive.
+    from qgis.core import QgsLayerTreeModel
+    from qgis.PyQt.QtCore import Qt
+    tree_model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
     dialog.runAlgorithm()
     deadline = time.monotonic() + 120
     while QgsApplication.taskManager().countActiveTasks() and time.monotonic() < deadline:
@@ -196,6 +200,9 @@ def test_toolbox_dialog_runs_and_loads_the_outputs_styled(plugin, qgis_iface, ch
         assert loaded[outputs["OUTPUT_POLYGONS"]].renderer().type() == "singleSymbol"
         # Named after their input, so runs on several scenes can be told apart.
         assert mask.name() == "chip_1 - cloud mask"
+        # The legend's title in the user's language, not the GeoTIFF's English band description.
+        mask_node = QgsProject.instance().layerTreeRoot().findLayer(mask.id())
+        assert tree_model.layerLegendNodes(mask_node)[0].data(Qt.DisplayRole) == "Cloud mask"
         assert grid.name() == "chip_1 - coarse grid"
         assert loaded[outputs["OUTPUT_POLYGONS"]].name() == "chip_1 - cloud polygons"
         # The dialog's log names each stage of the run once.
