@@ -17,6 +17,9 @@ from .runner import STATE_RUNNING, STATE_WAITING, MaskRunner, Run
 from .task import OUTCOME_CANCELLED, OUTCOME_DONE
 
 RUNS_MAX_HEIGHT = 320   # pixels (about six runs); more scroll within this, the newest on top
+# The settings above scroll and take every pixel offered, so the runs are given a height of
+# their own: all of them up to this, and never fewer pixels than this while there are more.
+RUNS_MIN_HEIGHT = 180
 
 
 class RunRow(QFrame):
@@ -138,7 +141,12 @@ class RunsPanel(QWidget):
         QTimer.singleShot(0, self._scroll_to_newest)
 
     def _scroll_to_newest(self) -> None:
+        self._fit_height()
         self.rows_area.verticalScrollBar().setValue(0)
+
+    def _fit_height(self) -> None:
+        rows_height = self.rows_area.widget().sizeHint().height()
+        self.rows_area.setMinimumHeight(min(rows_height, RUNS_MIN_HEIGHT))
 
     def _row_call(self, run: Run, method: str, *args) -> None:
         row = self._rows.get(run.id)
@@ -159,5 +167,6 @@ class RunsPanel(QWidget):
             self.rows_layout.removeWidget(label)
             label.deleteLater()
         self._errors = []
+        self._fit_height()
         self.rows_area.setVisible(bool(self._rows))
         self.clear_button.setVisible(False)

@@ -231,3 +231,24 @@ def test_nothing_is_cut_at_the_default_width(qgis_iface, qgis_new_project, scene
             settings.remove("locale/userLocale")
         else:
             settings.setValue("locale/userLocale", before)
+
+
+def test_the_newest_result_is_in_view_on_top(gui, shown_dock):
+    runs = shown_dock.runs
+    def refuse(i):
+        return runs.add_error(f"Cannot mask 'layer {i}': a reason long enough to take two lines of the panel.")
+
+    for i in range(12):
+        refuse(i)
+    QTest.qWait(50)
+    area = runs.rows_area
+    assert area.verticalScrollBar().maximum() > 0          # more than the area shows: it scrolls
+    # The analyst scrolls down to the older ones; the next refusal comes into view all the same.
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    newest = refuse(12)
+    QTest.qWait(50)
+    assert area.verticalScrollBar().value() == 0
+    top = newest.mapTo(area.viewport(), QPoint(0, 0)).y()
+    assert 0 <= top and top + newest.height() <= area.viewport().height()
+    # Taller than three lines of text.
+    assert area.height() > 6 * newest.fontMetrics().lineSpacing()
