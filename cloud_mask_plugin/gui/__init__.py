@@ -39,8 +39,8 @@ class CloudMaskGui:
         self.mask_action.setObjectName("cloud_mask_mask_layer")
         self.mask_action.setToolTip(tr("Mask the clouds of this raster layer with the Cloud Mask panel's settings"))
         self.mask_action.triggered.connect(self.mask_current_layer)
-        # "Mask clouds" in the Raster menu and toolbar: the layers ticked in the panel, as
-        # the panel's button does.
+        # The Raster menu's and toolbar's entry: the layers ticked in the panel, as the
+        # panel's button masks them.
         self.mask_ticked_action = QAction(icon, tr("Mask the ticked layers"), iface.mainWindow())
         self.mask_ticked_action.setObjectName("cloud_mask_mask_ticked")
         self.mask_ticked_action.setToolTip(tr("Mask the layers ticked in the Cloud Mask panel with its settings"))
