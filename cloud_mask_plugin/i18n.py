@@ -107,6 +107,10 @@ def engine_text(message, short: bool = True) -> str:
                                      "scaling."),
         errors.ONNXRUNTIME_MISSING: tr("The Python package onnxruntime is not installed in QGIS; install it "
                                        "from the Cloud Mask panel."),
+        errors.TOO_FEW_BANDS: tr("'{raster}' has {band_count} band(s); the model needs at least {needed_count}: "
+                                 "{needed}. Stack the band files into one raster (Raster > Miscellaneous > Build "
+                                 "Virtual Raster, each file in a separate band), or give the folder of band files to "
+                                 "the command line or Processing."),
     }
     if code == errors.BANDS_MISSING and list(values.get("missing", [])) == list(values.get("needed", [])):
         # Nothing matched at all: the bands have no names the engine knows.

@@ -8,7 +8,8 @@ in the user's language, so a layer looks the same whichever way it was made.
 import os
 from typing import Optional
 
-from qgis.core import Qgis, QgsMapLayer, QgsMessageLog, QgsPalettedRasterRenderer, QgsRasterLayer
+from qgis.core import (Qgis, QgsLayerTreeLayer, QgsMapLayer, QgsMapLayerLegendUtils, QgsMessageLog,
+                       QgsPalettedRasterRenderer, QgsRasterLayer)
 from qgis.PyQt.QtGui import QColor
 
 from . import shipped_path
@@ -20,7 +21,7 @@ STYLE_FILES = {
     "probability": "cloud_probability.qml",
     "coarse_grid": "coarse_grid.qml",
     "polygons": "cloud_polygons.qml",
-    "masked_image": None,   # the input's own bands: QGIS's default rendering fits
+    "masked_image": None,   # the input's own bands, drawn as the input layer is
 }
 CLASS_TABLES = {"mask": CLOUD_MASK, "coarse_grid": COARSE_GRID}
 
@@ -42,6 +43,14 @@ def layer_name(input_name: str, kind: str) -> str:
     return tr("{input} - {product}").format(input=input_name, product=title[:1].lower() + title[1:])
 
 
+def name_legend_title(node: QgsLayerTreeLayer, kind: str) -> None:
+    """The first line of a single-band product's legend is the band description inside the
+    GeoTIFF, which the engine writes in English ("Band 1: cloud mask"): show the product's
+    title in the user's language instead. Set before the layer's legend is (re)built."""
+    if kind in ("mask", "probability", "coarse_grid"):
+        QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, product_titles()[kind])
+
+
 def class_labels(kind: str) -> dict:
     """Legend labels of a paletted product's classes, in the user's language."""
     labels = {
@@ -56,7 +65,13 @@ def style_path(kind: str) -> Optional[str]:
     return shipped_path("resources", "styles", name) if name else None
 
 
-def apply_style(layer: QgsMapLayer, kind: str) -> None:
+def apply_style(layer: QgsMapLayer, kind: str, input_layer: Optional[QgsMapLayer] = None) -> None:
+    """Style ``layer`` as a ``kind`` product; the masked image takes the renderer of
+    ``input_layer`` (same bands in the same order), else QGIS's default rendering."""
+    if kind == "masked_image":
+        if isinstance(input_layer, QgsRasterLayer) and input_layer.renderer() is not None:
+            layer.setRenderer(input_layer.renderer().clone())
+        return
     path = style_path(kind)
     if path is None:
         return

@@ -15,11 +15,6 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
-      <source>'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster) or choose another layer.</source>
-      <translation>'{layer}' tiene {count} banda(s); el modelo necesita al menos {needed}: {names}. Apile las bandas en un ráster (Ráster &gt; Miscelánea &gt; Construir ráster virtual) o elija otra capa.</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>'{layer}' is a web service read through GDAL, which Cloud Mask does not download; {hint}</source>
       <translation>'{layer}' es un servicio web leído a través de GDAL, que Cloud Mask no descarga; {hint}</translation>
     </message>
@@ -35,13 +30,18 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>'{layer}': {percent:.1f} % cloud cover (model {model} {version}).</source>
-      <translation>'{layer}': {percent:.1f} % de nubosidad (modelo {model} {version}).</translation>
+      <source>'{layer}': {percent:.1f} % cloud cover (model {model} {version}, threshold {threshold}).</source>
+      <translation>'{layer}': {percent:.1f} % de nubosidad (modelo {model} {version}, umbral {threshold}).</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
       <source>'{raster}' has integer bands and no scale: reflectance × 10000 was assumed; set the scaling if that is wrong.</source>
       <translation>'{raster}' tiene bandas enteras y ninguna escala: se asumió reflectancia × 10000; defina la escala si no es correcto.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has {band_count} band(s); the model needs at least {needed_count}: {needed}. Stack the band files into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster, each file in a separate band), or give the folder of band files to the command line or Processing.</source>
+      <translation>'{raster}' tiene {band_count} banda(s); el modelo necesita al menos {needed_count}: {needed}. Apile los archivos de banda en un ráster (Ráster &gt; Miscelánea &gt; Construir ráster virtual, cada archivo en una banda separada) o pase la carpeta de los archivos de banda a la línea de comandos o a Procesamiento.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
@@ -299,11 +299,6 @@
       <translation>Modelo predeterminado (no instalado)</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <source>Default: {name} {version}</source>
-      <translation>Predeterminado: {name} {version}</translation>
-    </message>
-    <message>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Details</source>
       <translation>Detalles</translation>
@@ -321,9 +316,13 @@
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
-      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Device</source>
       <translation>Dispositivo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Device (auto: the GPU when one can be used, else the CPU)</source>
+      <translation>Dispositivo (auto: la GPU cuando haya una utilizable, si no la CPU)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/installer.py" />
@@ -369,6 +368,11 @@
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <source>GeoPackage (*.gpkg);;CSV files (*.csv)</source>
       <translation>GeoPackage (*.gpkg);;Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>Go back to the model's own threshold.</source>
+      <translation>Volver al umbral propio del modelo.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
@@ -480,8 +484,18 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/__init__.py" />
-      <source>Mask the clouds of the selected raster layer with the Cloud Mask panel's settings</source>
-      <translation>Enmascarar las nubes de la capa ráster seleccionada con la configuración del panel Cloud Mask</translation>
+      <source>Mask the clouds of this raster layer with the Cloud Mask panel's settings</source>
+      <translation>Enmascarar las nubes de esta capa ráster con la configuración del panel Cloud Mask</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/__init__.py" />
+      <source>Mask the layers ticked in the Cloud Mask panel with its settings</source>
+      <translation>Enmascarar las capas marcadas en el panel Cloud Mask con su configuración</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/__init__.py" />
+      <source>Mask the ticked layers</source>
+      <translation>Enmascarar las capas marcadas</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runs.py" />
@@ -627,6 +641,11 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>Reset</source>
+      <translation>Restablecer</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Results</source>
       <translation>Resultados</translation>
     </message>
@@ -678,9 +697,13 @@ Dispositivo: {device}</translation>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
-      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Sensor</source>
       <translation>Sensor</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Sensor (auto: detected from the file)</source>
+      <translation>Sensor (auto: detectado a partir del archivo)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -738,6 +761,11 @@ Dispositivo: {device}</translation>
       <translation>El modelo necesita el paquete de Python onnxruntime; el panel Cloud Mask ofrece instalarlo.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>The model shipped with the plugin (the default)</source>
+      <translation>El modelo incluido con el complemento (el predeterminado)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/installer.py" />
       <source>The models run on onnxruntime, which is not installed in QGIS yet.</source>
       <translation>Los modelos se ejecutan con onnxruntime, que aún no está instalado en QGIS.</translation>
@@ -788,7 +816,7 @@ Dispositivo: {device}</translation>
       <translation>Marque al menos una capa ráster que enmascarar.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/layer_list.py" />
       <source>Tick the layers to mask; select one to see its bands below.</source>
       <translation>Marque las capas que enmascarar; seleccione una para ver sus bandas abajo.</translation>
     </message>
@@ -893,6 +921,11 @@ Dispositivo: {device}</translation>
       <translation>desplazamiento</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>onnxruntime is not installed in QGIS yet; install it with the button at the top of this panel.</source>
+      <translation>onnxruntime aún no está instalado en QGIS; instálelo con el botón de la parte superior de este panel.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/styles.py" />
       <source>overcast</source>
       <translation>cubierta</translation>
@@ -984,6 +1017,11 @@ Dispositivo: {device}</translation>
       <translation>la suya</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{band} ({file})</source>
+      <translation>{band} ({file})</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <source>{count} scene(s) in which an area is at least {percent:g} % clear</source>
       <translation>{count} escena(s) en las que un área está al menos {percent:g} % despejada</translation>
@@ -1059,6 +1097,14 @@ Dispositivo: {device}</translation>
       <translation>— sin asignar —</translation>
     </message>
     <message>
+      <source>'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster) or choose another layer.</source>
+      <translation type="vanished">'{layer}' tiene {count} banda(s); el modelo necesita al menos {needed}: {names}. Apile las bandas en un ráster (Ráster &gt; Miscelánea &gt; Construir ráster virtual) o elija otra capa.</translation>
+    </message>
+    <message>
+      <source>'{layer}': {percent:.1f} % cloud cover (model {model} {version}).</source>
+      <translation type="vanished">'{layer}': {percent:.1f} % de nubosidad (modelo {model} {version}).</translation>
+    </message>
+    <message>
       <source>Band names from: {source}.</source>
       <translation type="vanished">Nombres de banda tomados de: {source}.</translation>
     </message>
@@ -1069,6 +1115,14 @@ Dispositivo: {device}</translation>
     <message>
       <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
       <translation type="vanished">No se puede enmascarar '{layer}': {reason}. En QGIS, indique qué banda del ráster alimenta cada entrada del modelo en el panel Cloud Mask (Bandas).</translation>
+    </message>
+    <message>
+      <source>Default: {name} {version}</source>
+      <translation type="vanished">Predeterminado: {name} {version}</translation>
+    </message>
+    <message>
+      <source>Mask the clouds of the selected raster layer with the Cloud Mask panel's settings</source>
+      <translation type="vanished">Enmascarar las nubes de la capa ráster seleccionada con la configuración del panel Cloud Mask</translation>
     </message>
     <message>
       <source>Model input</source>

@@ -15,11 +15,6 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/layers.py" />
-      <source>'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster) or choose another layer.</source>
-      <translation>'{layer}' tem {count} banda(s); o modelo precisa de pelo menos {needed}: {names}. Empilhe as bandas em um raster (Raster &gt; Miscelânea &gt; Construir raster virtual) ou escolha outra camada.</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/layers.py" />
       <source>'{layer}' is a web service read through GDAL, which Cloud Mask does not download; {hint}</source>
       <translation>'{layer}' é um serviço web lido pelo GDAL, que o Cloud Mask não baixa; {hint}</translation>
     </message>
@@ -35,13 +30,18 @@
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runner.py" />
-      <source>'{layer}': {percent:.1f} % cloud cover (model {model} {version}).</source>
-      <translation>'{layer}': {percent:.1f} % de cobertura de nuvens (modelo {model} {version}).</translation>
+      <source>'{layer}': {percent:.1f} % cloud cover (model {model} {version}, threshold {threshold}).</source>
+      <translation>'{layer}': {percent:.1f} % de cobertura de nuvens (modelo {model} {version}, limiar {threshold}).</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
       <source>'{raster}' has integer bands and no scale: reflectance × 10000 was assumed; set the scaling if that is wrong.</source>
-      <translation>'{raster}' tem bandas inteiras e nenhuma escala: foi assumida reflectância × 10000; defina a escala se isso estiver errado.</translation>
+      <translation>'{raster}' tem bandas inteiras e nenhuma escala: foi assumida refletância × 10000; defina a escala se isso estiver errado.</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/i18n.py" />
+      <source>'{raster}' has {band_count} band(s); the model needs at least {needed_count}: {needed}. Stack the band files into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster, each file in a separate band), or give the folder of band files to the command line or Processing.</source>
+      <translation>'{raster}' tem {band_count} banda(s); o modelo precisa de pelo menos {needed_count}: {needed}. Empilhe os arquivos de banda em um raster (Raster &gt; Miscelânea &gt; Construir raster virtual, cada arquivo em uma banda separada) ou passe a pasta dos arquivos de banda para a linha de comando ou o Processamento.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/i18n.py" />
@@ -71,7 +71,7 @@
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>&lt;b&gt;Input&lt;/b&gt; must be a raster file on disk (GeoTIFF, VRT, JP2...); from scripts and qgis_process it may also be a folder of band files (a Landsat or Sentinel-2 product, B02.tif-style chips) or a Landsat MTL file. Band files stacked with Build Virtual Raster ('Place each input file into a separate band') are named from their file names. Bands are matched to the model's inputs from the band descriptions, or from &lt;b&gt;Sensor&lt;/b&gt;, or from &lt;b&gt;Bands&lt;/b&gt;: a comma list with one name per raster band, e.g. 'blue,green,red,nir' ('-' skips a band). &lt;b&gt;Scale&lt;/b&gt; and &lt;b&gt;Offset&lt;/b&gt; turn DN into reflectance (reflectance = DN x scale + offset) when the file does not say.</source>
-      <translation>&lt;b&gt;Entrada&lt;/b&gt; deve ser um arquivo raster em disco (GeoTIFF, VRT, JP2...); em scripts e no qgis_process também pode ser uma pasta de arquivos de banda (um produto Landsat ou Sentinel-2, recortes no estilo B02.tif) ou um arquivo MTL do Landsat. Arquivos de banda empilhados com Construir raster virtual ('Colocar cada arquivo de entrada em uma banda separada') são nomeados pelos nomes dos arquivos. As bandas são associadas às entradas do modelo pelas descrições das bandas, pelo &lt;b&gt;Sensor&lt;/b&gt; ou por &lt;b&gt;Bandas&lt;/b&gt;: uma lista separada por vírgulas com um nome por banda do raster, p. ex. 'blue,green,red,nir' ('-' pula uma banda). &lt;b&gt;Escala&lt;/b&gt; e &lt;b&gt;Deslocamento&lt;/b&gt; convertem ND em reflectância (reflectância = ND x escala + deslocamento) quando o arquivo não informa.</translation>
+      <translation>&lt;b&gt;Entrada&lt;/b&gt; deve ser um arquivo raster em disco (GeoTIFF, VRT, JP2...); em scripts e no qgis_process também pode ser uma pasta de arquivos de banda (um produto Landsat ou Sentinel-2, recortes no estilo B02.tif) ou um arquivo MTL do Landsat. Arquivos de banda empilhados com Construir raster virtual ('Colocar cada arquivo de entrada em uma banda separada') são nomeados pelos nomes dos arquivos. As bandas são associadas às entradas do modelo pelas descrições das bandas, pelo &lt;b&gt;Sensor&lt;/b&gt; ou por &lt;b&gt;Bandas&lt;/b&gt;: uma lista separada por vírgulas com um nome por banda do raster, p. ex. 'blue,green,red,nir' ('-' pula uma banda). &lt;b&gt;Escala&lt;/b&gt; e &lt;b&gt;Deslocamento&lt;/b&gt; convertem ND em refletância (refletância = ND x escala + deslocamento) quando o arquivo não informa.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
@@ -299,11 +299,6 @@
       <translation>Modelo padrão (não instalado)</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
-      <source>Default: {name} {version}</source>
-      <translation>Padrão: {name} {version}</translation>
-    </message>
-    <message>
       <location filename="../cloud_mask_plugin/gui/messages.py" />
       <source>Details</source>
       <translation>Detalhes</translation>
@@ -321,9 +316,13 @@
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
-      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Device</source>
       <translation>Dispositivo</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Device (auto: the GPU when one can be used, else the CPU)</source>
+      <translation>Dispositivo (auto: a GPU quando houver uma utilizável, senão a CPU)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/installer.py" />
@@ -369,6 +368,11 @@
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
       <source>GeoPackage (*.gpkg);;CSV files (*.csv)</source>
       <translation>GeoPackage (*.gpkg);;Arquivos CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>Go back to the model's own threshold.</source>
+      <translation>Voltar ao limiar do próprio modelo.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
@@ -480,8 +484,18 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/__init__.py" />
-      <source>Mask the clouds of the selected raster layer with the Cloud Mask panel's settings</source>
-      <translation>Mascarar as nuvens da camada raster selecionada com as configurações do painel Cloud Mask</translation>
+      <source>Mask the clouds of this raster layer with the Cloud Mask panel's settings</source>
+      <translation>Mascarar as nuvens desta camada raster com as configurações do painel Cloud Mask</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/__init__.py" />
+      <source>Mask the layers ticked in the Cloud Mask panel with its settings</source>
+      <translation>Mascarar as camadas marcadas no painel Cloud Mask com as configurações dele</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/__init__.py" />
+      <source>Mask the ticked layers</source>
+      <translation>Mascarar as camadas marcadas</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/runs.py" />
@@ -627,6 +641,11 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>Reset</source>
+      <translation>Redefinir</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Results</source>
       <translation>Resultados</translation>
     </message>
@@ -658,7 +677,7 @@ Dispositivo: {device}</translation>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Scale (reflectance = DN x scale + offset)</source>
-      <translation>Escala (reflectância = ND x escala + deslocamento)</translation>
+      <translation>Escala (refletância = ND x escala + deslocamento)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
@@ -678,9 +697,13 @@ Dispositivo: {device}</translation>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
-      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>Sensor</source>
       <translation>Sensor</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <source>Sensor (auto: detected from the file)</source>
+      <translation>Sensor (auto: detectado a partir do arquivo)</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -738,6 +761,11 @@ Dispositivo: {device}</translation>
       <translation>O modelo precisa do pacote Python onnxruntime; o painel Cloud Mask oferece instalá-lo.</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>The model shipped with the plugin (the default)</source>
+      <translation>O modelo que acompanha o plugin (o padrão)</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/gui/installer.py" />
       <source>The models run on onnxruntime, which is not installed in QGIS yet.</source>
       <translation>Os modelos rodam no onnxruntime, que ainda não está instalado no QGIS.</translation>
@@ -788,7 +816,7 @@ Dispositivo: {device}</translation>
       <translation>Marque pelo menos uma camada raster para mascarar.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <location filename="../cloud_mask_plugin/gui/layer_list.py" />
       <source>Tick the layers to mask; select one to see its bands below.</source>
       <translation>Marque as camadas a mascarar; selecione uma para ver as suas bandas abaixo.</translation>
     </message>
@@ -893,6 +921,11 @@ Dispositivo: {device}</translation>
       <translation>deslocamento</translation>
     </message>
     <message>
+      <location filename="../cloud_mask_plugin/gui/devices.py" />
+      <source>onnxruntime is not installed in QGIS yet; install it with the button at the top of this panel.</source>
+      <translation>O onnxruntime ainda não está instalado no QGIS; instale-o com o botão no topo deste painel.</translation>
+    </message>
+    <message>
       <location filename="../cloud_mask_plugin/styles.py" />
       <source>overcast</source>
       <translation>encoberta</translation>
@@ -920,7 +953,7 @@ Dispositivo: {device}</translation>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>reflectance = DN × scale + offset, for every band. Sentinel-2 from 2022: scale 0.0001, offset -0.1; Landsat Collection 2 Level-2: scale 2.75e-05, offset -0.2.</source>
-      <translation>reflectância = ND × escala + deslocamento, para todas as bandas. Sentinel-2 a partir de 2022: escala 0.0001, deslocamento -0.1; Landsat Coleção 2 Nível 2: escala 2.75e-05, deslocamento -0.2.</translation>
+      <translation>refletância = ND × escala + deslocamento, para todas as bandas. Sentinel-2 a partir de 2022: escala 0.0001, deslocamento -0.1; Landsat Coleção 2 Nível 2: escala 2.75e-05, deslocamento -0.2.</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
@@ -982,6 +1015,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>yours</source>
       <translation>a sua</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{band} ({file})</source>
+      <translation>{band} ({file})</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
@@ -1059,6 +1097,14 @@ Dispositivo: {device}</translation>
       <translation>— não definida —</translation>
     </message>
     <message>
+      <source>'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands into one raster (Raster &gt; Miscellaneous &gt; Build Virtual Raster) or choose another layer.</source>
+      <translation type="vanished">'{layer}' tem {count} banda(s); o modelo precisa de pelo menos {needed}: {names}. Empilhe as bandas em um raster (Raster &gt; Miscelânea &gt; Construir raster virtual) ou escolha outra camada.</translation>
+    </message>
+    <message>
+      <source>'{layer}': {percent:.1f} % cloud cover (model {model} {version}).</source>
+      <translation type="vanished">'{layer}': {percent:.1f} % de cobertura de nuvens (modelo {model} {version}).</translation>
+    </message>
+    <message>
       <source>Band names from: {source}.</source>
       <translation type="vanished">Nomes das bandas obtidos de: {source}.</translation>
     </message>
@@ -1069,6 +1115,14 @@ Dispositivo: {device}</translation>
     <message>
       <source>Cannot mask '{layer}': {reason}. In QGIS, set which raster band feeds each model input in the Cloud Mask panel (Bands).</source>
       <translation type="vanished">Não é possível mascarar '{layer}': {reason}. No QGIS, defina qual banda do raster alimenta cada entrada do modelo no painel Cloud Mask (Bandas).</translation>
+    </message>
+    <message>
+      <source>Default: {name} {version}</source>
+      <translation type="vanished">Padrão: {name} {version}</translation>
+    </message>
+    <message>
+      <source>Mask the clouds of the selected raster layer with the Cloud Mask panel's settings</source>
+      <translation type="vanished">Mascarar as nuvens da camada raster selecionada com as configurações do painel Cloud Mask</translation>
     </message>
     <message>
       <source>Model input</source>

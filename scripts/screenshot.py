@@ -152,7 +152,8 @@ def run_inside_qgis():
     dock.show()
     layers_panel = window.findChild(QDockWidget, "Layers")
     if layers_panel is not None:
-        window.resizeDocks([layers_panel, dock], [300, DEFAULT_WIDTH], Qt.Horizontal)
+        # Wide enough for the products' names ("Sentinel-2 chip 1 - cloud polygons").
+        window.resizeDocks([layers_panel, dock], [380, DEFAULT_WIDTH], Qt.Horizontal)
 
     layer = QgsRasterLayer(scene, "Sentinel-2 chip 1")
     if not layer.isValid():

@@ -17,6 +17,7 @@ PRESET_BAND_COUNT = "preset_band_count"    # raster, band_count, sensor, preset_
 ASSUMED_REFLECTANCE = "assumed_reflectance_x10000"   # raster
 BAND_FILE_SCALING = "band_file_scaling"    # raster, sensor
 ONNXRUNTIME_MISSING = "onnxruntime_missing"
+TOO_FEW_BANDS = "too_few_bands"            # raster, band_count, needed (list), needed_count
 
 
 class EngineMessage(str):
@@ -49,6 +50,23 @@ class InputError(CloudMaskError):
 class BandMappingError(InputError):
     """The raster's bands cannot be matched to the model's inputs; front ends can point the
     user at their band-mapping control (CLI --bands, Processing BANDS, the panel's table)."""
+
+
+class TooFewBands(InputError):
+    """The raster has fewer bands than the model needs: naming its bands cannot help, so
+    this is no BandMappingError and front ends must not point at their band-mapping control."""
+
+    def __init__(self, raster: str, band_count: int, needed):
+        needed = list(needed)
+        super().__init__(too_few_bands_text(raster, band_count, needed), code=TOO_FEW_BANDS, raster=raster,
+                         band_count=band_count, needed=needed, needed_count=len(needed))
+
+
+def too_few_bands_text(raster: str, band_count: int, needed) -> str:
+    """The one wording of this refusal, for the engine's message and the panel's tooltip."""
+    return (f"'{raster}' has {band_count} band(s); the model needs at least {len(needed)}: {', '.join(needed)}. "
+            f"Stack the band files into one raster (Raster > Miscellaneous > Build Virtual Raster, each file in a "
+            f"separate band), or give the folder of band files to the command line or Processing.")
 
 
 class OutputError(CloudMaskError):

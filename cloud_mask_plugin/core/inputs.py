@@ -32,7 +32,7 @@ from .band_files import (BandFileNames, is_band_file_set, name_band_files, senso
 from .bands import (COMMON_BANDS, SENSORS, Sensor, band_descriptor, common_name_from_text, names_match,
                     normalise_band_id)
 from .errors import (ASSUMED_REFLECTANCE, BAND_FILE_SCALING, BAND_LIST_TOO_LONG, BANDS_MISSING, PRESET_BAND_COUNT,
-                     BandMappingError, EngineMessage, InputError)
+                     BandMappingError, EngineMessage, InputError, TooFewBands)
 from .fill import FillRule, fill_rule
 from .gdal_util import open_raster
 
@@ -107,6 +107,8 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
     count = ds.RasterCount
     if count == 0:
         raise InputError(f"'{label}' has no raster bands")
+    if count < len(bundle.required_bands):
+        raise TooFewBands(label, count, bundle.required_bands)
     bands = [ds.GetRasterBand(i + 1) for i in range(count)]
     descriptions = [b.GetDescription() or "" for b in bands]
     warnings: List[str] = []

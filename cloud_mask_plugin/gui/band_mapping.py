@@ -7,6 +7,7 @@ table of model inputs and raster bands, the scaling and the engine's warnings; i
 by itself when the bands cannot be matched. Every change is stored on the layer (see
 ``settings.BandChoice``) and the plan is made again from it.
 """
+import os
 from typing import List, Optional
 
 from qgis.core import QgsRasterLayer
@@ -17,12 +18,15 @@ from qgis.PyQt.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormL
                                  QToolButton, QVBoxLayout, QWidget)
 
 from ..core.api import MaskOptions, plan_input
+from ..core.band_files import vrt_band_sources
 from ..core.bands import SENSORS
 from ..core.bundle import load_bundle
 from ..core.errors import CloudMaskError
+from ..core.gdal_util import open_raster
 from ..i18n import engine_text, tr
 from .layers import LayerNotMaskable, gdal_source
 from .settings import BandChoice, read_band_choice, write_band_choice
+from .widgets import change_only_on_purpose, compact_combo, guard_value_widgets, narrow_form, wrapped
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -49,15 +53,16 @@ class BandMappingWidget(QWidget):
         self.edit_button.setObjectName("edit_bands")
         self.edit_button.setText(tr("Edit bands…"))
         self.edit_button.setCheckable(True)
-        self.edit_button.setToolTip(tr("Show which raster band feeds each model input, the sensor and the scaling."))
+        self.edit_button.setToolTip(wrapped(tr("Show which raster band feeds each model input, the sensor and the "
+                                               "scaling.")))
         self.details = QWidget()
         self.details.setObjectName("band_details")
 
         self.sensor_combo = QComboBox()
         self.sensor_combo.setObjectName("sensor_combo")
         compact_combo(self.sensor_combo)
-        self.sensor_combo.setToolTip(tr("The sensor the raster comes from: its band ids (B02, SR_B4…) and "
-                                        "scaling are then read with that sensor's table."))
+        self.sensor_combo.setToolTip(wrapped(tr("The sensor the raster comes from: its band ids (B02, SR_B4…) and "
+                                        "scaling are then read with that sensor's table.")))
         self.sensor_combo.addItem(tr("Detect automatically"), "")
         for key, sensor in SENSORS.items():
             self.sensor_combo.addItem(sensor.title, key)
@@ -75,9 +80,9 @@ class BandMappingWidget(QWidget):
 
         self.own_scaling = QCheckBox(tr("Set the scaling myself"))
         self.own_scaling.setObjectName("own_scaling")
-        self.own_scaling.setToolTip(tr("reflectance = DN × scale + offset, for every band. "
+        self.own_scaling.setToolTip(wrapped(tr("reflectance = DN × scale + offset, for every band. "
                                        "Sentinel-2 from 2022: scale 0.0001, offset -0.1; "
-                                       "Landsat Collection 2 Level-2: scale 2.75e-05, offset -0.2."))
+                                       "Landsat Collection 2 Level-2: scale 2.75e-05, offset -0.2.")))
         self.scale_edit = QLineEdit()
         self.scale_edit.setObjectName("scale_edit")
         self.offset_edit = QLineEdit()
@@ -93,22 +98,22 @@ class BandMappingWidget(QWidget):
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self.reset_button = QPushButton(tr("Detect again"))
-        self.reset_button.setToolTip(tr("Forget the choices made here for this layer and use what is detected."))
+        self.reset_button.setToolTip(wrapped(tr("Forget the choices made here for this layer and use what is "
+                                                "detected.")))
 
         form = narrow_form(QFormLayout())
         form.addRow(tr("Sensor"), self.sensor_combo)
-        scaling_row = QHBoxLayout()
-        scaling_row.addWidget(QLabel(tr("scale")))
-        scaling_row.addWidget(self.scale_edit)
-        scaling_row.addWidget(QLabel(tr("offset")))
-        scaling_row.addWidget(self.offset_edit)
+        # One row each: side by side, at the panel's width, the numbers were cut (".0001").
+        scaling_rows = narrow_form(QFormLayout())
+        scaling_rows.addRow(tr("scale"), self.scale_edit)
+        scaling_rows.addRow(tr("offset"), self.offset_edit)
 
         details = QVBoxLayout(self.details)
         details.setContentsMargins(0, 0, 0, 0)
         details.addLayout(form)
         details.addWidget(self.table)
         details.addWidget(self.own_scaling)
-        details.addLayout(scaling_row)
+        details.addLayout(scaling_rows)
         details.addWidget(self.status)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -132,6 +137,7 @@ class BandMappingWidget(QWidget):
         self.scale_edit.editingFinished.connect(self._scaling_edited)
         self.offset_edit.editingFinished.connect(self._scaling_edited)
         self.reset_button.clicked.connect(self._reset)
+        guard_value_widgets(self)
         self.refresh()
 
     # -- inputs ------------------------------------------------------------------------
@@ -200,7 +206,7 @@ class BandMappingWidget(QWidget):
             # The table is where it gets fixed: unfold it.
             self._set_summary(engine_text(error), ERROR_STYLE)
             self._set_status(tr("Choose the raster band of each model input above, or the sensor."), ERROR_STYLE)
-            self.summary.setToolTip(str(error))   # the engine's full message
+            self.summary.setToolTip(wrapped(str(error)))   # the engine's full message
             self.edit_button.setChecked(True)
             return
         self.summary.setToolTip("")
@@ -212,6 +218,7 @@ class BandMappingWidget(QWidget):
 
     def _fill_table(self, layer: QgsRasterLayer, choice: BandChoice) -> None:
         bands = self._bundle.bands
+        labels = band_labels(layer)
         self.table.setRowCount(len(bands))
         for row, band in enumerate(bands):
             # A sensor-independent model takes its further bands when the raster has them:
@@ -228,10 +235,11 @@ class BandMappingWidget(QWidget):
                 item.setFont(font)
                 item.setForeground(QBrush(OPTIONAL_COLOR))
             self.table.setItem(row, 0, item)
-            combo = compact_combo(QComboBox())
+            combo = change_only_on_purpose(compact_combo(QComboBox()))
             combo.addItem(tr("— not set —"), 0)
-            for index in range(1, layer.bandCount() + 1):
-                combo.addItem(layer.bandName(index), index)
+            for index, label in enumerate(labels, start=1):
+                combo.addItem(label, index)
+                combo.setItemData(index, label, Qt.ToolTipRole)
             combo.setCurrentIndex(max(combo.findData(self._chosen_band(band.name, choice)), 0))
             combo.currentIndexChanged.connect(self._band_changed)
             self.table.setCellWidget(row, 1, combo)
@@ -341,6 +349,21 @@ class BandMappingWidget(QWidget):
         self.choice_changed.emit()
 
 
+def band_labels(layer: QgsRasterLayer):
+    """The name of each raster band as QGIS shows it, with its source file's name when the
+    layer is a VRT of one file per band ("Band 04 (l8_B2)"), so the mapping can be checked
+    without opening the VRT."""
+    labels = [layer.bandName(index) for index in range(1, layer.bandCount() + 1)]
+    try:
+        sources = vrt_band_sources(open_raster(gdal_source(layer))) or []
+    except (CloudMaskError, LayerNotMaskable):
+        sources = []
+    if len(sources) != len(labels):
+        return labels
+    return [tr("{band} ({file})").format(band=label, file=os.path.splitext(os.path.basename(source))[0])
+            for label, source in zip(labels, sources)]
+
+
 def naming_summary(plan) -> str:
     """Where the band names came from, in a few words: the sensor when one was recognised."""
     if plan.sensor in SENSORS:
@@ -367,21 +390,6 @@ def scaling_summary(source: str) -> str:
     if "preset" in source:
         return tr("sensor preset")
     return tr("band files")
-
-
-def narrow_form(form: QFormLayout) -> QFormLayout:
-    """Labels go above their fields when the panel is too narrow for both on one row
-    (translated labels are often longer than the English ones)."""
-    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
-    return form
-
-
-def compact_combo(combo: QComboBox, characters: int = 8) -> QComboBox:
-    """Elide long entries (band names, sensors, model folders) instead of widening the
-    panel beyond the width the user gives it."""
-    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(characters)
-    return combo
 
 
 def _parse(text: str, default: float) -> float:

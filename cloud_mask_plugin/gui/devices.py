@@ -5,7 +5,7 @@ from typing import Dict, Optional
 from ..core.backend import DEVICES, resolve_device
 from ..core.bundle import BundleError, load_bundle
 from ..core.errors import ONNXRUNTIME_MISSING, CloudMaskError
-from ..i18n import engine_text, tr
+from ..i18n import tr
 from .messages import log
 
 
@@ -25,7 +25,9 @@ def device_text(requested: str, model: Optional[str] = None) -> str:
         choice = resolve_device(requested, bundle)
     except CloudMaskError as exc:
         if exc.code == ONNXRUNTIME_MISSING:
-            return engine_text(exc)
+            # Said inside the panel, whose banner above offers the installation.
+            return tr("onnxruntime is not installed in QGIS yet; install it with the button at the top of this "
+                      "panel.")
         log(str(exc))
         return tr("No GPU that the models can use was found; install onnxruntime-gpu matching your CUDA, or "
                   "choose Automatic or CPU.")

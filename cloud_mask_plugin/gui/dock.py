@@ -11,30 +11,31 @@ from typing import Callable, List, Optional
 
 from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFileWidget
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QBrush, QColor
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
-                                 QLabel, QListWidget, QListWidgetItem, QScrollArea, QToolButton, QVBoxLayout, QWidget)
+                                 QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
 from ..core.bundle import DEFAULT_BUNDLE_DIR, load_bundle
 from ..core.errors import CloudMaskError
 from ..i18n import engine_text, tr
-from .band_mapping import ERROR_STYLE, BandMappingWidget, compact_combo, narrow_form
+from .band_mapping import ERROR_STYLE, BandMappingWidget
 from .devices import device_labels, device_text
 from .installer import InstallBanner
-from .layers import candidate_layers, refusal
+from .layer_list import LayerList
 from .messages import show_error
 from .runner import MaskRunner, Run
 from .runs import RunRow, RunsPanel
 from .settings import OUTPUT_FOLDER, OUTPUT_TEMPORARY, GuiSettings
+from .widgets import compact_combo, guard_value_widgets, narrow_form, wrapped
 
-LAYER_ID_ROLE = Qt.UserRole
-NOT_MASKABLE_COLOR = QColor(128, 128, 128)
 # QGIS gives a new dock about this width; everything must read at it.
 DEFAULT_WIDTH = 300
 
 
 class CloudMaskDock(QgsDockWidget):
+    # The list of layers was made again (layers added or removed, another model chosen).
+    layers_listed = pyqtSignal()
+
     def __init__(self, iface, runner: MaskRunner, start_runs: Callable[[List[QgsRasterLayer]], List[Run]],
                  parent=None):
         super().__init__(tr("Cloud Mask"), parent)
@@ -43,9 +44,9 @@ class CloudMaskDock(QgsDockWidget):
         self.runner = runner
         self._start_runs = start_runs
         self.settings = GuiSettings.load()
-        self._checked_ids = set()
         self._required_bands: List[str] = []
         self._device_shown = False
+        self._first_shown = False
         self._loading = True
 
         self.install_banner = InstallBanner()
@@ -56,6 +57,7 @@ class CloudMaskDock(QgsDockWidget):
         layout = QVBoxLayout(content)
         layout.addWidget(self._build_layers_box())
         layout.addWidget(self._build_bands_box())
+        self.layer_list.layer_selected.connect(self.band_mapping.set_layer)
         layout.addWidget(self._build_model_box())
         layout.addWidget(self._build_outputs_box())
         layout.addStretch(1)
@@ -70,6 +72,7 @@ class CloudMaskDock(QgsDockWidget):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.runs)
         self.setWidget(frame)
+        guard_value_widgets(content)
 
         self._fill_models()
         self._show_settings()
@@ -89,12 +92,8 @@ class CloudMaskDock(QgsDockWidget):
     # -- building ------------------------------------------------------------------------
     def _build_layers_box(self) -> QWidget:
         box = QgsCollapsibleGroupBox(tr("Raster layers"))
-        self.layer_list = QListWidget()
-        self.layer_list.setObjectName("layer_list")
-        self.layer_list.setToolTip(tr("Tick the layers to mask; select one to see its bands below."))
-        self.layer_list.setMaximumHeight(140)
-        self.layer_list.itemChanged.connect(self._layer_item_changed)
-        self.layer_list.currentItemChanged.connect(self._current_layer_changed)
+        self.layer_list = LayerList()
+        self.layer_list.ticks_changed.connect(self._update_mask_button)
         layout = QVBoxLayout(box)
         layout.addWidget(self.layer_list)
         return box
@@ -116,11 +115,13 @@ class CloudMaskDock(QgsDockWidget):
         self.add_model_button = QToolButton()
         self.add_model_button.setText(tr("Add…"))
         self.add_model_button.setIcon(QgsApplication.getThemeIcon("/symbologyAdd.svg"))
-        self.add_model_button.setToolTip(tr("Add a model bundle folder (manifest.json, coarse.onnx, fine.onnx)."))
+        self.add_model_button.setToolTip(wrapped(tr("Add a model bundle folder (manifest.json, coarse.onnx, "
+                                                    "fine.onnx).")))
         self.remove_model_button = QToolButton()
         self.remove_model_button.setText(tr("Remove"))
         self.remove_model_button.setIcon(QgsApplication.getThemeIcon("/symbologyRemove.svg"))
-        self.remove_model_button.setToolTip(tr("Remove the chosen model from this list (its files are kept)."))
+        self.remove_model_button.setToolTip(wrapped(tr("Remove the chosen model from this list (its files are "
+                                                       "kept).")))
         self.model_info = QLabel()
         self.model_info.setObjectName("model_info")
         self.model_info.setWordWrap(True)
@@ -139,25 +140,38 @@ class CloudMaskDock(QgsDockWidget):
         self.threshold_spin.setRange(0.0, 0.99)
         self.threshold_spin.setSingleStep(0.05)
         self.threshold_spin.setDecimals(2)
-        self.threshold_spin.setToolTip(tr("Cloud probability from which a pixel counts as cloud. "
-                                          "Lower finds more thin cloud, higher fewer false clouds."))
+        self.threshold_spin.setToolTip(wrapped(tr("Cloud probability from which a pixel counts as cloud. "
+                                                  "Lower finds more thin cloud, higher fewer false clouds.")))
+        # The threshold is remembered across sessions and layers: a visible way back.
+        self.threshold_reset = QToolButton()
+        self.threshold_reset.setObjectName("threshold_reset")
+        self.threshold_reset.setText(tr("Reset"))
+        self.threshold_reset.setIcon(QgsApplication.getThemeIcon("/mActionUndo.svg"))
+        self.threshold_reset.setToolTip(wrapped(tr("Go back to the model's own threshold.")))
+        self.threshold_reset.clicked.connect(lambda _checked=False: self.threshold_spin.setValue(0.0))
 
+        # The model's name gets the whole width of the panel; its buttons sit on the row above.
         model_row = QHBoxLayout()
-        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(QLabel(tr("Model")), 1)
         model_row.addWidget(self.add_model_button)
         model_row.addWidget(self.remove_model_button)
+        threshold_row = QHBoxLayout()
+        threshold_row.addWidget(self.threshold_spin, 1)
+        threshold_row.addWidget(self.threshold_reset)
         form = narrow_form(QFormLayout(box))
-        form.addRow(tr("Model"), model_row)
-        form.addRow("", self.model_info)
+        form.addRow(model_row)
+        form.addRow(self.model_combo)
+        form.addRow(self.model_info)
         form.addRow(tr("Device"), self.device_combo)
         form.addRow("", self.device_label)
-        form.addRow(tr("Threshold"), self.threshold_spin)
+        form.addRow(tr("Threshold"), threshold_row)
 
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self.add_model_button.clicked.connect(self._choose_model_folder)
         self.remove_model_button.clicked.connect(self._remove_model)
         self.device_combo.currentIndexChanged.connect(self._device_changed)
         self.threshold_spin.valueChanged.connect(self._settings_changed)
+        self.threshold_spin.valueChanged.connect(self._update_threshold_reset)
         return box
 
     def _build_outputs_box(self) -> QWidget:
@@ -165,24 +179,24 @@ class CloudMaskDock(QgsDockWidget):
         self.mask_check = QCheckBox(tr("Cloud mask"))
         self.mask_check.setChecked(True)
         self.mask_check.setEnabled(False)
-        self.mask_check.setToolTip(tr("Always written: 0 clear, 1 cloud, 255 no data."))
+        self.mask_check.setToolTip(wrapped(tr("Always written: 0 clear, 1 cloud, 255 no data.")))
         self.probability_check = QCheckBox(tr("Cloud probability"))
         self.polygons_check = QCheckBox(tr("Cloud polygons"))
         self.coarse_grid_check = QCheckBox(tr("Coarse grid"))
-        self.coarse_grid_check.setToolTip(tr("The coarse model's verdict per cell: cloudless, overcast, "
-                                             "partly cloudy (sent to the fine model) or no data."))
+        self.coarse_grid_check.setToolTip(wrapped(tr("The coarse model's verdict per cell: cloudless, overcast, "
+                                                     "partly cloudy (sent to the fine model) or no data.")))
         self.masked_image_check = QCheckBox(tr("Masked image"))
         self.masked_image_check.setObjectName("masked_image_check")
-        self.masked_image_check.setToolTip(tr("A copy of the image with cloud pixels (and the polygon buffer) set to "
-                                              "no data: all bands, same type and grid, for mosaics and "
-                                              "classifications."))
+        self.masked_image_check.setToolTip(wrapped(tr("A copy of the image with cloud pixels (and the polygon "
+                                                      "buffer) set to no data: all bands, same type and grid, for "
+                                                      "mosaics and classifications.")))
         self.output_mode_combo = QComboBox()
         self.output_mode_combo.setObjectName("output_mode_combo")
         compact_combo(self.output_mode_combo)
         self.output_mode_combo.addItem(tr("Temporary files"), OUTPUT_TEMPORARY)
         self.output_mode_combo.addItem(tr("A folder"), OUTPUT_FOLDER)
-        self.output_mode_combo.setToolTip(tr("Temporary files are deleted when QGIS closes; save the layers "
-                                             "(Export > Save As…) to keep them."))
+        self.output_mode_combo.setToolTip(wrapped(tr("Temporary files are deleted when QGIS closes; save the layers "
+                                                     "(Export > Save As…) to keep them.")))
         self.folder_widget = QgsFileWidget()
         self.folder_widget.setObjectName("folder_widget")
         self.folder_widget.setStorageMode(QgsFileWidget.GetDirectory)
@@ -211,6 +225,7 @@ class CloudMaskDock(QgsDockWidget):
         s = self.settings
         self.device_combo.setCurrentIndex(max(self.device_combo.findData(s.device), 0))
         self.threshold_spin.setValue(s.threshold)
+        self._update_threshold_reset()
         self.probability_check.setChecked(s.write_probability)
         self.polygons_check.setChecked(s.write_polygons)
         self.coarse_grid_check.setChecked(s.write_coarse_grid)
@@ -236,6 +251,9 @@ class CloudMaskDock(QgsDockWidget):
         s.save()
         self._update_output_widgets()
 
+    def _update_threshold_reset(self, *_args) -> None:
+        self.threshold_reset.setEnabled(self.threshold_spin.value() > 0)
+
     def _update_output_widgets(self) -> None:
         to_folder = self.output_mode_combo.currentData() == OUTPUT_FOLDER
         self.folder_widget.setEnabled(to_folder)
@@ -248,7 +266,9 @@ class CloudMaskDock(QgsDockWidget):
         self.model_combo.clear()
         try:
             bundle = load_bundle(DEFAULT_BUNDLE_DIR)
-            self.model_combo.addItem(tr("Default: {name} {version}").format(name=bundle.name, version=bundle.version), "")
+            # The name alone ("Default: " cut it at the panel's width); the tooltip says it is the shipped one.
+            self.model_combo.addItem(f"{bundle.name} {bundle.version}", "")
+            self.model_combo.setItemData(0, tr("The model shipped with the plugin (the default)"), Qt.ToolTipRole)
         except CloudMaskError:
             self.model_combo.addItem(tr("Default model (not installed)"), "")
         for folder in self.settings.user_models:
@@ -280,7 +300,7 @@ class CloudMaskDock(QgsDockWidget):
         except CloudMaskError as exc:
             self._required_bands = []
             self.model_info.setText(engine_text(exc))
-            self.model_info.setToolTip(str(exc))
+            self.model_info.setToolTip(wrapped(str(exc)))
             self.model_info.setStyleSheet(ERROR_STYLE)
             self.threshold_spin.setSpecialValueText(tr("Model default"))
         else:
@@ -291,8 +311,9 @@ class CloudMaskDock(QgsDockWidget):
             info = [tr("Inputs: {bands}").format(bands=", ".join(required)) + (
                 tr(" (+{count} optional)").format(count=optional) if optional else "")]
             if bundle.license:
-                info.append(tr("License: {license}").format(license=bundle.license))
-            self.model_info.setText("; ".join(info))
+                # A line of its own, with non-breaking hyphens: "CC-BY-4.0" must not wrap.
+                info.append(tr("License: {license}").format(license=bundle.license.replace("-", "\u2011")))
+            self.model_info.setText("\n".join(info))
             self.model_info.setToolTip("")
             self.model_info.setStyleSheet("")
             self._required_bands = list(bundle.required_bands)
@@ -350,74 +371,44 @@ class CloudMaskDock(QgsDockWidget):
         super().showEvent(event)
         if not self._device_shown:
             self.update_device_label()
+        if not self._first_shown:
+            self._first_shown = True
+            self.tick_active_layer()
+
+    def tick_active_layer(self) -> None:
+        """When nothing is ticked yet, tick (and show the bands of) the layer that is active in
+        QGIS if it can be masked, so that "Mask clouds" is ready at once."""
+        layer = self.iface.activeLayer()
+        if self.layer_list.checked_count() or layer is None or layer.id() not in self.listed_layer_ids():
+            return
+        self.select_layer(layer.id())
+        self.set_layer_checked(layer.id())
 
     # -- layers --------------------------------------------------------------------------
     def _project_layers_changed(self, *_args) -> None:
         self.refresh_layers()
 
     def refresh_layers(self) -> None:
-        current = self.layer_list.currentItem()
-        current_id = current.data(LAYER_ID_ROLE) if current else None
-        self.layer_list.blockSignals(True)
-        self.layer_list.clear()
-        for layer in candidate_layers():
-            item = QListWidgetItem(layer.name())
-            item.setData(LAYER_ID_ROLE, layer.id())
-            reason = refusal(layer, self._required_bands)
-            if reason:
-                # Listed so that the user learns why it cannot be masked, but not tickable.
-                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                item.setForeground(QBrush(NOT_MASKABLE_COLOR))
-                item.setToolTip(reason)
-                self._checked_ids.discard(layer.id())
-            else:
-                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable)
-                item.setCheckState(Qt.Checked if layer.id() in self._checked_ids else Qt.Unchecked)
-                item.setToolTip(layer.source())
-            self.layer_list.addItem(item)
-        present = {self.layer_list.item(i).data(LAYER_ID_ROLE) for i in range(self.layer_list.count())}
-        self._checked_ids &= present
-        self.layer_list.blockSignals(False)
-        row = next((i for i in range(self.layer_list.count())
-                    if self.layer_list.item(i).data(LAYER_ID_ROLE) == current_id), 0 if self.layer_list.count() else -1)
-        self.layer_list.setCurrentRow(row)
-        if row < 0:
-            self.band_mapping.set_layer(None)
-        self._update_mask_button()
+        self.layer_list.refresh(self._required_bands)
+        self.layers_listed.emit()
 
     def listed_layer_ids(self) -> List[str]:
-        return [self.layer_list.item(i).data(LAYER_ID_ROLE) for i in range(self.layer_list.count())]
+        return self.layer_list.listed_layer_ids()
 
     def set_layer_checked(self, layer_id: str, checked: bool = True) -> None:
-        for i in range(self.layer_list.count()):
-            item = self.layer_list.item(i)
-            if item.data(LAYER_ID_ROLE) == layer_id and item.flags() & Qt.ItemIsUserCheckable:
-                item.setCheckState(Qt.Checked if checked else Qt.Unchecked)
+        self.layer_list.set_layer_checked(layer_id, checked)
 
     def select_layer(self, layer_id: str) -> None:
-        for i in range(self.layer_list.count()):
-            if self.layer_list.item(i).data(LAYER_ID_ROLE) == layer_id:
-                self.layer_list.setCurrentRow(i)
+        self.layer_list.select_layer(layer_id)
+
+    def tickable_layers(self) -> List[QgsRasterLayer]:
+        return self.layer_list.tickable_layers()
 
     def checked_layers(self) -> List[QgsRasterLayer]:
-        project = QgsProject.instance()
-        return [layer for layer_id in self.listed_layer_ids() if layer_id in self._checked_ids
-                for layer in [project.mapLayer(layer_id)] if layer is not None]
-
-    def _layer_item_changed(self, item: QListWidgetItem) -> None:
-        layer_id = item.data(LAYER_ID_ROLE)
-        if item.checkState() == Qt.Checked:
-            self._checked_ids.add(layer_id)
-        else:
-            self._checked_ids.discard(layer_id)
-        self._update_mask_button()
-
-    def _current_layer_changed(self, current: Optional[QListWidgetItem], _previous=None) -> None:
-        layer = QgsProject.instance().mapLayer(current.data(LAYER_ID_ROLE)) if current else None
-        self.band_mapping.set_layer(layer)
+        return self.layer_list.checked_layers()
 
     def _update_mask_button(self) -> None:
-        count = len(self._checked_ids)
+        count = self.layer_list.checked_count()
         self.mask_button.setEnabled(count > 0)
         self.mask_button.setText(tr("Mask clouds") if count <= 1 else
                                  tr("Mask clouds ({count} layers)").format(count=count))

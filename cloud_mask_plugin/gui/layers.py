@@ -11,7 +11,8 @@ from typing import List, Optional
 
 from qgis.core import QgsMapLayer, QgsProject, QgsProviderRegistry, QgsRasterLayer
 
-from ..i18n import tr
+from ..core.errors import TooFewBands
+from ..i18n import engine_text, tr
 
 # Custom property that marks the layers this plugin produced, so that they are not
 # offered as inputs again.
@@ -86,8 +87,5 @@ def refusal(layer: QgsMapLayer, required_bands: List[str]) -> Optional[str]:
     except LayerNotMaskable as exc:
         return str(exc)
     if required_bands and layer.bandCount() < len(required_bands):
-        return (tr("'{layer}' has {count} band(s); the model needs at least {needed}: {names}. Stack the bands "
-                   "into one raster (Raster > Miscellaneous > Build Virtual Raster) or choose another layer.")
-                .format(layer=layer.name(), count=layer.bandCount(), needed=len(required_bands),
-                        names=", ".join(required_bands)))
+        return engine_text(TooFewBands(layer.name(), layer.bandCount(), required_bands))
     return None

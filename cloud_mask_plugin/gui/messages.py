@@ -3,9 +3,10 @@ of the log panel for the details (engine messages, tracebacks of bugs, report pa
 from typing import Optional
 
 from qgis.core import Qgis, QgsMessageLog
-from qgis.PyQt.QtWidgets import QPushButton
+from qgis.PyQt.QtWidgets import QPushButton, QTabWidget
 
 from ..i18n import LOG_TAG, tr
+from .widgets import wrapped
 
 SUCCESS_SECONDS = 10
 INFO_SECONDS = 6
@@ -25,9 +26,22 @@ def show_error(iface, text: str, details: Optional[str] = None) -> None:
     button = QPushButton(tr("Details"), item)
     button.setObjectName("cloud_mask_details")
     button.setToolTip(tr("Open the log panel (Cloud Mask tab)"))
-    button.clicked.connect(lambda _checked=False: iface.openMessageLog())
+    button.clicked.connect(lambda _checked=False: open_log_tab(iface))
     item.layout().addWidget(button)
+    # The message bar shows one line; the whole message is in its tooltip and in the log.
+    item.setToolTip(wrapped(text))
     bar.pushWidget(item, Qgis.Critical, 0)
+
+
+def open_log_tab(iface) -> None:
+    """Open QGIS's log panel on its Cloud Mask tab (it opens on the last tab used, often the
+    Python warnings)."""
+    iface.openMessageLog()
+    for tabs in iface.mainWindow().findChildren(QTabWidget):
+        for index in range(tabs.count()):
+            if tabs.tabText(index).replace("&", "") == LOG_TAG:
+                tabs.setCurrentIndex(index)
+                return
 
 
 def show_info(iface, text: str) -> None:

@@ -16,7 +16,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 from ..i18n import StageText, engine_text, tr
 from .jobs import MaskJob, remove_empty_folder
 from .messages import log, show_error, show_info, show_success
-from .results import add_results
+from .results import add_results, threshold_text
 from .task import OUTCOME_CANCELLED, OUTCOME_DONE, CloudMaskTask
 
 STATE_WAITING = "waiting"
@@ -149,9 +149,9 @@ class MaskRunner(QObject):
             show_error(self.iface, tr("The results of '{layer}' were written to {folder} but could not be added "
                                       "to the project: {error}").format(layer=job.layer_name, folder=job.output_dir,
                                                                         error=exc))
-        message = tr("'{layer}': {percent:.1f} % cloud cover (model {model} {version}).").format(
+        message = tr("'{layer}': {percent:.1f} % cloud cover (model {model} {version}, threshold {threshold}).").format(
             layer=job.layer_name, percent=float(report.get("cloud_cover_percent", 0.0)),
-            model=model.get("name", "?"), version=model.get("version", "?"))
+            model=model.get("name", "?"), version=model.get("version", "?"), threshold=threshold_text(report))
         for warning in report.get("warnings", []):
             log(engine_text(warning))
         log(tr("Report of '{layer}': {path}").format(layer=job.layer_name, path=job.outputs.report))

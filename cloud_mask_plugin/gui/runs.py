@@ -4,17 +4,22 @@ Cancel right under it.
 It sits below the panel's scrolling settings, never inside them, so pressing the button
 shows the run at once whatever the panel's height and scroll position.
 """
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional
 
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QToolButton,
                                  QVBoxLayout, QWidget)
 
 from ..i18n import tr
 from .band_mapping import ERROR_STYLE
+from .widgets import wrapped
 from .runner import STATE_RUNNING, STATE_WAITING, MaskRunner, Run
 from .task import OUTCOME_CANCELLED, OUTCOME_DONE
 
-RUNS_MAX_HEIGHT = 160   # pixels; more runs scroll within this
+RUNS_MAX_HEIGHT = 320   # pixels (about six runs); more scroll within this, the newest on top
+# The settings above scroll and take every pixel offered, so the runs are given a height of
+# their own: all of them up to this, and never fewer pixels than this while there are more.
+RUNS_MIN_HEIGHT = 180
 
 
 class RunRow(QFrame):
@@ -30,7 +35,7 @@ class RunRow(QFrame):
         self.progress.setValue(0)
         self.cancel_button = QToolButton()
         self.cancel_button.setText(tr("Cancel"))
-        self.cancel_button.setToolTip(tr("Stop this run; it leaves no files behind."))
+        self.cancel_button.setToolTip(wrapped(tr("Stop this run; it leaves no files behind.")))
         self.cancel_button.clicked.connect(lambda _checked=False: on_cancel(self.run))
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -66,9 +71,10 @@ class RunsPanel(QWidget):
         super().__init__(parent)
         self.runner = runner
         self._rows: Dict[int, RunRow] = {}
+        self._errors: List[QLabel] = []
         self.mask_button = QPushButton(tr("Mask clouds"))
         self.mask_button.setObjectName("mask_button")
-        self.mask_button.setToolTip(tr("Mask the ticked layers, one after the other, in the background."))
+        self.mask_button.setToolTip(wrapped(tr("Mask the ticked layers, one after the other, in the background.")))
         self.mask_button.clicked.connect(lambda _checked=False: on_mask())
         self.status_label = QLabel()
         self.status_label.setObjectName("status_label")
@@ -108,13 +114,39 @@ class RunsPanel(QWidget):
     def row(self, run: Run) -> Optional[RunRow]:
         return self._rows.get(run.id)
 
+    def add_error(self, text: str) -> QLabel:
+        """A layer that could not even be queued (from the layer's context menu): its reason
+        is listed with the runs, where the message bar's one line may have cut it."""
+        label = QLabel(text)
+        label.setObjectName("run_error")
+        label.setWordWrap(True)
+        label.setStyleSheet(ERROR_STYLE)
+        self._errors.append(label)
+        self._show_newest(label)
+        self.clear_button.setVisible(True)
+        return label
+
+    def errors(self) -> List[str]:
+        return [label.text() for label in self._errors]
+
     def _added(self, run: Run) -> None:
         row = RunRow(run, self.runner.cancel)
         self._rows[run.id] = row
-        # Newest first, right under the button.
-        self.rows_layout.insertWidget(0, row)
+        self._show_newest(row)
+
+    def _show_newest(self, widget: QWidget) -> None:
+        # Newest first, right under the button, and scrolled into view once laid out.
+        self.rows_layout.insertWidget(0, widget)
         self.rows_area.setVisible(True)
-        self.rows_area.ensureWidgetVisible(row)
+        QTimer.singleShot(0, self._scroll_to_newest)
+
+    def _scroll_to_newest(self) -> None:
+        self._fit_height()
+        self.rows_area.verticalScrollBar().setValue(0)
+
+    def _fit_height(self) -> None:
+        rows_height = self.rows_area.widget().sizeHint().height()
+        self.rows_area.setMinimumHeight(min(rows_height, RUNS_MIN_HEIGHT))
 
     def _row_call(self, run: Run, method: str, *args) -> None:
         row = self._rows.get(run.id)
@@ -131,5 +163,10 @@ class RunsPanel(QWidget):
                 self.rows_layout.removeWidget(row)
                 row.deleteLater()
                 del self._rows[run_id]
+        for label in self._errors:
+            self.rows_layout.removeWidget(label)
+            label.deleteLater()
+        self._errors = []
+        self._fit_height()
         self.rows_area.setVisible(bool(self._rows))
         self.clear_button.setVisible(False)

@@ -104,7 +104,10 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterString(
             self.BANDS, tr("Bands (one name per raster band, e.g. blue,green,red,nir)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.SENSOR, tr("Sensor"), options=[AUTO] + list(SENSORS), defaultValue=AUTO, usesStaticStrings=True))
+            # The values are the command line's (qgis_process SENSOR=auto); the description
+            # says what they mean in the user's language.
+            self.SENSOR, tr("Sensor (auto: detected from the file)"), options=[AUTO] + list(SENSORS),
+            defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.SCALE, tr("Scale (reflectance = DN x scale + offset)"), QgsProcessingParameterNumber.Double,
             optional=True))
@@ -114,7 +117,7 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             self.MODEL, tr("Model bundle folder (empty: the bundled model)"),
             behavior=QgsProcessingParameterFile.Folder, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, tr("Device"), options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
+            self.DEVICE, tr("Device (auto: the GPU when one can be used, else the CPU)"), options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.THRESHOLD, tr("Cloud probability threshold (empty: the model's)"),
             QgsProcessingParameterNumber.Double, optional=True, minValue=0.0, maxValue=1.0))
@@ -187,8 +190,9 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             feedback.setProgress(100.0 * fraction)
             stage = stages.advance(message)
             if stage:
+                # The algorithm dialog and qgis_process both log the progress text: a
+                # pushInfo of it as well printed every stage twice.
                 feedback.setProgressText(stage)
-                feedback.pushInfo(stage)
 
         try:
             result = mask_file(input_path, outputs, options, progress=progress, is_cancelled=feedback.isCanceled)
@@ -209,10 +213,12 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(engine_text(warning, short=False))
         feedback.pushInfo(tr("Cloud cover: {percent:.2f}%").format(percent=result.cloud_cover_percent))
         input_name = self._input_name(parameters, context, input_path)
+        input_layer = None if _band_file_set(parameters.get(self.INPUT)) else \
+            self.parameterAsRasterLayer(parameters, self.INPUT, context)
         for kind, path in (("mask", outputs.mask), ("probability", outputs.probability),
                            ("coarse_grid", outputs.coarse_grid), ("polygons", outputs.polygons),
                            ("masked_image", outputs.masked_image)):
-            prepare_loading(context, path, kind, input_name)
+            prepare_loading(context, path, kind, input_name, input_layer.id() if input_layer else None)
         return {
             self.OUTPUT_MASK: outputs.mask,
             self.OUTPUT_PROBABILITY: outputs.probability,

@@ -24,22 +24,23 @@
         <colorrampshader clip="0" minimumValue="0" colorRampType="INTERPOLATED" classificationMode="1" maximumValue="100" labelPrecision="0">
           <colorramp type="gradient" name="[source]">
             <Option type="Map">
-              <Option value="20,50,160,0" type="QString" name="color1"/>
-              <Option value="255,255,255,230" type="QString" name="color2"/>
+              <Option value="0,90,255,0" type="QString" name="color1"/>
+              <Option value="170,0,40,225" type="QString" name="color2"/>
               <Option value="0" type="QString" name="discrete"/>
               <Option value="gradient" type="QString" name="rampType"/>
-              <Option value="0.25;40,110,220,110:0.5;110,180,255,170" type="QString" name="stops"/>
+              <Option value="0.25;0,110,255,120:0.5;140,40,230,170:0.75;220,0,140,200" type="QString" name="stops"/>
             </Option>
-            <prop k="color1" v="20,50,160,0"/>
-            <prop k="color2" v="255,255,255,230"/>
+            <prop k="color1" v="0,90,255,0"/>
+            <prop k="color2" v="170,0,40,225"/>
             <prop k="discrete" v="0"/>
             <prop k="rampType" v="gradient"/>
-            <prop k="stops" v="0.25;40,110,220,110:0.5;110,180,255,170"/>
+            <prop k="stops" v="0.25;0,110,255,120:0.5;140,40,230,170:0.75;220,0,140,200"/>
           </colorramp>
-          <item value="0" color="#1432a0" alpha="0" label="0 %"/>
-          <item value="25" color="#286edc" alpha="110" label="25 %"/>
-          <item value="50" color="#6eb4ff" alpha="170" label="50 %"/>
-          <item value="100" color="#ffffff" alpha="230" label="100 %"/>
+          <item value="0" color="#005aff" alpha="0" label="0 %"/>
+          <item value="25" color="#006eff" alpha="120" label="25 %"/>
+          <item value="50" color="#8c28e6" alpha="170" label="50 %"/>
+          <item value="75" color="#dc008c" alpha="200" label="75 %"/>
+          <item value="100" color="#aa0028" alpha="225" label="100 %"/>
           <rampLegendSettings minimumLabel="" prefix="" maximumLabel="" suffix="" orientation="2" useContinuousLegend="1" direction="0">
             <numericFormat id="basic">
               <Option type="Map">

@@ -38,12 +38,12 @@ def test_descriptions_map_shuffled_bands(tmp_path, toy_bundle):
 
 
 def test_unmappable_bands_name_what_is_missing(tmp_path, toy_bundle):
-    path = write_raster(tmp_path / "rgb.tif", np.zeros((3, 8, 8), np.uint16), names=("red", "green", "blue"))
+    path = write_raster(tmp_path / "rgb.tif", np.zeros((4, 8, 8), np.uint16), names=("red", "green", "blue", "swir16"))
     with pytest.raises(InputError) as err:
         plan_input(path, MaskOptions(model=toy_bundle))
     message = str(err.value)
     assert "'rgb.tif' lacks the band(s) nir" in message
-    assert "1=red, 2=green, 3=blue" in message and "--bands" in message and "band table" in message
+    assert "1=red, 2=green, 3=blue, 4=swir16" in message and "--bands" in message and "band table" in message
     assert isinstance(err.value, BandMappingError)
 
 

@@ -4,8 +4,8 @@ import os
 import time
 
 import pytest
-from qgis.core import (QgsLayerTreeGroup, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject, QgsRasterLayer,
-                       QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+from qgis.core import (QgsLayerTreeGroup, QgsLayerTreeModel, QgsMapLayerType, QgsPalettedRasterRenderer, QgsProject,
+                       QgsRasterLayer, QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QPushButton
@@ -13,7 +13,7 @@ from qgis.PyQt.QtWidgets import QPushButton
 from cloud_mask_plugin.core.api import describe_device
 from cloud_mask_plugin.core.backend import DEVICES
 from cloud_mask_plugin.core.errors import CloudMaskError
-from cloud_mask_plugin.gui.results import KEYWORD_MODEL, KEYWORD_MODEL_VERSION, group_name
+from cloud_mask_plugin.gui.results import KEYWORD_MODEL, KEYWORD_MODEL_VERSION, KEYWORD_THRESHOLD, group_name
 from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER, GuiSettings
 
 from tests.helpers.gui import bar_texts, wait_until
@@ -57,9 +57,10 @@ def test_dock_lists_only_raster_layers(gui, scene_path):
 
 
 def test_actions_are_registered_for_raster_layers(gui, qgis_iface):
-    qgis_iface.addCustomActionForLayerType.assert_any_call(gui.mask_action, "", QgsMapLayerType.RasterLayer, True)
-    qgis_iface.addPluginToRasterMenu.assert_any_call("Cloud Mask", gui.mask_action)
-    qgis_iface.addRasterToolBarIcon.assert_any_call(gui.mask_action)
+    # The context menu action only for the layers named one by one (see test_panel_trust).
+    qgis_iface.addCustomActionForLayerType.assert_any_call(gui.mask_action, "", QgsMapLayerType.RasterLayer, False)
+    qgis_iface.addPluginToRasterMenu.assert_any_call("Cloud Mask", gui.mask_ticked_action)
+    qgis_iface.addRasterToolBarIcon.assert_any_call(gui.mask_ticked_action)
 
 
 def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene_path, toy_model, tmp_path):
@@ -76,6 +77,8 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     assert dock.band_mapping.summary.text().startswith("band names, 4 of 4 inputs mapped")
 
     dock.set_layer_checked(raster.id())
+    # A model of the layer tree, as QGIS's Layers panel has, that sees the results arrive.
+    tree_model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
     QTest.mouseClick(dock.mask_button, Qt.LeftButton)
     assert gui.runner.is_busy()
     wait_until(lambda: not gui.runner.is_busy(), timeout=60, what="the run to finish")
@@ -87,14 +90,19 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
 
     group = QgsProject.instance().layerTreeRoot().findGroup(group_name("chip_1"))
     assert isinstance(group, QgsLayerTreeGroup)
+    # Named as Processing names them, the input's name first.
     names = [node.name() for node in group.findLayers()]
-    assert names == ["Cloud polygons", "Cloud mask", "Cloud probability (%)", "Coarse grid"]
-    layers = {node.name(): node.layer() for node in group.findLayers()}
-    visible = {node.name(): node.itemVisibilityChecked() for node in group.findLayers()}
-    assert visible == {"Cloud polygons": True, "Cloud mask": True, "Cloud probability (%)": False,
-                       "Coarse grid": False}
+    assert names == ["chip_1 - cloud polygons", "chip_1 - cloud mask", "chip_1 - cloud probability (%)",
+                     "chip_1 - coarse grid"]
+    layers = {node.name().split(" - ")[1]: node.layer() for node in group.findLayers()}
+    visible = {node.name().split(" - ")[1]: node.itemVisibilityChecked() for node in group.findLayers()}
+    assert visible == {"cloud polygons": True, "cloud mask": True, "cloud probability (%)": False,
+                       "coarse grid": False}
 
-    mask = layers["Cloud mask"]
+    mask = layers["cloud mask"]
+    # The legend's first line in the user's language, not the GeoTIFF's English band description.
+    mask_node = next(node for node in group.findLayers() if node.layer() is mask)
+    assert tree_model.layerLegendNodes(mask_node)[0].data(Qt.DisplayRole) == "Cloud mask"
     assert mask.source() == str(tmp_path / "chip_1_cloudmask.tif")
     renderer = mask.renderer()
     assert isinstance(renderer, QgsPalettedRasterRenderer)
@@ -107,24 +115,34 @@ def test_run_from_the_dock_adds_styled_results_in_a_group(gui, qgis_iface, scene
     assert renderer.nodataColor().alpha() > 0                 # no data: grey, visible
     assert renderer.nodataColor().hsvSaturation() == 0
     assert [classes[v].label for v in (0, 1, 255)] == ["clear", "cloud", "no data"]
-    assert isinstance(layers["Cloud probability (%)"].renderer(), QgsSingleBandPseudoColorRenderer)
-    assert isinstance(layers["Coarse grid"].renderer(), QgsPalettedRasterRenderer)
-    outline = layers["Cloud polygons"].renderer().symbol().symbolLayer(0)
+    probability = layers["cloud probability (%)"].renderer()
+    assert isinstance(probability, QgsSingleBandPseudoColorRenderer)
+    # From 50 % up, the colours stand out from white cloud once drawn over it (no pale end).
+    for item in probability.shader().rasterShaderFunction().colorRampItemList():
+        if item.value >= 50:
+            alpha = item.color.alphaF()
+            over_white = [alpha * channel + (1 - alpha) for channel in item.color.getRgbF()[:3]]
+            assert min(over_white) < 0.5, (item.value, item.color.name(), alpha)
+    assert isinstance(layers["coarse grid"].renderer(), QgsPalettedRasterRenderer)
+    outline = layers["cloud polygons"].renderer().symbol().symbolLayer(0)
     assert outline.brushStyle() == Qt.NoBrush and outline.strokeWidth() > 0
-    assert layers["Cloud polygons"].featureCount() > 0
+    assert layers["cloud polygons"].featureCount() > 0
 
     for layer in layers.values():
         metadata = layer.metadata()
         assert metadata.keywords()[KEYWORD_MODEL] == ["toy"]
         assert metadata.keywords()[KEYWORD_MODEL_VERSION] == ["0.0.1"]
         assert "toy version 0.0.1" in metadata.abstract()
+        assert f"(threshold {report['threshold']:g}," in metadata.abstract()
+        assert metadata.keywords()[KEYWORD_THRESHOLD] == [f"{report['threshold']:g}"]
 
     # The group sits just above the input layer, so the mask draws over the scene.
     root_children = QgsProject.instance().layerTreeRoot().children()
     assert root_children.index(group) + 1 == root_children.index(
         QgsProject.instance().layerTreeRoot().findLayer(raster.id()))
 
-    expected = f"'chip_1': {report['cloud_cover_percent']:.1f} % cloud cover (model toy 0.0.1)."
+    expected = (f"'chip_1': {report['cloud_cover_percent']:.1f} % cloud cover (model toy 0.0.1, "
+                f"threshold {report['threshold']:g}).")
     assert any(expected in text for text in bar_texts(qgis_iface)), bar_texts(qgis_iface)
     # The products are not offered as inputs.
     assert dock.listed_layer_ids() == [raster.id()]
@@ -168,7 +186,7 @@ def test_layers_queue_and_run_one_after_the_other(gui, scene_path, toy_model, tm
     root = QgsProject.instance().layerTreeRoot()
     for name in ("first", "second"):
         group = root.findGroup(group_name(name))
-        mask = next(n.layer() for n in group.findLayers() if n.name() == "Cloud mask")
+        mask = next(n.layer() for n in group.findLayers() if n.name() == f"{name} - cloud mask")
         assert mask.isValid() and os.path.isfile(mask.source())
     assert runs[0].job.output_dir != runs[1].job.output_dir
 

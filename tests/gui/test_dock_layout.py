@@ -12,7 +12,7 @@ from cloud_mask_plugin.gui.dock import DEFAULT_WIDTH
 from cloud_mask_plugin.gui.results import group_name
 from cloud_mask_plugin.gui.settings import OUTPUT_FOLDER
 
-from tests.helpers.gui import wait_until
+from tests.helpers.gui import plain_text, wait_until
 
 
 def add_raster(path, name):
@@ -93,8 +93,8 @@ def test_single_band_layer_is_listed_but_not_tickable_with_the_reason(gui, tmp_p
     [item] = [dock.layer_list.item(i) for i in range(dock.layer_list.count())]
     assert item.text() == "panchromatic"
     assert not item.flags() & Qt.ItemIsUserCheckable
-    assert item.toolTip().startswith("'panchromatic' has 1 band(s); the model needs at least 4: blue, green, red, "
-                                     "nir.")
+    assert plain_text(item.toolTip()).startswith("'panchromatic' has 1 band(s); the model needs at least 4: blue, "
+                                                 "green, red, nir. Stack the band files into one raster")
     dock.set_layer_checked(layer.id())
     assert dock.checked_layers() == [] and not dock.mask_button.isEnabled()
 
@@ -173,7 +173,82 @@ def test_running_again_replaces_the_layers_in_place(gui, scene_path, toy_model, 
     assert groups == [group]                              # one group, not two
     assert root.children().index(group) == position      # in the same place
     second = group.findLayers()
-    assert [node.name() for node in second] == ["Cloud polygons", "Cloud mask", "Cloud probability (%)"]
+    assert [node.name() for node in second] == ["chip_1 - cloud polygons", "chip_1 - cloud mask",
+                                                "chip_1 - cloud probability (%)"]
     assert not set(first_ids) & {node.layerId() for node in second}   # new layers
     assert all(QgsProject.instance().mapLayer(layer_id) is None for layer_id in first_ids)
     assert len(QgsProject.instance().mapLayers()) == 1 + len(second)
+
+
+def shown_text_fits(combo):
+    """True when the combo box's current text fits its edit field (no elision)."""
+    from qgis.PyQt.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField, combo)
+    return field.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText())
+
+
+@pytest.mark.parametrize("locale", ["en_US", "pt_BR"])
+def test_nothing_is_cut_at_the_default_width(qgis_iface, qgis_new_project, scene_path, locale):
+    from qgis.core import QgsSettings
+
+    from cloud_mask_plugin.gui import install
+
+    settings = QgsSettings()
+    before = settings.value("locale/userLocale", None)
+    settings.setValue("locale/userLocale", locale)
+    gui = install(qgis_iface)
+    try:
+        dock = gui.dock
+        dock.setFloating(True)
+        dock.resize(DEFAULT_WIDTH, 600)
+        dock.show()
+        QTest.qWaitForWindowExposed(dock)
+        layer = add_raster(scene_path, "chip_1")
+        dock.select_layer(layer.id())
+        mapping = dock.band_mapping
+        mapping.edit_button.click()
+        mapping.own_scaling.setChecked(True)
+        mapping.scale_edit.setText("0.0001")
+        QTest.qWait(50)
+        assert dock.model_combo.currentText().startswith("cloud-mask-default ")
+        for combo in (dock.model_combo, dock.device_combo, dock.output_mode_combo, mapping.sensor_combo):
+            assert shown_text_fits(combo), (combo.objectName(), combo.currentText(), combo.width())
+        edit = mapping.scale_edit
+        assert edit.width() - 10 >= edit.fontMetrics().horizontalAdvance(edit.text()), edit.width()
+        # The licence on a line of its own, never broken at its hyphens.
+        info = dock.model_info
+        [licence] = [line for line in info.text().splitlines() if "CC" in line]
+        assert info.width() >= info.fontMetrics().horizontalAdvance(licence)
+        # Long tooltips wrap (Qt wraps only rich-text tooltips).
+        assert dock.masked_image_check.toolTip().startswith("<p>")
+        assert dock.width() == DEFAULT_WIDTH
+    finally:
+        gui.unload()
+        if before is None:
+            settings.remove("locale/userLocale")
+        else:
+            settings.setValue("locale/userLocale", before)
+
+
+def test_the_newest_result_is_in_view_on_top(gui, shown_dock):
+    runs = shown_dock.runs
+    def refuse(i):
+        return runs.add_error(f"Cannot mask 'layer {i}': a reason long enough to take two lines of the panel.")
+
+    for i in range(12):
+        refuse(i)
+    QTest.qWait(50)
+    area = runs.rows_area
+    assert area.verticalScrollBar().maximum() > 0          # more than the area shows: it scrolls
+    # The analyst scrolls down to the older ones; the next refusal comes into view all the same.
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    newest = refuse(12)
+    QTest.qWait(50)
+    assert area.verticalScrollBar().value() == 0
+    top = newest.mapTo(area.viewport(), QPoint(0, 0)).y()
+    assert 0 <= top and top + newest.height() <= area.viewport().height()
+    # Taller than three lines of text.
+    assert area.height() > 6 * newest.fontMetrics().lineSpacing()

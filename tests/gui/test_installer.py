@@ -128,9 +128,9 @@ def test_without_onnxruntime_the_panel_offers_to_install_it(gui, monkeypatch):
     assert not banner.isHidden()
     assert banner.button.text() in ("Install onnxruntime", "Install onnxruntime-gpu")
     assert banner.label.text().startswith("The models run on onnxruntime, which is not installed in QGIS yet.")
-    # One line saying what to do in QGIS, not a pip command for a shell.
-    assert dock.device_label.text() == ("The Python package onnxruntime is not installed in QGIS; install it from "
-                                        "the Cloud Mask panel.")
+    # One line saying what to do in this panel (not "in the Cloud Mask panel", nor a pip command).
+    assert dock.device_label.text() == ("onnxruntime is not installed in QGIS yet; install it with the button at the "
+                                        "top of this panel.")
     monkeypatch.delitem(sys.modules, "onnxruntime")
     dock.update_device_label()
     assert banner.isHidden()

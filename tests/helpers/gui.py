@@ -23,3 +23,12 @@ def bar_texts(iface):
     for level in (Qgis.Info, Qgis.Warning, Qgis.Critical, Qgis.Success):
         texts += iface.messageBar().get_messages(level)
     return texts
+
+
+def plain_text(tooltip):
+    """A tooltip's text without the markup that makes Qt wrap it."""
+    from qgis.PyQt.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(tooltip)
+    return document.toPlainText()

@@ -170,9 +170,18 @@ def test_toolbox_dialog_runs_and_loads_the_outputs_styled(plugin, qgis_iface, ch
     monkeypatch.setattr(qgis_iface, "browserModel", lambda: browser, raising=False)
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM)
     dialog = AlgorithmDialog(algorithm, False, qgis_iface.mainWindow())
+    # What the dialog's log shows, kept as it grows (the dialog is deleted when the run ends).
+    from qgis.PyQt.QtWidgets import QTextEdit
+    [log_view] = [edit for edit in dialog.findChildren(QTextEdit) if edit.objectName() == "txtLog"]
+    shown_log = []
+    log_view.textChanged.connect(lambda: shown_log.append(log_view.toPlainText()))
     outputs = {"OUTPUT_MASK": str(tmp_path / "mask.tif"), "OUTPUT_COARSE_GRID": str(tmp_path / "grid.tif"),
                "OUTPUT_POLYGONS": str(tmp_path / "clouds.gpkg")}
     dialog.setParameters({"INPUT": chip1_tif, "MODEL": model_bundle, **outputs})
+    # A model of the layer tree, as QGIS's Layers panel has, that sees the outputs arrive.
+    from qgis.core import QgsLayerTreeModel
+    from qgis.PyQt.QtCore import Qt
+    tree_model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot())
     dialog.runAlgorithm()
     deadline = time.monotonic() + 120
     while QgsApplication.taskManager().countActiveTasks() and time.monotonic() < deadline:
@@ -191,8 +200,16 @@ def test_toolbox_dialog_runs_and_loads_the_outputs_styled(plugin, qgis_iface, ch
         assert loaded[outputs["OUTPUT_POLYGONS"]].renderer().type() == "singleSymbol"
         # Named after their input, so runs on several scenes can be told apart.
         assert mask.name() == "chip_1 - cloud mask"
+        # The legend's title in the user's language, not the GeoTIFF's English band description.
+        mask_node = QgsProject.instance().layerTreeRoot().findLayer(mask.id())
+        assert tree_model.layerLegendNodes(mask_node)[0].data(Qt.DisplayRole) == "Cloud mask"
         assert grid.name() == "chip_1 - coarse grid"
         assert loaded[outputs["OUTPUT_POLYGONS"]].name() == "chip_1 - cloud polygons"
+        # The dialog's log names each stage of the run once.
+        log_lines = shown_log[-1].splitlines()
+        for stage in ("reading the scene", "classifying the coarse grid", "fine model and writing the mask",
+                      "tracing cloud polygons"):
+            assert log_lines.count(stage) == 1, (stage, log_lines)
     finally:
         QgsProject.instance().removeMapLayers([layer.id() for layer in loaded.values()])
 
