@@ -1058,6 +1058,11 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{naming}, {mapped} of {inputs} inputs mapped ({path} path), scaling: {scaling}</source>
+      <translation>{naming}, {mapped} de {inputs} entradas associadas (caminho {path}), escala: {scaling}</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}</source>
       <translation>{naming}, {mapped} de {inputs} entradas associadas, escala: {scaling}</translation>
     </message>

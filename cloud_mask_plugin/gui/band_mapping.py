@@ -195,6 +195,8 @@ class BandMappingWidget(QWidget):
         try:
             self._plan = plan_input(source, MaskOptions(bands=choice.bands, sensor=choice.sensor, scale=choice.scale,
                                                         offset=choice.offset, model=self._model))
+            # A bundle of band paths: the table lists the bands of the path that runs on this layer.
+            self._bundle = self._plan.bundle or self._bundle
         except CloudMaskError as exc:
             error = exc
 
@@ -209,11 +211,15 @@ class BandMappingWidget(QWidget):
             self.summary.setToolTip(wrapped(str(error)))   # the engine's full message
             self.edit_button.setChecked(True)
             return
-        self.summary.setToolTip("")
         plan = self._plan
-        self._set_summary(tr("{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}").format(
+        self.summary.setToolTip(wrapped(plan.band_path) if plan.band_path else "")
+        if plan.band_path:
+            text = tr("{naming}, {mapped} of {inputs} inputs mapped ({path} path), scaling: {scaling}")
+        else:
+            text = tr("{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}")
+        self._set_summary(text.format(
             naming=naming_summary(plan), mapped=len(plan.source_bands), inputs=len(self._bundle.band_names),
-            scaling=scaling_summary(plan.scaling_source)))
+            path=self._bundle.path_name, scaling=scaling_summary(plan.scaling_source)))
         self._set_status("\n".join(engine_text(warning) for warning in plan.warnings), WARNING_STYLE)
 
     def _fill_table(self, layer: QgsRasterLayer, choice: BandChoice) -> None:

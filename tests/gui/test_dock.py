@@ -357,3 +357,22 @@ def test_device_label_says_what_will_run(gui):
     else:
         assert dock.device_label.text().startswith("Runs on the GPU")
     assert GuiSettings.load().device == "cuda"
+
+
+def test_a_bundle_of_band_paths_shows_the_path_each_layer_runs(gui, scene_path, tmp_path):
+    """The summary names the band path, its tooltip why, and the table lists that path's bands."""
+    import numpy as np
+
+    from tests.helpers.real_data import write_raster
+    from tests.helpers.toy_bundle import make_toy_band_path_bundle
+
+    paths_bundle = make_toy_band_path_bundle(tmp_path / "paths")
+    six = write_raster(tmp_path / "six.tif", np.random.default_rng(1).uniform(0, 0.5, (6, 40, 50)).astype(np.float32),
+                       names=["blue", "green", "red", "nir", "swir16", "swir22"])
+    assert gui.dock.add_model_folder(paths_bundle)
+    mapping = gui.dock.band_mapping
+    for path, name, path_name, rows in ((six, "six", "swir", 6), (scene_path, "chip_1", "rgbn", 4)):
+        gui.dock.select_layer(add_raster(path, name).id())
+        assert f"inputs mapped ({path_name} path)" in mapping.summary.text()
+        assert f"{path_name} path (blue, green, red, nir" in mapping.summary.toolTip()
+        assert mapping.table.rowCount() == rows
