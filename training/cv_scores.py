@@ -23,19 +23,24 @@ CANDIDATES = tuple(round(t, 2) for t in np.arange(0.20, 0.86, 0.05))
 COARSE_CLASSES = ("cloudless", "overcast", "partly cloudy", "nodata")
 
 
+def _ref(record: dict, sid: str) -> dict:
+    return record["scenes"][sid] if "scenes" in record else vars(record["refs"][sid])
+
+
 def load_predictions(oof_dir: str, record: dict) -> Dict[str, dict]:
     """Scene id -> its stored prediction, with the scene's fold and catalogue entry."""
     from .cv import safe_name
 
     out = {}
-    for sid, fold in record["folds"].items():
+    scored = {sid: f for sid, f in record["folds"].items() if not _ref(record, sid).get("teacher")}
+    for sid, fold in scored.items():
         path = os.path.join(oof_dir, safe_name(sid) + ".npz")
         if os.path.exists(path):
             with np.load(path) as z:
                 out[sid] = {k: z[k] for k in z.files}
             out[sid]["fold"] = fold
-            out[sid]["ref"] = record["scenes"][sid] if "scenes" in record else vars(record["refs"][sid])
-    missing = sorted(set(record["folds"]) - set(out))
+            out[sid]["ref"] = _ref(record, sid)
+    missing = sorted(set(scored) - set(out))
     if missing:
         raise FileNotFoundError(f"no out-of-fold prediction in {oof_dir} for {len(missing)} scenes, e.g. {missing[0]}"
                                 " (run the folds first)")

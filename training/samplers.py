@@ -66,6 +66,11 @@ def load_sources(entries: Sequence[dict], data_root: str, cfg: TrainConfig) -> L
             bands, descriptors = list(cfg.bands), None
             scenes = read_source(entry, data_root, bands, streamed=True)
             spectra = augment.spectra_by_name(bands)
+        if entry.get("teacher"):
+            # Images without manual masks: the teacher's cloud class is their label.
+            from .teacher import apply_teacher
+
+            scenes = apply_teacher(entry, scenes, data_root)
         if not scenes:
             raise ValueError(f"source {entry['name']} ({entry['path']}) gave no scenes")
         out.append(Source(entry, scenes, bands, spectra, descriptors))
