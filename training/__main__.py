@@ -155,6 +155,8 @@ def _cmd_cv(args):
     if not args.score_only:
         for fold in folds:
             print(f"fold {fold}: {run_fold(cfg, data_root, record, fold, device=args.device)}")
+    if args.train_only:
+        return
     report = cv_report(os.path.join(cv_dir(cfg), "oof"), record, per_sensor=args.per_sensor)
     print(format_cv_report(report))
     if args.json:
@@ -256,6 +258,8 @@ def main(argv=None):
     p.add_argument("--k", type=int, default=5, help="folds, when training/cv_folds.json does not exist yet")
     p.add_argument("--folds", help="only these folds, e.g. 0,1 (default all); trained folds are reused")
     p.add_argument("--score-only", action="store_true", help="score the stored out-of-fold predictions only")
+    p.add_argument("--train-only", action="store_true", help="train and predict the folds, do not score (one fold "
+                                                             "at a time, before the others exist)")
     p.add_argument("--per-sensor", action="store_true", help="one threshold per sensor (chosen inside the folds)")
     p.add_argument("--device", choices=DEVICES, default="auto")
     p.add_argument("--json", help="also save the report as JSON here")
