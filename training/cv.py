@@ -160,6 +160,14 @@ def fold_config(cfg: TrainConfig, data_root: str, held_out: set, fold: int) -> T
     return config_from_dict(values)
 
 
+def scene_entries(cfg: TrainConfig, data_root: str) -> Dict[str, tuple]:
+    """Scene id -> (the source entry that reads it, scene name), for every scene of the config."""
+    out = {}
+    for entry, scene, _ in _every_scene(cfg, data_root):
+        out.setdefault(scene_id(entry, scene.name), (entry, scene.name))
+    return out
+
+
 def held_out_scenes(cfg: TrainConfig, data_root: str, held_out: set) -> List[tuple]:
     """``(id, Scene)`` for every held-out scene that is scored (not the teacher-labelled
     ones), read whole with the config's bands."""

