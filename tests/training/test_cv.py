@@ -46,6 +46,22 @@ def test_the_recorded_folds_cover_every_real_scene_once(data_root):
     assert labelled_sensors == {"landsat8", "sentinel2"}
 
 
+def test_the_swir_folds_keep_the_all_data_folds_of_the_scenes_both_have(data_root):
+    cfg = load_config(resolve_repo_path("training/configs/swir.toml"))
+    with open(resolve_repo_path(cfg.cv_folds), encoding="utf-8") as f:
+        record = json.load(f)
+    with open(resolve_repo_path(FOLDS_FILE), encoding="utf-8") as f:
+        base = json.load(f)["folds"]
+    refs = catalogue(cfg, data_root)
+    assert set(record["folds"]) == set(refs)
+    shared = set(refs) & set(base)
+    assert len(shared) == 39, "the 31 Biome patches and the 8 cloud-free Sentinel-2 scenes"
+    assert all(record["folds"][sid] == base[sid] for sid in shared)
+    # The images labelled by the teacher are trained on, never scored.
+    taught = {sid for sid, ref in refs.items() if ref.teacher}
+    assert len(taught) == 4 and not any(refs[sid].labelled for sid in taught)
+
+
 def test_a_fold_config_never_shows_a_model_its_held_out_scenes(data_root):
     cfg = load_config(resolve_repo_path(CONFIG))
     with open(resolve_repo_path(FOLDS_FILE), encoding="utf-8") as f:
