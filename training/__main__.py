@@ -157,6 +157,8 @@ def _cmd_cv(args):
             print(f"fold {fold}: {run_fold(cfg, data_root, record, fold, device=args.device)}")
     if args.train_only:
         return
+    if args.write and args.teacher == "4band":
+        raise SystemExit("--write keeps ukis-csmask's scores as --teacher auto gives them: run it without 4band")
     teacher = None
     if args.teacher:
         from .cv import scene_entries

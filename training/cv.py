@@ -134,6 +134,7 @@ def load_or_make_folds(cfg: TrainConfig, data_root: str, k: int = 5, seed: int =
             json.dump(record, f, indent=1, sort_keys=True)
             f.write("\n")
     record["refs"] = refs
+    record["file"] = path
     return record
 
 

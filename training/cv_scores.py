@@ -203,7 +203,7 @@ def manifest_summary(report: dict, config_file: str, record: dict) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}
 
     return {
-        "config": config_file, "folds_file": "training/cv_folds.json", "k": record["k"],
+        "config": config_file, "folds_file": record.get("file", "training/cv_folds.json"), "k": record["k"],
         "scenes": len(record["folds"]),
         "how": "k-fold by scene: every scene scored by a model trained without it (clear ground under synthetic "
                "clouds included); the engine's cascade on the CPU; each fold thresholded at the best micro F1 of "
@@ -215,6 +215,14 @@ def manifest_summary(report: dict, config_file: str, record: dict) -> dict:
                                            and r["cloud_fraction"] > 0), 4),
         "coarse": {k: v for k, v in report["coarse"].items() if k != "classes"},
         "threshold": report["final_threshold"],
+        **({"ukis_csmask_same_scenes": {
+            "what": "ukis-csmask 1.0.0 (its 6-band model where the scene has SWIR, else 4-band; its own decision) "
+                    "on the same scenes and pixels",
+            "groups": {k: rounded(v) for k, v in report["teacher_groups"].items()},
+            "clear_false_positive_percent": {r["id"].split(":", 1)[1]: round(100 * r["ukis_called"], 3)
+                                             for r in report["scenes"] if "ukis_called" in r
+                                             and r["id"] in report["clear_false_positive"]}}}
+           if report.get("teacher_groups") else {}),
     }
 
 
