@@ -37,8 +37,8 @@ from .paths import resolve_repo_path
 from .scenes import Scene
 
 CREDIT = {"name": "ukis-csmask", "version": "1.0.0", "license": "Apache-2.0",
-          "url": "https://github.com/dlr-eoc/ukis-csmask", "use": "soft teacher in training only (cloud labels "
-          "of images without manual masks); not part of the bundle"}
+          "url": "https://github.com/dlr-eoc/ukis-csmask", "use": "teacher in training only: its cloud class "
+          "labelled the images without manual masks; not part of the bundle"}
 SIX_BANDS = ("blue", "green", "red", "nir", "swir16", "swir22")
 FOUR_BANDS = SIX_BANDS[:4]
 MODELS_ENV_VAR = "CLOUD_MASK_TEACHER_MODELS"
