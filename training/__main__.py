@@ -155,7 +155,18 @@ def _cmd_cv(args):
     if not args.score_only:
         for fold in folds:
             print(f"fold {fold}: {run_fold(cfg, data_root, record, fold, device=args.device)}")
-    report = cv_report(os.path.join(cv_dir(cfg), "oof"), record, per_sensor=args.per_sensor)
+    if args.train_only:
+        return
+    if args.write and args.teacher == "4band":
+        raise SystemExit("--write keeps ukis-csmask's scores as --teacher auto gives them: run it without 4band")
+    teacher = None
+    if args.teacher:
+        from .cv import scene_entries
+        from .teacher import teacher_masks
+
+        scored = {sid: e for sid, e in scene_entries(cfg, data_root).items() if not record["refs"][sid].teacher}
+        teacher = teacher_masks(scored, data_root, 4 if args.teacher == "4band" else None)
+    report = cv_report(os.path.join(cv_dir(cfg), "oof"), record, per_sensor=args.per_sensor, teacher=teacher)
     print(format_cv_report(report))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
@@ -256,7 +267,12 @@ def main(argv=None):
     p.add_argument("--k", type=int, default=5, help="folds, when training/cv_folds.json does not exist yet")
     p.add_argument("--folds", help="only these folds, e.g. 0,1 (default all); trained folds are reused")
     p.add_argument("--score-only", action="store_true", help="score the stored out-of-fold predictions only")
+    p.add_argument("--train-only", action="store_true", help="train and predict the folds, do not score (one fold "
+                                                             "at a time, before the others exist)")
     p.add_argument("--per-sensor", action="store_true", help="one threshold per sensor (chosen inside the folds)")
+    p.add_argument("--teacher", choices=("auto", "4band"), help="also score ukis-csmask 1.0.0 on the same scenes "
+                   "(training/teacher.py; auto: its 6-band model where the scene has SWIR, else 4-band; 4band: its "
+                   "4-band model everywhere)")
     p.add_argument("--device", choices=DEVICES, default="auto")
     p.add_argument("--json", help="also save the report as JSON here")
     p.add_argument("--write", metavar="BUNDLE", help="the bundle trained on every scene with this config: set its "

@@ -143,6 +143,12 @@ class SyntheticCloudConfig:
     shadow_probability: float = 0.0
     shadow_distance: Tuple[float, float] = (0.05, 0.4)
     shadow_strength: Tuple[float, float] = (0.4, 0.8)
+    # Share of clear samples first covered in part by synthetic snow (``add_synthetic_snow``),
+    # which stays labelled clear: bright from blue to nir like cloud, dark in the short-wave
+    # infrared unlike it. 0 draws nothing (configs without snow draw the samples they drew).
+    snow_probability: float = 0.0
+    snow_coverage: Tuple[float, float] = (0.2, 1.0)
+    snow_brightness: Tuple[float, float] = (0.5, 0.95)  # snow reflectance in the blue band
 
 
 def cloud_opacity(shape: Tuple[int, int], cfg: SyntheticCloudConfig, rng):
@@ -200,6 +206,34 @@ def add_synthetic_clouds(image, valid, label, spectra: "BandSpectra", cfg: Synth
     texture = 0.85 + 0.3 * fractal_noise((h, w), rng, base_cells=8)
     cloud = spectra.cloud(thin, cfg.brightness, rng)[:, None, None] * texture[None]
     return composite_clouds(image, valid, label, opacity, shadow, spectra.shadow, cloud, cfg)
+
+
+# Snow and ice relative to the blue band: nearly flat and bright through the visible, somewhat
+# lower in the near infrared, and strongly absorbing at 1.6 and 2.2 um (Dozier, "Spectral
+# signature of alpine snow cover from the Landsat Thematic Mapper"; Warren, "Optical properties
+# of snow"), which is what the normalised difference snow index reads. The SWIR values are drawn
+# per sample over the range from fine fresh snow to coarse old snow and ice.
+_SNOW_SPECTRUM = {"coastal": (1.0, 1.0), "blue": (1.0, 1.0), "green": (0.96, 1.0), "red": (0.9, 1.0),
+                  "nir": (0.75, 0.95), "nir08": (0.75, 0.95), "swir16": (0.02, 0.25), "swir22": (0.01, 0.2)}
+
+
+def add_synthetic_snow(image, valid, bands: Sequence[str], cfg: SyntheticCloudConfig, rng) -> np.ndarray:
+    """With ``cfg.snow_probability``, a fractal field of snow over a clear sample (fixed bands,
+    by name); the label is untouched: snow is not cloud. Returns the image."""
+    if cfg.snow_probability <= 0 or rng.random() >= cfg.snow_probability:
+        return image
+    missing = [b for b in bands if b not in _SNOW_SPECTRUM]
+    if missing:
+        raise ValueError(f"synthetic snow has no spectrum for bands {missing}; set snow_probability = 0")
+    h, w = valid.shape
+    field = fractal_noise((h, w), rng, base_cells=int(rng.integers(2, 5)))
+    level = np.quantile(field, 1.0 - rng.uniform(*cfg.snow_coverage))
+    cover = np.clip((field - level) / rng.uniform(*cfg.edge_softness), 0.0, 1.0).astype(np.float32)
+    spectrum = np.array([rng.uniform(*_SNOW_SPECTRUM[b]) for b in bands], np.float32)
+    texture = 0.9 + 0.2 * fractal_noise((h, w), rng, base_cells=8)
+    snow = rng.uniform(*cfg.snow_brightness) * spectrum[:, None, None] * texture[None]
+    out = image * (1 - cover[None]) + snow * cover[None]
+    return np.where(valid[None], out, 0.0).astype(np.float32)
 
 
 def add_nodata_edge(image, valid, label, rng) -> Sample:

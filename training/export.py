@@ -109,6 +109,11 @@ def build_manifest(cfg: TrainConfig, normalization: Optional[Dict[str, list]], m
         downsample=g.downsample, stride=g.stride, min_confidence=cfg.coarse.min_confidence, halo=g.halo,
         threshold=cfg.fine.threshold, multiple=g.multiple * cfg.fine.inference_scale,
         inference_scale=cfg.fine.inference_scale, training=training_info, metrics=metrics)
+    if any(entry.get("teacher") for entry in cfg.train_sources):
+        # Images without manual masks were labelled by ukis-csmask (training/teacher.py): credited.
+        from .teacher import CREDIT
+
+        manifest["teacher"] = dict(CREDIT)
     if cfg.si is not None:
         _add_sensor_independence(manifest, cfg)
     return manifest

@@ -66,6 +66,11 @@ def load_sources(entries: Sequence[dict], data_root: str, cfg: TrainConfig) -> L
             bands, descriptors = list(cfg.bands), None
             scenes = read_source(entry, data_root, bands, streamed=True)
             spectra = augment.spectra_by_name(bands)
+        if entry.get("teacher"):
+            # Images without manual masks: the teacher's cloud class is their label.
+            from .teacher import apply_teacher
+
+            scenes = apply_teacher(entry, scenes, data_root)
         if not scenes:
             raise ValueError(f"source {entry['name']} ({entry['path']}) gave no scenes")
         out.append(Source(entry, scenes, bands, spectra, descriptors))
@@ -230,6 +235,7 @@ class FineSampler:
         image, valid, label = augment.flip_rotate(*draws.pool(name, rng).draw(rng, f.patch), rng)
         relabelled = False
         if synthetic:
+            image = augment.add_synthetic_snow(image, valid, source.bands, f.synthetic, rng)
             image, valid, label = augment.add_synthetic_clouds(image, valid, label, source.spectra, f.synthetic, rng)
         elif name in self.cal_sources:
             # CAL binarises the reflectance as delivered, before the brightness jitter.
@@ -283,6 +289,7 @@ class CoarseSampler:
         image, valid, label = (np.concatenate([r[k] for r in rows], axis=-2) for k in range(3))
         source = draws.sources[first]
         if synthetic:
+            image = augment.add_synthetic_snow(image, valid, source.bands, self.cfg.fine.synthetic, rng)
             image, valid, label = augment.add_synthetic_clouds(image, valid, label, source.spectra,
                                                                self.cfg.fine.synthetic, rng)
         if rng.random() < c.nodata_edge_probability:

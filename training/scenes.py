@@ -49,6 +49,11 @@ class Scene:
                      self.source, self.pixel_size_m)
 
 
+def scene_id(entry: dict, scene_name: str) -> str:
+    """A scene's stable id across configs: ``<kind>:<path>/<scene name>``."""
+    return f"{entry['kind']}:{entry['path']}/{scene_name}"
+
+
 def pick_bands(file_bands: Sequence[str], wanted: Sequence[str], where: str) -> List[int]:
     """Indices into ``file_bands`` for each wanted common name ('nir' also takes 'nir08')."""
     indices = []

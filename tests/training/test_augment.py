@@ -3,8 +3,8 @@ offset, darker in the near infrared than in the blue, and never labelled cloud."
 import numpy as np
 import pytest
 
-from training.augment import (SyntheticCloudConfig, add_synthetic_clouds, cloud_opacity, shadow_spectrum,
-                              spectra_by_name, spectra_by_wavelength)
+from training.augment import (SyntheticCloudConfig, add_synthetic_clouds, add_synthetic_snow, cloud_opacity,
+                              shadow_spectrum, spectra_by_name, spectra_by_wavelength)
 from training.scenes import sensor_descriptors
 
 BANDS = ["blue", "green", "red", "nir"]
@@ -82,3 +82,23 @@ def test_sensor_independent_clouds_cast_the_same_shadows():
     opacity, _, shadow = cloud_opacity((64, 64), SHADOWED, np.random.default_rng(3))
     shaded = (shadow > 0.1) & (opacity == 0)
     np.testing.assert_allclose(by_name[0][:, shaded], by_wl[0][:, shaded], rtol=0.05)
+
+
+def test_synthetic_snow_is_bright_in_the_visible_dark_in_swir_and_off_by_default():
+    bands = ["blue", "green", "red", "nir", "swir16", "swir22"]
+    ground = np.full((6, 64, 64), 0.08, np.float32)
+    valid = np.ones((64, 64), bool)
+    valid[:4] = False
+    rng = np.random.default_rng(0)
+    state = rng.bit_generator.state
+    assert add_synthetic_snow(ground, valid, bands, SyntheticCloudConfig(), rng) is ground
+    assert rng.bit_generator.state == state, "snow off must not change the samples a config draws"
+    cfg = SyntheticCloudConfig(snow_probability=1.0, snow_coverage=(0.5, 0.5))
+    snowy = add_synthetic_snow(ground, valid, bands, cfg, np.random.default_rng(1))
+    covered = (snowy[0] > 0.3) & valid
+    assert 0.3 < covered.mean() < 0.8
+    ndsi = (snowy[1] - snowy[4]) / (snowy[1] + snowy[4])
+    assert np.all(ndsi[covered] > 0.4), "snow: green far brighter than 1.6 um"
+    assert np.all(snowy[:, ~valid] == 0)
+    with pytest.raises(ValueError, match="no spectrum for bands"):
+        add_synthetic_snow(ground[:1], valid, ["lwir11"], cfg, np.random.default_rng(1))

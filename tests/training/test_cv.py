@@ -6,7 +6,8 @@ import pytest
 
 from training.config import load_config
 from training.cv import FOLDS_FILE, SceneRef, assign_folds, catalogue, fold_config, scene_id
-from training.cv_scores import best_threshold, coarse_confusion, nested_thresholds, reliability, score
+from training.cv_scores import (best_threshold, coarse_confusion, format_cv_report, nested_thresholds, reliability,
+                                score)
 from training.data import read_source
 from training.paths import resolve_repo_path
 
@@ -43,6 +44,22 @@ def test_the_recorded_folds_cover_every_real_scene_once(data_root):
     assert len(refs) == len({(r.kind, r.name) for r in refs.values()})
     labelled_sensors = {r.sensor for r in refs.values() if r.labelled}
     assert labelled_sensors == {"landsat8", "sentinel2"}
+
+
+def test_the_swir_folds_keep_the_all_data_folds_of_the_scenes_both_have(data_root):
+    cfg = load_config(resolve_repo_path("training/configs/swir.toml"))
+    with open(resolve_repo_path(cfg.cv_folds), encoding="utf-8") as f:
+        record = json.load(f)
+    with open(resolve_repo_path(FOLDS_FILE), encoding="utf-8") as f:
+        base = json.load(f)["folds"]
+    refs = catalogue(cfg, data_root)
+    assert set(record["folds"]) == set(refs)
+    shared = set(refs) & set(base)
+    assert len(shared) == 39, "the 31 Biome patches and the 8 cloud-free Sentinel-2 scenes"
+    assert all(record["folds"][sid] == base[sid] for sid in shared)
+    # The images labelled by the teacher are trained on, never scored.
+    taught = {sid for sid, ref in refs.items() if ref.teacher}
+    assert len(taught) == 4 and not any(refs[sid].labelled for sid in taught)
 
 
 def test_a_fold_config_never_shows_a_model_its_held_out_scenes(data_root):
@@ -92,6 +109,25 @@ def test_each_scene_is_thresholded_by_the_other_folds_only():
     assert (per_sensor["a"], per_sensor["b"], per_sensor["c"], per_sensor["d"]) == (0.65, 0.3, 0.3, 0.65)
     with pytest.raises(ValueError, match="no labelled scene"):
         best_threshold([])
+
+
+def test_the_teachers_scores_sit_beside_ours_on_the_same_pixels():
+    a = _pred(0, "landsat8", [90, 90, 10, 10], [1, 1, 0, 0])
+    b = _pred(1, "landsat8", [90, 10, 10, 10], [1, 1, 0, 0])
+    clear = _pred(2, "landsat8", [10, 10, 10, 10], [0, 0, 0, 0], labelled=False)
+    preds = {"k:x/a": a, "k:x/b": b, "k:x/c": clear}
+    teacher = {"k:x/a": np.array([1, 0, 0, 0], bool), "k:x/b": np.array([1, 1, 1, 0], bool),
+               "k:x/c": np.array([1, 1, 0, 0], bool)}
+    report = score(preds, dict.fromkeys(preds, 0.5), teacher)
+    rows = {r["id"][-1]: r for r in report["scenes"]}
+    assert rows["a"]["f1"] == 1.0 and rows["a"]["ukis_f1"] == pytest.approx(2 / 3)
+    assert rows["b"]["f1"] == pytest.approx(2 / 3) and rows["b"]["ukis_f1"] == pytest.approx(0.8)
+    assert rows["c"]["ukis_called"] == 0.5 and rows["c"]["cloud_called"] == 0.0
+    # Micro-averaged over both labelled scenes: the teacher's 3 hits, 1 false alarm, 1 miss.
+    assert report["teacher_groups"]["sensor landsat8"]["f1"] == pytest.approx(0.75)
+    assert report["groups"]["sensor landsat8"]["f1"] == pytest.approx(6 / 7)
+    text = format_cv_report({**report, "coarse": coarse_confusion({}), "reliability": {}, "final_threshold": 0.5})
+    assert "| sensor landsat8 | 0.857 | 0.750 |" in text
 
 
 def test_coarse_confusion_counts_overcast_calls_on_cells_that_are_not_overcast():
