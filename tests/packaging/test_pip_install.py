@@ -47,7 +47,8 @@ def test_the_wheel_holds_the_engine_its_models_and_the_command_not_the_qgis_fron
     _, wheel = venv
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("cloud_mask_plugin/core/api.py", "cloud_mask_plugin/batch/run.py", "cloud_mask_plugin/__main__.py",
-                 "cloud_mask_plugin/models/default/manifest.json", "cloud_mask_plugin/models/default/fine.onnx"):
+                 "cloud_mask_plugin/models/default/manifest.json", "cloud_mask_plugin/models/default/swir/fine.onnx",
+                 "cloud_mask_plugin/models/default/rgbn/fine.onnx"):
         assert name in names
     assert not [name for name in names if "/gui/" in name or "/processing/" in name or "training/" in name]
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -50,7 +50,9 @@ def test_default_model_on_real_patches_of_odd_sizes(biome, tmp_path, w, h, holes
     mask = rh.assert_valid_mask(outcome.outputs["mask"], nodata=nodata)
     valid = (~nodata).sum()
     assert outcome.report["cloud_cover_percent"] == pytest.approx(100 * (mask == 1).sum() / valid, abs=1e-3)
-    assert outcome.report["model"]["path"] == DEFAULT_BUNDLE_DIR
+    # The patch has both SWIR bands: the default bundle's swir path runs.
+    assert outcome.report["model"]["path"] == os.path.join(DEFAULT_BUNDLE_DIR, "swir")
+    assert outcome.report["band_path"].startswith("swir path")
     assert rh.sha256(path) == before
     assert rh.leftovers(tmp_path / "out") == []
 

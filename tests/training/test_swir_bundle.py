@@ -1,4 +1,4 @@
-"""The shipped 6-band bundle (cloud_mask_plugin/models/swir, swir.toml): its bands, the
+"""The shipped 6-band bundle (cloud_mask_plugin/models/default/swir, swir.toml): its bands, the
 cross-validation it was scored by, the teacher credited, and that the engine runs it on a
 real Biome patch with its SWIR bands. A missing bundle fails, never skips."""
 import json
@@ -12,7 +12,7 @@ from cloud_mask_plugin.core.cascade import CascadeModels, segment_array
 from training.data import read_source
 from training.paths import resolve_repo_path
 
-SWIR_BUNDLE = resolve_repo_path("cloud_mask_plugin/models/swir")
+SWIR_BUNDLE = resolve_repo_path("cloud_mask_plugin/models/default/swir")
 SIX = ["blue", "green", "red", "nir", "swir16", "swir22"]
 
 
