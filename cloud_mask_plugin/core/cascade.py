@@ -285,6 +285,20 @@ def decide_cells(probs: np.ndarray, valid_fraction: np.ndarray, min_confidence: 
     return CellDecision(classes, needs_fine, cloud_prob.astype(np.float32))
 
 
+def grid_decision(grid: np.ndarray, valid_fraction: np.ndarray) -> CellDecision:
+    """The decision of a coarse grid given from outside (uint8 [gh, gw], GRID_CODES) instead of
+    the coarse model's: the grid's classes taken as certain and put through ``decide_cells``'s
+    rules, so its cloudless and overcast cells are settled and its partly cloudy cells, the
+    cells it calls no data that have data, and every cell partly covered by data go to the
+    fine model. The benchmarks give the truth's grid: what a perfect coarse model would leave."""
+    if grid.shape != valid_fraction.shape:
+        raise ValueError(f"a grid of {grid.shape} cells given for a scene of {valid_fraction.shape} cells")
+    if grid.size and not (0 <= grid.min() and grid.max() < len(COARSE_CLASSES)):
+        raise ValueError(f"grid codes must be 0..{len(COARSE_CLASSES) - 1} (GRID_CODES)")
+    certain = np.eye(len(COARSE_CLASSES), dtype=np.float32)[grid.astype(np.intp)].transpose(2, 0, 1)
+    return decide_cells(certain, valid_fraction, 1.0)
+
+
 def pad_to_grid(reflectance: np.ndarray, valid: np.ndarray, cell: int):
     """Pad [C, H, W] and [H, W] at the bottom/right to whole cells (padding is invalid)."""
     _, h, w = reflectance.shape
@@ -312,11 +326,14 @@ class ArrayResult:
 def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndarray,
                   threshold: Optional[float] = None, batch_size: Optional[int] = None,
                   fine_everywhere: bool = False,
-                  is_cancelled: Optional[Callable[[], bool]] = None) -> ArrayResult:
+                  is_cancelled: Optional[Callable[[], bool]] = None,
+                  grid: Optional[np.ndarray] = None) -> ArrayResult:
     """Run the cascade on an in-memory scene [C, H, W] with validity [H, W].
 
     ``fine_everywhere`` runs the fine model on every cell with data: Luotamo et al.'s patch-wise
     baseline, which the cascade must match in accuracy while skipping most of the work.
+    ``grid`` (uint8 [gh, gw] of GRID_CODES, gh x gw the scene's cells) replaces the coarse
+    model, which then does not run (``grid_decision``).
     """
     from .reader import pad_mirrored
 
@@ -326,9 +343,13 @@ def segment_array(models: CascadeModels, reflectance: np.ndarray, valid: np.ndar
     batch_size = batch_size or default_batch_size(models.device)
     _, h, w = reflectance.shape
     padded, valid_padded, gh, gw = pad_to_grid(reflectance, valid, cell)
-    coarse_image = downsample_mean(padded, valid_padded, bundle.coarse.downsample)
-    decision = decide_cells(models.coarse_probabilities(coarse_image), cell_valid_fraction(valid_padded, cell),
-                            bundle.coarse.min_confidence)
+    valid_fraction = cell_valid_fraction(valid_padded, cell)
+    if grid is not None:
+        decision = grid_decision(grid, valid_fraction)
+    else:
+        coarse_image = downsample_mean(padded, valid_padded, bundle.coarse.downsample)
+        decision = decide_cells(models.coarse_probabilities(coarse_image), valid_fraction,
+                                bundle.coarse.min_confidence)
     if fine_everywhere:
         decision.needs_fine = decision.classes != NODATA
 
