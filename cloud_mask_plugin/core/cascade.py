@@ -59,9 +59,13 @@ def downsample_mean(reflectance: np.ndarray, valid: np.ndarray, factor: int) -> 
     c, h, w = reflectance.shape
     if h % factor or w % factor:
         raise ValueError(f"size {h}x{w} is not a multiple of the downsampling factor {factor}")
-    weights = valid.astype(np.float32)
-    sums = (reflectance * weights).reshape(c, h // factor, factor, w // factor, factor).sum(axis=(2, 4))
-    counts = weights.reshape(h // factor, factor, w // factor, factor).sum(axis=(1, 3))
+    if valid.all():   # weights of 1: the same sums without multiplying by them
+        sums = reflectance.reshape(c, h // factor, factor, w // factor, factor).sum(axis=(2, 4))
+        counts = np.full(sums.shape[1:], factor * factor, np.float32)
+    else:
+        weights = valid.astype(np.float32)
+        sums = (reflectance * weights).reshape(c, h // factor, factor, w // factor, factor).sum(axis=(2, 4))
+        counts = weights.reshape(h // factor, factor, w // factor, factor).sum(axis=(1, 3))
     out = np.zeros_like(sums)
     np.divide(sums, counts, out=out, where=counts > 0)
     return out
