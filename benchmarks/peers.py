@@ -177,7 +177,8 @@ def main(argv=None):
             ours.append(our_seconds_per_mp(scene.path, model, args.device, args.size))
             ukis.append(run_ukis([(image, bands, "l1c")], work_dir)[1][0])
             ukis30.append(run_ukis([(image30, bands, "l1c")], work_dir)[1][0][0])
-            log(f"  this product {ours[-1][0] * mp:.1f} s, ukis-csmask {ukis[-1][0]:.1f} s (at 30 m {ukis30[-1]:.1f} s)")
+            log(f"  this product {ours[-1][0] * mp:.1f} s, ukis-csmask {ukis[-1][0]:.1f} s "
+                f"(at 30 m {ukis30[-1]:.1f} s)")
         del image, image30
         ours_spmp, ours_cpu, report = min(ours, key=lambda r: r[0])
         ukis_seconds, ukis_cpu = min(ukis)
