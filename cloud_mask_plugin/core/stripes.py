@@ -111,9 +111,8 @@ class StripeScheduler:
         self.read_pieces = read_pieces(reader, self.cell, self.grid_w, self.stripe_rows)
         self.store = RowStore(reader, self.cell, rows_held(self.cell, self.halo, self.margin, self.stripe_rows),
                               spill_dir)
-        # The input is decoded one read ahead, in a thread of its own that alone uses the
-        # reader's dataset: reading the next piece overlaps what is done with this one (and
-        # the models' stages while no stripe is due), for one piece more in memory.
+        # A thread of its own, the only user of the reader's dataset, decodes the input a piece
+        # ahead: the next read overlaps the work on this one, for one piece more in memory.
         self.band_count = len(reader.bands)
         self._reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudmask-read")
         self._read_order = ((r0, c0, c1) for r0 in range(0, self.grid_h, self.stripe_rows)
@@ -188,7 +187,7 @@ class StripeScheduler:
         for c0, c1 in self.read_pieces:
             self.progress(self.rows_done / self.grid_h, "reading the scene")
             x0, x1 = c0 * cell, min(c1 * cell, reader.width)
-            raw, valid = self._next_read((r0, c0, c1))
+            raw, valid = self._next_read()
             for row in range(r0, r1):
                 top, bottom = row * cell - y0, min((row + 1) * cell, reader.height) - y0
                 self.store.put(row, x0, raw[:, top:bottom], valid[top:bottom])
@@ -210,26 +209,21 @@ class StripeScheduler:
         release_free_memory()  # the read's buffers, so the next read does not add to them
         self.read_seconds += time.perf_counter() - t
 
-    def _next_read(self, piece):
-        """Stored values and validity of ``piece`` (first cell row, cell columns [c0, c1)),
-        the next in reading order, with the read of the one after it started."""
-        if self._read_ahead is None:
-            self._read_ahead = self._reads.submit(self._read_piece, next(self._read_order))
-        done, raw, valid = self._read_ahead.result()
+    def _next_read(self):
+        """Stored values and validity of the next piece in reading order (stripes down, pieces
+        across), the read of the piece after it queued behind it in the reading thread."""
+        current = self._read_ahead or self._reads.submit(self._read_piece, next(self._read_order))
         following = next(self._read_order, None)
         self._read_ahead = None if following is None else self._reads.submit(self._read_piece, following)
-        if done != piece:
-            raise RuntimeError(f"read {done} where {piece} was due")
-        return raw, valid
+        return current.result()
 
     def _read_piece(self, piece):
         r0, c0, c1 = piece
-        reader, cell = self.reader, self.cell
-        y0, y1 = r0 * cell, min((r0 + self.stripe_rows) * cell, reader.height)
-        x0, x1 = c0 * cell, min(c1 * cell, reader.width)
-        raw, valid = reader.read_raw(x0, y0, x1 - x0, y1 - y0)
-        reader.release_all()  # every block of these columns and rows is read now
-        return piece, raw, valid
+        y0, x0 = r0 * self.cell, c0 * self.cell
+        y1, x1 = min((r0 + self.stripe_rows) * self.cell, self.reader.height), min(c1 * self.cell, self.reader.width)
+        raw, valid = self.reader.read_raw(x0, y0, x1 - x0, y1 - y0)
+        self.reader.release_all()  # every block of these columns and rows is read now
+        return raw, valid
 
     def _decide(self, r0: int, r1: int):
         """Classify cell rows [r0, r1) with the coarse model and drop coarse rows no band needs."""
