@@ -182,8 +182,10 @@ class CascadeModels:
         rr0, rr1 = max(r0 - margin, 0), min(r1 + margin, gh)
         if rr0 < first_row or rr1 - first_row > len(rows):
             raise ValueError(f"coarse rows {first_row}.. do not hold the band's context rows {rr0}..{rr1}")
-        for c0 in range(0, gw, step):
-            c1 = min(c0 + step, gw)
+        # Tiles twice as wide as the band is tall: fewer context cells computed across the
+        # band (75 across a 43-cell grid instead of 123) for a third more activations.
+        for c0 in range(0, gw, 2 * step):
+            c1 = min(c0 + 2 * step, gw)
             cc0, cc1 = max(c0 - margin, 0), min(c1 + margin, gw)
             tile = np.concatenate([row[:, :, cc0 * stride:cc1 * stride] for row in rows[rr0 - first_row:rr1 - first_row]],
                                   axis=1)
