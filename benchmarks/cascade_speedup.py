@@ -14,10 +14,21 @@ alternating, and the faster run of each counts (the machine is shared).
 patch-wise baseline would not, so the coarse stage's time is taken off the baseline: the
 speed-ups printed are the conservative ones.
 
-Per scene (stdout): seconds of the cascade and of the fine model everywhere, cells the fine
-model ran against cells the truth shows partly cloudy (cloud fraction strictly between 0
-and 1) plus cells only partly covered by data, and F1 of both masks against the truth.
-Last line: ``speedup X``, the baseline's total seconds over the cascade's, over the set.
+The oracle: the engine once more with the truth's coarse grid in place of the coarse model's
+(``segment_array(grid=...)``), so the fine model runs only on the cells the truth shows
+partly cloudy (cloud fraction strictly between 0 and 1) and on cells only partly covered by
+data: what a perfect coarse model would leave. A perfect coarse model still costs the
+coarse stage, so the coarse stage's time is added to the oracle's.
+
+Per scene (stdout): seconds of the cascade, of the fine model everywhere and of the oracle,
+the measured speed-up beside the oracle's, cells the fine model ran against the truth's
+partly cloudy and edge cells, and F1 of the cascade's and the dense run's masks against the
+truth. Last line: ``speedup X oracle Y ratio Z fine_vs_truth W`` over the set: the
+baseline's total seconds over the cascade's (X) and over the oracle's (Y), Z = X / Y, and
+the fine cells over the truth's partly cloudy and edge cells (W).
+
+The grounds are real scenes the default bundle trained on: ``--cv`` scores each scene with
+the cross-validation fold bundle that held its ground out (``held_out.py``).
 """
 from __future__ import annotations
 
@@ -26,6 +37,7 @@ import time
 import numpy as np
 
 import common
+import held_out
 from common import log
 
 
@@ -63,8 +75,12 @@ def scores(mask: np.ndarray, truth: np.ndarray, valid: np.ndarray) -> dict:
     return Confusion.from_masks(mask == 1, truth, valid).scores()
 
 
-def cell_fractions(truth: np.ndarray, valid: np.ndarray, cell: int):
-    """Per cell with data: its cloud fraction and its valid fraction (1-D arrays)."""
+def truth_grid(truth: np.ndarray, valid: np.ndarray, cell: int):
+    """The truth's coarse grid (GRID_CODES: cloudless at no cloud, overcast at all cloud, partly
+    cloudy in between, no data without a valid pixel), each cell's cloud fraction of its valid
+    pixels and its valid fraction."""
+    from cloud_mask_plugin.core.cascade import CLOUDLESS, NODATA, OVERCAST, PARTLY
+
     h, w = truth.shape
     gh, gw = -(-h // cell), -(-w // cell)
     cloud = np.zeros((gh * cell, gw * cell), np.float32)
@@ -73,8 +89,11 @@ def cell_fractions(truth: np.ndarray, valid: np.ndarray, cell: int):
     count[:h, :w] = valid
     cloud = cloud.reshape(gh, cell, gw, cell).sum(axis=(1, 3))
     count = count.reshape(gh, cell, gw, cell).sum(axis=(1, 3))
-    has_data = count > 0
-    return cloud[has_data] / count[has_data], count[has_data] / float(cell * cell)
+    grid = np.full((gh, gw), PARTLY, np.uint8)
+    grid[cloud == 0] = CLOUDLESS
+    grid[(cloud == count) & (count > 0)] = OVERCAST
+    grid[count == 0] = NODATA
+    return grid, cloud / np.maximum(count, 1), count / float(cell * cell)
 
 
 def false_cloud_share(mask: np.ndarray, truth: np.ndarray, valid: np.ndarray) -> float:
@@ -86,21 +105,22 @@ def false_cloud_share(mask: np.ndarray, truth: np.ndarray, valid: np.ndarray) ->
 def measure_scene(scene, models, args) -> dict:
     from osgeo import gdal
 
-    from cloud_mask_plugin.core.cascade import segment_array
+    from cloud_mask_plugin.core.cascade import NODATA, PARTLY, segment_array
 
     bundle = models.bundle
     reflectance, valid, _ = load_scene(scene.path, bundle)
     truth = gdal.Open(scene.truth_path).ReadAsArray().astype(bool)
+    grid, cloud_fraction, valid_fraction = truth_grid(truth, valid, bundle.cell_size)
     coarse_seconds = min(coarse_stage_seconds(models, reflectance, valid) for _ in range(2))
-    times = {"cascade": [], "fine_everywhere": []}
+    variants = {"cascade": {}, "fine_everywhere": {"fine_everywhere": True}, "oracle": {"grid": grid}}
+    times = {variant: [] for variant in variants}
     results = {}
     for _ in range(args.repeats):
-        for variant in times:
+        for variant, options in variants.items():
             start = time.perf_counter()
-            results[variant] = segment_array(models, reflectance, valid,
-                                             fine_everywhere=(variant == "fine_everywhere"))
+            results[variant] = segment_array(models, reflectance, valid, **options)
             times[variant].append(time.perf_counter() - start)
-    cascade, dense = results["cascade"], results["fine_everywhere"]
+    cascade, dense, oracle = results["cascade"], results["fine_everywhere"], results["oracle"]
     sweep = {}
     for value in args.confidence_sweep:
         kept, bundle.coarse.min_confidence = bundle.coarse.min_confidence, value
@@ -110,15 +130,19 @@ def measure_scene(scene, models, args) -> dict:
             bundle.coarse.min_confidence = kept
         sweep[value] = (swept.fine_cells, scores(swept.mask, truth, valid)["f1"],
                         false_cloud_share(swept.mask, truth, valid))
-    cloud_fraction, valid_fraction = cell_fractions(truth, valid, bundle.cell_size)
-    partly = int(np.count_nonzero((cloud_fraction > 0) & (cloud_fraction < 1)))
-    edge = int(np.count_nonzero((valid_fraction < 1) & ((cloud_fraction == 0) | (cloud_fraction == 1))))
-    near = int(np.count_nonzero((cloud_fraction > 0.05) & (cloud_fraction < 0.95)))
+    has_data = grid != NODATA
+    partly = int(np.count_nonzero(grid == PARTLY))
+    edge = int(np.count_nonzero(has_data & (valid_fraction < 1) & (grid != PARTLY)))
+    if oracle.fine_cells != partly + edge:
+        raise SystemExit(f"error: the oracle ran the fine model on {oracle.fine_cells} cells where the truth has "
+                         f"{partly} partly cloudy and {edge} edge cells")
+    near = int(np.count_nonzero(has_data & (cloud_fraction > 0.05) & (cloud_fraction < 0.95)))
     return {
         "name": f"{scene.cover_target:.0%} {scene.path.rsplit('/', 1)[-1].split('_clouds')[0]}",
         "cover": scene.cloud_cover,
         "cascade_s": min(times["cascade"]),
         "dense_s": min(times["fine_everywhere"]),
+        "oracle_s": min(times["oracle"]) + coarse_seconds,
         "coarse_s": coarse_seconds,
         "fine_cells": cascade.fine_cells,
         "cells": dense.fine_cells,
@@ -133,6 +157,29 @@ def measure_scene(scene, models, args) -> dict:
     }
 
 
+def models_for(path: str, scene_path: str, args, loaded: dict):
+    """The bundle at ``path`` loaded once (its fine session warmed up, so that no variant pays
+    for first-call set-up), with ``--min-confidence`` applied."""
+    if path not in loaded:
+        from cloud_mask_plugin.core.api import MaskOptions
+        from cloud_mask_plugin.core.backend import resolve_device
+        from cloud_mask_plugin.core.bundle import load_bundle
+        from cloud_mask_plugin.core.cascade import CascadeModels
+        from cloud_mask_plugin.core.inputs import plan_raster
+
+        bundle = load_bundle(path)
+        if args.min_confidence is not None:
+            bundle.coarse.min_confidence = args.min_confidence
+        plan = plan_raster(scene_path, bundle, MaskOptions())
+        models = CascadeModels(bundle, resolve_device(args.device, bundle), plan.descriptor_array())
+        log(f"model {bundle.label} ({path}), min_confidence {bundle.coarse.min_confidence}; "
+            f"device {models.device.description}")
+        window = bundle.fine_window
+        models.fine_probabilities(np.zeros((1, len(plan.source_bands), window, window), np.float32))
+        loaded[path] = models
+    return loaded[path]
+
+
 def main(argv=None):
     p = common.parser(__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=5490, help="scene width and height in pixels (default 5490)")
@@ -143,41 +190,28 @@ def main(argv=None):
     p.add_argument("--confidence-sweep", type=lambda v: [float(x) for x in v.split(",")], default=[],
                    help="comma-separated min_confidence values: the cascade also runs once with each, and its "
                         "fine cells and F1 are logged (stderr)")
+    held_out.add_arguments(p)
     args = p.parse_args(argv)
-    model = common.bundle_path(args.model)
 
-    from cloud_mask_plugin.core.backend import resolve_device
-    from cloud_mask_plugin.core.api import MaskOptions
-    from cloud_mask_plugin.core.bundle import load_bundle
-    from cloud_mask_plugin.core.cascade import CascadeModels
-    from cloud_mask_plugin.core.inputs import plan_raster
     from scenes import REALISTIC_SET, build_scene
 
     log(common.describe_machine())
-    bundle = load_bundle(model)
-    if args.min_confidence is not None:
-        bundle.coarse.min_confidence = args.min_confidence
     chosen = range(len(REALISTIC_SET)) if not args.scenes else [int(i) for i in args.scenes.split(",")]
-    cover, ground, seed = REALISTIC_SET[chosen[0]]
-    # Every scene has the same bands (blue, green, red, NIR), so one plan's descriptors serve all.
-    first = plan_raster(build_scene(args.size, cover, seed, ground_name=ground).path, bundle, MaskOptions())
-    models = CascadeModels(bundle, resolve_device(args.device, bundle), first.descriptor_array())
-    log(f"model {bundle.label}, min_confidence {bundle.coarse.min_confidence}; device {models.device.description}")
-    # Warm the fine session up so neither variant pays for first-call set-up.
-    window = bundle.fine_window
-    models.fine_probabilities(np.zeros((1, 4, window, window), np.float32))
-
-    rows = []
-    print(f"{'scene':18s} {'cover':>6s} {'cascade s':>9s} {'dense s':>8s} {'speedup':>7s} "
-          f"{'fine cells':>10s} {'truth partly+edge':>17s} {'ratio':>5s} {'F1 cascade':>10s} {'F1 dense':>8s}")
+    loaded, rows = {}, []
+    print(f"{'scene':18s} {'cover':>6s} {'cascade s':>9s} {'dense s':>8s} {'oracle s':>8s} {'speedup':>7s} "
+          f"{'oracle':>6s} {'fine cells':>10s} {'truth partly+edge':>17s} {'ratio':>5s} {'F1 cascade':>10s} "
+          f"{'F1 dense':>8s}")
     for i in chosen:
         cover, ground, seed = REALISTIC_SET[i]
         scene = build_scene(args.size, cover, seed, ground_name=ground)
-        r = measure_scene(scene, models, args)
+        path = held_out.bundle_for(held_out.ground_scene_ids(ground), args, f"scene {i} ({cover:.0%} {ground})")
+        r = measure_scene(scene, models_for(path, scene.path, args, loaded), args)
+        r["bundle"] = path
         rows.append(r)
         bound = r["partly_cells"] + r["edge_cells"]
-        print(f"{r['name']:18s} {r['cover']:6.1%} {r['cascade_s']:9.2f} {r['dense_s']:8.2f} "
-              f"{(r['dense_s'] - r['coarse_s']) / r['cascade_s']:7.2f} {r['fine_cells']:5d}/{r['cells']:<4d} "
+        baseline = r["dense_s"] - r["coarse_s"]
+        print(f"{r['name']:18s} {r['cover']:6.1%} {r['cascade_s']:9.2f} {r['dense_s']:8.2f} {r['oracle_s']:8.2f} "
+              f"{baseline / r['cascade_s']:7.2f} {baseline / r['oracle_s']:6.2f} {r['fine_cells']:5d}/{r['cells']:<4d} "
               f"{bound:17d} {r['fine_cells'] / max(bound, 1):5.2f} {r['f1_cascade']:10.4f} {r['f1_dense']:8.4f}",
               flush=True)
         log(f"  {r['name']}: coarse stage {r['coarse_s']:.2f} s; cells the truth shows 5-95% cloudy "
@@ -188,7 +222,7 @@ def main(argv=None):
     worst_f1 = max(r["f1_dense"] - r["f1_cascade"] for r in rows)
     log(f"over the set: {fine} fine cells against {bound} cells the truth shows partly cloudy or at the data's "
         f"edge ({fine / max(bound, 1):.2f}x; goal <= 1.15x); largest F1 loss of the cascade {worst_f1:.4f} "
-        f"(goal <= 0.005)")
+        f"(goal <= 0.005); bundles: {', '.join(sorted(loaded))}")
     for value in args.confidence_sweep:
         cells = sum(r["sweep"][value][0] for r in rows)
         losses = [r["f1_dense"] - r["sweep"][value][1] for r in rows]
@@ -197,7 +231,10 @@ def main(argv=None):
             " ".join(f"{r['sweep'][value][1]:.4f}" for r in rows) + f"; largest loss against dense {max(losses):.4f}")
     log(common.describe_machine())
     total_dense = sum(r["dense_s"] - r["coarse_s"] for r in rows)
-    print(f"speedup {total_dense / sum(r['cascade_s'] for r in rows):.2f}")
+    speedup = total_dense / sum(r["cascade_s"] for r in rows)
+    oracle = total_dense / sum(r["oracle_s"] for r in rows)
+    print(f"speedup {speedup:.2f} oracle {oracle:.2f} ratio {speedup / oracle:.2f} "
+          f"fine_vs_truth {fine / max(bound, 1):.2f}")
 
 
 if __name__ == "__main__":

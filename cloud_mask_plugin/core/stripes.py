@@ -24,6 +24,7 @@ left to right), so the outputs are the same to the last bit.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, Optional
 
 import numpy as np
@@ -110,6 +111,13 @@ class StripeScheduler:
         self.read_pieces = read_pieces(reader, self.cell, self.grid_w, self.stripe_rows)
         self.store = RowStore(reader, self.cell, rows_held(self.cell, self.halo, self.margin, self.stripe_rows),
                               spill_dir)
+        # A thread of its own, the only user of the reader's dataset, decodes the input a piece
+        # ahead: the next read overlaps the work on this one, for one piece more in memory.
+        self.band_count = len(reader.bands)
+        self._reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudmask-read")
+        self._read_order = ((r0, c0, c1) for r0 in range(0, self.grid_h, self.stripe_rows)
+                            for c0, c1 in self.read_pieces)
+        self._read_ahead = None
         # Per cell row, only while the row is in flight: coarse image [C, stride, gw * stride],
         # valid fraction [gw], and the coarse answer (classes, needs_fine, cloud probability).
         self._coarse_rows: Dict[int, np.ndarray] = {}
@@ -162,6 +170,7 @@ class StripeScheduler:
         return self.counts
 
     def close(self):
+        self._reads.shutdown(wait=True, cancel_futures=True)
         self.store.close()
 
     # ----------------------------------------------------------------------------------
@@ -170,30 +179,28 @@ class StripeScheduler:
         cell, reader = self.cell, self.reader
         r0 = self.rows_read
         r1 = min(r0 + self.stripe_rows, self.grid_h)
-        y0, y1 = r0 * cell, min(r1 * cell, reader.height)
-        coarse = {row: np.zeros((len(reader.bands), self.stride, self.grid_w * self.stride), np.float32)
+        y0 = r0 * cell
+        coarse = {row: np.zeros((self.band_count, self.stride, self.grid_w * self.stride), np.float32)
                   for row in range(r0, r1)}
         valid_fraction = {row: np.zeros(self.grid_w, np.float32) for row in range(r0, r1)}
         t = time.perf_counter()
         for c0, c1 in self.read_pieces:
             self.progress(self.rows_done / self.grid_h, "reading the scene")
             x0, x1 = c0 * cell, min(c1 * cell, reader.width)
-            raw, valid = reader.read_raw(x0, y0, x1 - x0, y1 - y0)
-            if reader.tiled:
-                reader.release_all()  # every block of these columns and rows is read now
+            raw, valid = self._next_read()
             for row in range(r0, r1):
                 top, bottom = row * cell - y0, min((row + 1) * cell, reader.height) - y0
                 self.store.put(row, x0, raw[:, top:bottom], valid[top:bottom])
                 data, row_valid = reader.reflectance(raw[:, top:bottom], valid[top:bottom])
                 # Cells never straddle the pieces, so every block mean is the whole scene's.
                 pad = ((0, 0), (0, cell - (bottom - top)), (0, c1 * cell - x1))
-                data = np.pad(data, pad)
-                row_valid = np.pad(row_valid, pad[1:])
+                if pad[1][1] or pad[2][1]:
+                    data = np.pad(data, pad)
+                    row_valid = np.pad(row_valid, pad[1:])
                 coarse[row][:, :, c0 * self.stride:c1 * self.stride] = downsample_mean(data, row_valid, self.factor)
                 valid_fraction[row][c0:c1] = cell_valid_fraction(row_valid, cell)[0]
             if self.estimate is None:
                 self._log_estimate(time.perf_counter() - t, (r1 - r0) * cell)
-        reader.release_all()
         for row in range(r0, r1):
             self.store.seal(row)
         self._coarse_rows.update(coarse)
@@ -201,6 +208,22 @@ class StripeScheduler:
         self.rows_read = r1
         release_free_memory()  # the read's buffers, so the next read does not add to them
         self.read_seconds += time.perf_counter() - t
+
+    def _next_read(self):
+        """Stored values and validity of the next piece in reading order (stripes down, pieces
+        across), the read of the piece after it queued behind it in the reading thread."""
+        current = self._read_ahead or self._reads.submit(self._read_piece, next(self._read_order))
+        following = next(self._read_order, None)
+        self._read_ahead = None if following is None else self._reads.submit(self._read_piece, following)
+        return current.result()
+
+    def _read_piece(self, piece):
+        r0, c0, c1 = piece
+        y0, x0 = r0 * self.cell, c0 * self.cell
+        y1, x1 = min((r0 + self.stripe_rows) * self.cell, self.reader.height), min(c1 * self.cell, self.reader.width)
+        raw, valid = self.reader.read_raw(x0, y0, x1 - x0, y1 - y0)
+        self.reader.release_all()  # every block of these columns and rows is read now
+        return raw, valid
 
     def _decide(self, r0: int, r1: int):
         """Classify cell rows [r0, r1) with the coarse model and drop coarse rows no band needs."""
