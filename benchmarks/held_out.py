@@ -60,10 +60,19 @@ def held_out_fold(manifest: dict):
     return int(match.group(1)) if match else None
 
 
-def trained_on(bundle_dir: str, scene_ids: Sequence[str]) -> List[str]:
-    """The ids among ``scene_ids`` that the bundle at ``bundle_dir`` trained on."""
+def bundle_manifest(bundle_dir: str) -> dict:
+    """The manifest of ``bundle_dir``; for a bundle of band paths, its last path's (the four
+    bands of the benchmark scenes run that path)."""
     with open(os.path.join(bundle_dir, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
+    if manifest.get("band_paths"):
+        return bundle_manifest(os.path.join(bundle_dir, manifest["band_paths"][-1]))
+    return manifest
+
+
+def trained_on(bundle_dir: str, scene_ids: Sequence[str]) -> List[str]:
+    """The ids among ``scene_ids`` that the bundle at ``bundle_dir`` trained on."""
+    manifest = bundle_manifest(bundle_dir)
     names = {d.get("name") for d in manifest.get("training_data", [])}
     fold = held_out_fold(manifest)
     held = {sid for sid, k in load_folds().items() if k == fold} if fold is not None else set()

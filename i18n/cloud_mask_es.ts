@@ -1058,11 +1058,6 @@ Dispositivo: {device}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
-      <source>{naming}, {mapped} of {inputs} inputs mapped ({path} path), scaling: {scaling}</source>
-      <translation>{naming}, {mapped} de {inputs} entradas asignadas (ruta {path}), escala: {scaling}</translation>
-    </message>
-    <message>
-      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
       <source>{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}</source>
       <translation>{naming}, {mapped} de {inputs} entradas asignadas, escala: {scaling}</translation>
     </message>
@@ -1085,6 +1080,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
       <source>{parameter}: '{path}' must end in {extensions}; the engine writes only that format</source>
       <translation>{parameter}: '{path}' debe terminar en {extensions}; el motor solo escribe ese formato</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/band_mapping.py" />
+      <source>{path} path</source>
+      <translation>ruta {path}</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
@@ -1160,6 +1160,10 @@ Dispositivo: {device}</translation>
     <message>
       <source>{name} ({wavelength:g} nm, optional)</source>
       <translation type="vanished">{name} ({wavelength:g} nm, opcional)</translation>
+    </message>
+    <message>
+      <source>{naming}, {mapped} of {inputs} mapped ({path} path), scaling: {scaling}</source>
+      <translation type="vanished">{naming}, {mapped} de {inputs} asignadas (ruta {path}), escala: {scaling}</translation>
     </message>
   </context>
 </TS>

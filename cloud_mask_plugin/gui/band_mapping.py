@@ -123,6 +123,9 @@ class BandMappingWidget(QWidget):
 
         # The summary gets the whole width; the button sits under it.
         edit_row = QHBoxLayout()
+        self.path_label = QLabel()
+        self.path_label.setObjectName("band_path")
+        edit_row.addWidget(self.path_label)
         edit_row.addStretch(1)
         edit_row.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
@@ -211,15 +214,14 @@ class BandMappingWidget(QWidget):
             self.summary.setToolTip(wrapped(str(error)))   # the engine's full message
             self.edit_button.setChecked(True)
             return
+        self.summary.setToolTip("")
         plan = self._plan
-        self.summary.setToolTip(wrapped(plan.band_path) if plan.band_path else "")
-        if plan.band_path:
-            text = tr("{naming}, {mapped} of {inputs} inputs mapped ({path} path), scaling: {scaling}")
-        else:
-            text = tr("{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}")
-        self._set_summary(text.format(
+        self._set_summary(tr("{naming}, {mapped} of {inputs} inputs mapped, scaling: {scaling}").format(
             naming=naming_summary(plan), mapped=len(plan.source_bands), inputs=len(self._bundle.band_names),
-            path=self._bundle.path_name, scaling=scaling_summary(plan.scaling_source)))
+            scaling=scaling_summary(plan.scaling_source)))
+        # A bundle of band paths: which path runs, beside the Edit button (no extra line), why in its tooltip.
+        self.path_label.setText(tr("{path} path").format(path=self._bundle.path_name) if plan.band_path else "")
+        self.path_label.setToolTip(wrapped(plan.band_path) if plan.band_path else "")
         self._set_status("\n".join(engine_text(warning) for warning in plan.warnings), WARNING_STYLE)
 
     def _fill_table(self, layer: QgsRasterLayer, choice: BandChoice) -> None:

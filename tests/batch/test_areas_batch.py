@@ -1,7 +1,6 @@
 """``cloud-mask batch --aoi``: the clear fraction per area of interest over real labelled
 scenes (On Cloud N chips 1 and 2, band folders, UTM) with areas drawn over them and stored
 in EPSG:4326, on a real local Dask cluster of 2 workers."""
-import json
 import os
 import types
 
@@ -69,8 +68,10 @@ def test_each_area_share_equals_an_independent_zonal_count_of_the_products_mask(
 def test_each_area_cloud_share_is_within_the_products_pixel_error_of_the_manual_label(areas_run, model_bundle):
     """The product's pixel error: the share of pixels its model gets wrong on Sentinel-2 in the
     bundle's cross-validation by scene (manifest)."""
-    with open(os.path.join(model_bundle, "manifest.json"), encoding="utf-8") as f:
-        accuracy = json.load(f)["cross_validation"]["groups"]["sensor sentinel2"]["accuracy"]
+    from cloud_mask_plugin.core.bundle import load_bundle
+
+    # The chips have four bands: the bundle's four-band path runs on them.
+    accuracy = load_bundle(model_bundle).manifest["cross_validation"]["groups"]["sensor sentinel2"]["accuracy"]
     pixel_error = 100.0 * (1.0 - accuracy)
     outlines = area_outlines(areas_run.layer)
     for row in measured(areas_run.rows):

@@ -16,7 +16,7 @@ def fold_like_bundle(folder, default_bundle, fold):
     """The default bundle's manifest as a fold bundle of ``fold`` would have it: its training
     config named ``all_data_cv<fold>``."""
     os.makedirs(folder, exist_ok=True)
-    manifest = json.load(open(os.path.join(default_bundle, "manifest.json")))
+    manifest = held_out.bundle_manifest(default_bundle)
     manifest["training"] = {**manifest["training"], "config": f"all_data_cv{fold}", "config_file": None}
     with open(os.path.join(folder, "manifest.json"), "w") as f:
         json.dump(manifest, f)

@@ -105,7 +105,7 @@ def run_scaled(path, out, bundle):
 
 
 def test_a_raster_lacking_every_path_gets_the_smallest_paths_error(paths_bundle, tmp_path):
-    path = write_raster(tmp_path / "rgb.tif", snow_scene()[:3], names=RGBN[:3])
+    path = write_raster(tmp_path / "no_nir.tif", snow_scene()[[0, 1, 2, 4]], names=["blue", "green", "red", "swir16"])
     with pytest.raises(BandMappingError, match="lacks the band\\(s\\) nir that model 'toy-paths 0.0.2' needs"):
         plan_input(path, MaskOptions(model=paths_bundle))
 

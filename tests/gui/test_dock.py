@@ -360,7 +360,7 @@ def test_device_label_says_what_will_run(gui):
 
 
 def test_a_bundle_of_band_paths_shows_the_path_each_layer_runs(gui, scene_path, tmp_path):
-    """The summary names the band path, its tooltip why, and the table lists that path's bands."""
+    """The panel names the band path that runs, its tooltip why, and the table lists that path's bands."""
     import numpy as np
 
     from tests.helpers.real_data import write_raster
@@ -373,6 +373,6 @@ def test_a_bundle_of_band_paths_shows_the_path_each_layer_runs(gui, scene_path, 
     mapping = gui.dock.band_mapping
     for path, name, path_name, rows in ((six, "six", "swir", 6), (scene_path, "chip_1", "rgbn", 4)):
         gui.dock.select_layer(add_raster(path, name).id())
-        assert f"inputs mapped ({path_name} path)" in mapping.summary.text()
-        assert f"{path_name} path (blue, green, red, nir" in mapping.summary.toolTip()
+        assert mapping.path_label.text() == f"{path_name} path"
+        assert f"{path_name} path (blue, green, red, nir" in mapping.path_label.toolTip()
         assert mapping.table.rowCount() == rows

