@@ -5,6 +5,11 @@
     <name>CloudMask</name>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source> (+{bands} when the raster has them)</source>
+      <translation> (+{bands} cuando el ráster las tiene)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source> (+{count} optional)</source>
       <translation> (+{count} opcionales)</translation>
     </message>
@@ -248,8 +253,7 @@
       <translation>Máscara de nubes de '{layer}' hecha por el complemento Cloud Mask {plugin} con el modelo {model} versión {version} (umbral {threshold}, {device}). Nubosidad: {percent:.2f} % de los píxeles válidos.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
-      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/processing/algorithm.py" />
       <source>Cloud masking</source>
       <translation>Enmascarado de nubes</translation>
     </message>
@@ -548,6 +552,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Model default ({threshold:g})</source>
       <translation>Predeterminado del modelo ({threshold:g})</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>Model default ({thresholds})</source>
+      <translation>Predeterminado del modelo ({thresholds})</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />

@@ -5,6 +5,11 @@
     <name>CloudMask</name>
     <message>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source> (+{bands} when the raster has them)</source>
+      <translation> (+{bands} quando o raster as tem)</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source> (+{count} optional)</source>
       <translation> (+{count} opcionais)</translation>
     </message>
@@ -248,8 +253,7 @@
       <translation>Máscara de nuvens de '{layer}' feita pelo complemento Cloud Mask {plugin} com o modelo {model} versão {version} (limiar {threshold}, {device}). Cobertura de nuvens: {percent:.2f} % dos pixels válidos.</translation>
     </message>
     <message>
-      <location filename="../cloud_mask_plugin/processing/clear_fraction.py" />
-      <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />
+      <location filename="../cloud_mask_plugin/processing/algorithm.py" />
       <source>Cloud masking</source>
       <translation>Mascaramento de nuvens</translation>
     </message>
@@ -548,6 +552,11 @@ Dispositivo: {device}</translation>
       <location filename="../cloud_mask_plugin/gui/dock.py" />
       <source>Model default ({threshold:g})</source>
       <translation>Padrão do modelo ({threshold:g})</translation>
+    </message>
+    <message>
+      <location filename="../cloud_mask_plugin/gui/dock.py" />
+      <source>Model default ({thresholds})</source>
+      <translation>Padrão do modelo ({thresholds})</translation>
     </message>
     <message>
       <location filename="../cloud_mask_plugin/processing/mask_clouds.py" />

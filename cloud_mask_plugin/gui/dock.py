@@ -310,6 +310,9 @@ class CloudMaskDock(QgsDockWidget):
             optional = len(bundle.band_names) - len(required)
             info = [tr("Inputs: {bands}").format(bands=", ".join(required)) + (
                 tr(" (+{count} optional)").format(count=optional) if optional else "")]
+            if bundle.paths:   # band paths: the richest path's further bands, used when a raster has them all
+                extra = [name for name in bundle.paths[0].band_names if name not in bundle.band_names]
+                info[0] += tr(" (+{bands} when the raster has them)").format(bands=", ".join(extra))
             if bundle.license:
                 # A line of its own, with non-breaking hyphens: "CC-BY-4.0" must not wrap.
                 info.append(tr("License: {license}").format(license=bundle.license.replace("-", "\u2011")))
@@ -317,8 +320,12 @@ class CloudMaskDock(QgsDockWidget):
             self.model_info.setToolTip("")
             self.model_info.setStyleSheet("")
             self._required_bands = list(bundle.required_bands)
-            self.threshold_spin.setSpecialValueText(
-                tr("Model default ({threshold:g})").format(threshold=bundle.fine.threshold))
+            thresholds = sorted({path.fine.threshold for path in bundle.paths or [bundle]})
+            if len(thresholds) == 1:
+                default = tr("Model default ({threshold:g})").format(threshold=thresholds[0])
+            else:   # band paths whose models were thresholded apart
+                default = tr("Model default ({thresholds})").format(thresholds=" / ".join(f"{t:g}" for t in thresholds))
+            self.threshold_spin.setSpecialValueText(default)
         self.band_mapping.set_model(model)
         if not self._loading:
             self.refresh_layers()

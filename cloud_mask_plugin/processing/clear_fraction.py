@@ -14,7 +14,6 @@ from osgeo import ogr
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -30,9 +29,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtGui import QIcon
 
-from .. import shipped_path
 from ..batch.areas import mask_scenes_here, scenes_in_folder, table_rows
 from ..core.api import MaskOptions
 from ..core.area_chart import write_chart, write_html
@@ -42,6 +39,7 @@ from ..core.backend import DEVICES
 from ..core.bands import SENSORS
 from ..core.errors import Cancelled, CloudMaskError
 from ..i18n import engine_text, tr
+from .algorithm import CloudMaskAlgorithm
 from .mask_clouds import local_raster_source
 
 AUTO = "auto"
@@ -49,7 +47,7 @@ AUTO = "auto"
 MASKING_SHARE = 90.0
 
 
-class ClearFractionAlgorithm(QgsProcessingAlgorithm):
+class ClearFractionAlgorithm(CloudMaskAlgorithm):
     INPUTS = "INPUTS"
     FOLDER = "FOLDER"
     AREAS = "AREAS"
@@ -71,15 +69,6 @@ class ClearFractionAlgorithm(QgsProcessingAlgorithm):
 
     def displayName(self):  # noqa: N802 - QGIS API
         return tr("Clear fraction per area")
-
-    def group(self):
-        return tr("Cloud masking")
-
-    def groupId(self):  # noqa: N802 - QGIS API
-        return "cloudmasking"
-
-    def icon(self):
-        return QIcon(shipped_path("resources", "icon.svg"))
 
     def tags(self):
         return ["cloud", "clear", "area of interest", "field", "zonal", "time series", "archive", "scene selection"]

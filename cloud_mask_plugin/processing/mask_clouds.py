@@ -8,7 +8,6 @@ import traceback
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -23,9 +22,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
     QgsProviderRegistry,
 )
-from qgis.PyQt.QtGui import QIcon
 
-from .. import shipped_path
 from ..core.api import MaskOptions, OutputPaths, mask_file
 from ..core.backend import DEVICES
 from ..core.band_files import is_band_file_set
@@ -33,12 +30,13 @@ from ..core.bands import SENSORS, parse_band_list
 from ..core.errors import BandMappingError, CloudMaskError
 from ..core.gdal_util import open_raster
 from ..i18n import StageText, engine_text, tr
+from .algorithm import CloudMaskAlgorithm
 from .outputs import prepare_loading
 
 AUTO = "auto"
 
 
-class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
+class MaskCloudsAlgorithm(CloudMaskAlgorithm):
     INPUT = "INPUT"
     BANDS = "BANDS"
     SENSOR = "SENSOR"
@@ -63,15 +61,6 @@ class MaskCloudsAlgorithm(QgsProcessingAlgorithm):
 
     def displayName(self):  # noqa: N802 - QGIS API
         return tr("Mask clouds")
-
-    def group(self):
-        return tr("Cloud masking")
-
-    def groupId(self):  # noqa: N802 - QGIS API
-        return "cloudmasking"
-
-    def icon(self):
-        return QIcon(shipped_path("resources", "icon.svg"))
 
     def tags(self):
         return ["cloud", "mask", "cloud cover", "sentinel", "landsat", "cnn", "onnx", "raster"]

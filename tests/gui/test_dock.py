@@ -367,10 +367,18 @@ def test_a_bundle_of_band_paths_shows_the_path_each_layer_runs(gui, scene_path, 
     from tests.helpers.toy_bundle import make_toy_band_path_bundle
 
     paths_bundle = make_toy_band_path_bundle(tmp_path / "paths")
+    rgbn_manifest = tmp_path / "paths" / "rgbn" / "manifest.json"
+    manifest = json.loads(rgbn_manifest.read_text())
+    manifest["fine"]["threshold"] = 0.4   # the paths thresholded apart, as the default bundle's are
+    rgbn_manifest.write_text(json.dumps(manifest))
     six = write_raster(tmp_path / "six.tif", np.random.default_rng(1).uniform(0, 0.5, (6, 40, 50)).astype(np.float32),
                        names=["blue", "green", "red", "nir", "swir16", "swir22"])
     assert gui.dock.add_model_folder(paths_bundle)
     mapping = gui.dock.band_mapping
+    # The model line names the further bands of the richer path, and both paths' thresholds.
+    assert gui.dock.model_info.text().startswith("Inputs: blue, green, red, nir (+swir16, swir22 when the raster")
+    gui.dock.threshold_spin.setValue(0.0)
+    assert gui.dock.threshold_spin.text() == "Model default (0.4 / 0.5)"
     for path, name, path_name, rows in ((six, "six", "swir", 6), (scene_path, "chip_1", "rgbn", 4)):
         gui.dock.select_layer(add_raster(path, name).id())
         assert mapping.path_label.text() == f"{path_name} path"
