@@ -106,7 +106,8 @@ class MaskCloudsAlgorithm(CloudMaskAlgorithm):
             self.MODEL, tr("Model bundle folder (empty: the bundled model)"),
             behavior=QgsProcessingParameterFile.Folder, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, tr("Device (auto: the GPU when one can be used, else the CPU)"), options=DEVICES, defaultValue=AUTO, usesStaticStrings=True))
+            self.DEVICE, tr("Device (auto: the GPU when one can be used, else the CPU)"), options=DEVICES,
+            defaultValue=AUTO, usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.THRESHOLD, tr("Cloud probability threshold (empty: the model's)"),
             QgsProcessingParameterNumber.Double, optional=True, minValue=0.0, maxValue=1.0))

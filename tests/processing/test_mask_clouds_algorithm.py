@@ -62,7 +62,8 @@ def test_provider_lists_the_algorithm_with_word_parameter_ids(plugin):
     assert "onnxruntime" in algorithm.shortHelpString()
     assert [p.name() for p in algorithm.parameterDefinitions()] == [
         "INPUT", "BANDS", "SENSOR", "SCALE", "OFFSET", "MODEL", "DEVICE", "THRESHOLD", "MIN_AREA", "BUFFER",
-        "ZEROS_ARE_DATA", "OUTPUT_MASK", "OUTPUT_PROBABILITY", "OUTPUT_COARSE_GRID", "OUTPUT_POLYGONS", "OUTPUT_REPORT", "OUTPUT_MASKED"]
+        "ZEROS_ARE_DATA", "OUTPUT_MASK", "OUTPUT_PROBABILITY", "OUTPUT_COARSE_GRID", "OUTPUT_POLYGONS", "OUTPUT_REPORT",
+        "OUTPUT_MASKED"]
     assert "CLOUD_COVER" in [o.name() for o in algorithm.outputDefinitions()]
     sensor = algorithm.parameterDefinition("SENSOR")
     assert sensor.options()[0] == "auto" and "sentinel2" in sensor.options() and "landsat89" in sensor.options()
