@@ -4,9 +4,10 @@ latitude, for a map of what was masked). Both are written under temporary names 
 so a reader never sees half a summary."""
 from __future__ import annotations
 
-import csv
 import os
 from typing import List
+
+from ..core.table_files import write_csv, write_gpkg
 
 SUMMARY_CSV = "batch_summary.csv"
 FOOTPRINTS_GPKG = "batch_footprints.gpkg"
@@ -28,55 +29,11 @@ COLUMNS = [
 
 
 def write_summary(output_dir: str, rows: List[dict]):
-    write_csv(os.path.join(output_dir, SUMMARY_CSV), rows)
-    write_footprints(os.path.join(output_dir, FOOTPRINTS_GPKG), rows)
+    from osgeo import osr
 
-
-def write_csv(path: str, rows: List[dict]):
-    temp = partial_name(path)
-    with open(temp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow([name for name, _, _ in COLUMNS])
-        for row in rows:
-            writer.writerow(["" if row.get(name) is None else row[name] for name, _, _ in COLUMNS])
-    os.replace(temp, path)
-
-
-def write_footprints(path: str, rows: List[dict]):
-    from osgeo import ogr, osr
-
-    from ..core.errors import OutputError
-    from ..core.gdal_util import gdal_errors
-
-    temp = partial_name(path)
-    if os.path.exists(temp):   # left by a run that was killed while writing it
-        os.remove(temp)
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(4326)
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    with gdal_errors() as errors:
-        ds = ogr.GetDriverByName("GPKG").CreateDataSource(temp)
-        if ds is None:
-            raise OutputError(f"cannot write the scene footprints '{path}': {errors.last()}")
-        layer = ds.CreateLayer(FOOTPRINTS_LAYER, srs, ogr.wkbPolygon)
-        for name, kind, _ in COLUMNS:
-            layer.CreateField(ogr.FieldDefn(name, getattr(ogr, kind)))
-        definition = layer.GetLayerDefn()
-        ds.StartTransaction()
-        for row in rows:
-            feature = ogr.Feature(definition)
-            for name, _, _ in COLUMNS:
-                if row.get(name) not in (None, ""):
-                    feature.SetField(name, row[name])
-            if row.get("footprint"):
-                feature.SetGeometry(ogr.CreateGeometryFromWkt(row["footprint"]))
-            layer.CreateFeature(feature)
-        ds.CommitTransaction()
-        ds = None
-    os.replace(temp, path)
-
-
-def partial_name(path: str) -> str:
-    folder, name = os.path.split(path)
-    stem, ext = os.path.splitext(name)
-    return os.path.join(folder, f".{stem}.partial{ext}")
+    write_csv(os.path.join(output_dir, SUMMARY_CSV), COLUMNS, rows)
+    write_gpkg(os.path.join(output_dir, FOOTPRINTS_GPKG), FOOTPRINTS_LAYER, COLUMNS, rows, "the scene footprints",
+               srs=srs, geometry_key="footprint")

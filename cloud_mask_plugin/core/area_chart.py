@@ -18,7 +18,7 @@ import os
 from typing import List, Optional
 
 from .acquisition import UNKNOWN
-from .area_table import partial_name, remove
+from .table_files import partial_name, remove
 from .areas import PIXEL_RULE
 from .errors import OutputError
 

@@ -8,14 +8,13 @@ table.
 """
 from __future__ import annotations
 
-import csv
 import os
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from .acquisition import UNKNOWN, Acquisition
 from .areas import PIXEL_RULE, AreaShares
 from .errors import OutputError
-from .gdal_util import gdal_errors
+from .table_files import write_atomically, write_csv, write_gpkg
 
 TABLE_LAYER = "clear_fraction"
 # Column, OGR field type, what it holds.
@@ -94,68 +93,9 @@ def write_table(path: str, rows: List[dict]):
     """``rows`` as CSV (``.csv``) or as a GeoPackage table (``.gpkg``, layer ``clear_fraction``)."""
     extension = os.path.splitext(path)[1].lower()
     if extension == ".csv":
-        write_atomically(path, lambda f: write_csv_rows(f, rows), newline="")
+        write_csv(path, COLUMNS, rows)
     elif extension == ".gpkg":
-        write_gpkg(path, rows)
+        write_gpkg(path, TABLE_LAYER, COLUMNS, rows, "the table",
+                   options=[f"DESCRIPTION=Clear fraction per area of interest. Pixel rule: {PIXEL_RULE}"])
     else:
         raise OutputError(f"the table '{path}' must end in .csv or .gpkg")
-
-
-def write_csv_rows(f, rows: List[dict]):
-    writer = csv.writer(f)
-    writer.writerow([name for name, _, _ in COLUMNS])
-    for row in rows:
-        writer.writerow(["" if row.get(name) is None else row[name] for name, _, _ in COLUMNS])
-
-
-def write_gpkg(path: str, rows: List[dict]):
-    from osgeo import ogr
-
-    temp = partial_name(path)
-    remove(temp)   # left by a run killed while writing it
-    with gdal_errors() as errors:
-        ds = ogr.GetDriverByName("GPKG").CreateDataSource(temp)
-        if ds is None:
-            raise OutputError(f"cannot write the table '{path}': {errors.last()}")
-        layer = ds.CreateLayer(TABLE_LAYER, geom_type=ogr.wkbNone,
-                               options=[f"DESCRIPTION=Clear fraction per area of interest. Pixel rule: {PIXEL_RULE}"])
-        for name, kind, _ in COLUMNS:
-            layer.CreateField(ogr.FieldDefn(name, getattr(ogr, kind)))
-        definition = layer.GetLayerDefn()
-        ds.StartTransaction()
-        for row in rows:
-            feature = ogr.Feature(definition)
-            for name, _, _ in COLUMNS:
-                if row.get(name) not in (None, ""):
-                    feature.SetField(name, row[name])
-            layer.CreateFeature(feature)
-        ds.CommitTransaction()
-        ds = None
-        if errors.messages:
-            remove(temp)
-            raise OutputError(f"cannot write the table '{path}': {errors.last()}")
-    os.replace(temp, path)
-
-
-def write_atomically(path: str, write, newline: Optional[str] = None):
-    temp = partial_name(path)
-    try:
-        with open(temp, "w", encoding="utf-8", newline=newline) as f:
-            write(f)
-        os.replace(temp, path)
-    except OSError as exc:
-        remove(temp)
-        raise OutputError(f"cannot write '{path}': {exc.strerror}") from None
-
-
-def partial_name(path: str) -> str:
-    folder, name = os.path.split(os.path.abspath(path))
-    stem, ext = os.path.splitext(name)
-    return os.path.join(folder, f".{stem}.partial{ext}")
-
-
-def remove(path: str):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
