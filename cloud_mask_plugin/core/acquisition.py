@@ -20,12 +20,11 @@ from typing import Dict, Optional, Tuple
 
 from osgeo import gdal
 
-from .band_files import read_mtl
+from .band_files import read_mtl, sentinel2_metadata_above
 from .errors import InputError
 from .gdal_util import gdal_errors
 
 UNKNOWN = "unknown"
-_S2_METADATA = ("MTD_MSIL2A.xml", "MTD_MSIL1C.xml")
 _LANDSAT_INSTRUMENTS = {"OLI_TIRS": "OLI/TIRS", "OLI": "OLI", "TIRS": "TIRS", "ETM": "ETM+", "TM": "TM",
                         "MSS": "MSS"}
 _LANDSAT_LETTERS = {"C": "OLI/TIRS", "O": "OLI", "T": "TM", "E": "ETM+", "M": "MSS"}
@@ -102,17 +101,8 @@ def mtl_of(input_path: str) -> Optional[str]:
 
 
 def from_sentinel2_metadata(input_path: str) -> Tuple[Optional[str], Optional[str]]:
-    folder = os.path.abspath(input_path if os.path.isdir(input_path) else os.path.dirname(input_path))
-    for _ in range(5):   # IMG_DATA/R60m -> IMG_DATA -> granule -> GRANULE -> .SAFE
-        for name in _S2_METADATA:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                return read_sentinel2_metadata(path)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return None, None
+    path = sentinel2_metadata_above(input_path if os.path.isdir(input_path) else os.path.dirname(input_path))
+    return read_sentinel2_metadata(path) if path else (None, None)
 
 
 def read_sentinel2_metadata(path: str) -> Tuple[Optional[str], Optional[str]]:

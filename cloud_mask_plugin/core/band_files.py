@@ -38,6 +38,8 @@ BAND_FILE_EXTENSIONS = (".tif", ".tiff", ".jp2")
 _BAND_ID_AT_END = re.compile(r"(?i)(?:^|[_.\- ])((?:sr_|toa_)?b(?:and)?_?(\d{1,2}a?))(?:_(10|20|60)m)?$")
 _SEARCH_DEPTH = 4                       # how far below a product folder band files are looked for
 _SKIPPED_FOLDERS = {"qi_data", "aux_data", "datastrip", "html", "rep_info"}
+SENTINEL2_METADATA_FILES = ("MTD_MSIL2A.xml", "MTD_MSIL1C.xml")
+_SENTINEL2_METADATA_LEVELS = 5   # R60m -> IMG_DATA -> granule -> GRANULE -> .SAFE
 
 # Product names, as they appear in file and folder names and in metadata.
 _SENSOR_NAME_PATTERNS = (
@@ -157,6 +159,21 @@ def _find_mtl(paths: List[str]) -> Optional[str]:
         stem = os.path.basename(paths[0]).upper()
         candidates = [n for n in candidates if stem.startswith(n.upper()[:-len("_MTL.TXT")])]
     return os.path.join(folder, candidates[0]) if len(candidates) == 1 else None
+
+
+def sentinel2_metadata_above(folder: str) -> Optional[str]:
+    """The Sentinel-2 product metadata (``MTD_MSIL2A.xml`` / ``MTD_MSIL1C.xml``) in ``folder`` or
+    a folder above it (band files lie in ``GRANULE/<granule>/IMG_DATA/R60m``), else None."""
+    folder = os.path.abspath(folder)
+    for _ in range(_SENTINEL2_METADATA_LEVELS):
+        for name in SENTINEL2_METADATA_FILES:
+            if os.path.isfile(os.path.join(folder, name)):
+                return os.path.join(folder, name)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
 
 
 def read_mtl(path: str) -> Dict[str, str]:

@@ -26,13 +26,12 @@ from typing import List, Optional, Tuple
 
 from osgeo import gdal
 
+from .band_files import sentinel2_metadata_above
 from .gdal_util import gdal_errors
 
 # Landsat QA bands: Collection 2 QA_PIXEL, Collection 1 BQA, the Level-2 pixel_qa; bit 0 is fill in all.
 _LANDSAT_QA_NAME = re.compile(r"(?i)(?:^|_)(qa_pixel|bqa|pixel_qa)\.tiff?$")
 LANDSAT_QA_FILL_BIT = 0
-SENTINEL2_METADATA_FILES = ("MTD_MSIL2A.xml", "MTD_MSIL1C.xml")
-_METADATA_SEARCH_LEVELS = 5   # IMG_DATA/R60m/band.jp2 lies four folders below the .SAFE root
 
 
 @dataclass(frozen=True)
@@ -83,18 +82,10 @@ def fill_rule(declared: List[Optional[float]], integer_bands: bool, sensor_key: 
 def _sentinel2_nodata(band_files: List[str]):
     """(value, where it came from): the NODATA special value of the product metadata above
     the band files, else the value every Sentinel-2 product uses (0)."""
-    folder = os.path.dirname(os.path.abspath(band_files[0]))
-    for _ in range(_METADATA_SEARCH_LEVELS):
-        for name in SENTINEL2_METADATA_FILES:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                value = special_value(path, "NODATA")
-                if value is not None:
-                    return value, f"{name}: SPECIAL_VALUE NODATA"
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
+    path = sentinel2_metadata_above(os.path.dirname(os.path.abspath(band_files[0])))
+    value = special_value(path, "NODATA") if path else None
+    if value is not None:
+        return value, f"{os.path.basename(path)}: SPECIAL_VALUE NODATA"
     return 0.0, "the Sentinel-2 product format; no MTD_MSIL*.xml found above the band files"
 
 
