@@ -128,8 +128,7 @@ def plan_raster(path: str, bundle, options) -> InputPlan:
     if sensor is None and naming_source.startswith("band ids of"):
         sensor = _detect_sensor(path, ds)
 
-    bundle, band_path = _choose_band_path(bundle, names, label, descriptions)
-    model_band_names, source_bands = _match_model_bands(bundle, names, label, descriptions)
+    bundle, band_path, (model_band_names, source_bands) = _choose_band_path(bundle, names, label, descriptions)
     scales, offsets, scaling_source = _scaling(bands, source_bands, options, sensor, warnings, label,
                                                band_file_names)
 
@@ -267,25 +266,25 @@ def _detect_sensor(path: str, ds) -> Optional[Sensor]:
 
 
 def _choose_band_path(bundle, names: List[Optional[str]], label: str, descriptions: List[str]):
-    """The richest band path of ``bundle`` whose bands the raster has, and why that one
-    (see ``bundle.load_bundle``); a bundle of one path is its own path. When no path fits,
-    the error is the last path's, which needs fewest bands."""
+    """The richest band path of ``bundle`` whose bands the raster has, why that one (see
+    ``bundle.load_bundle``; "" for a bundle of one path, which is its own path), and its
+    ``_match_model_bands``. When no path fits, the error is the last path's, which needs fewest bands."""
     if not bundle.paths:
-        return bundle, ""
+        return bundle, "", _match_model_bands(bundle, names, label, descriptions)
     passed_over = []
     for candidate in bundle.paths[:-1]:
         try:
-            _match_model_bands(candidate, names, label, descriptions)
+            match = _match_model_bands(candidate, names, label, descriptions)
             break
         except BandMappingError as error:
             passed_over.append(f"the {candidate.path_name} path needs {', '.join(error.values['missing'])}")
     else:
         candidate = bundle.paths[-1]   # raises here when the raster lacks its bands too
-        _match_model_bands(candidate, names, label, descriptions)
+        match = _match_model_bands(candidate, names, label, descriptions)
     bands = ", ".join(candidate.band_names)
     if not passed_over:
-        return candidate, f"{candidate.path_name} path ({bands}): the raster has all its bands"
-    return candidate, f"{candidate.path_name} path ({bands}): the raster lacks what {'; '.join(passed_over)}"
+        return candidate, f"{candidate.path_name} path ({bands}): the raster has all its bands", match
+    return candidate, f"{candidate.path_name} path ({bands}): the raster lacks what {'; '.join(passed_over)}", match
 
 
 def _match_model_bands(bundle, names: List[Optional[str]], label: str,

@@ -24,6 +24,7 @@ def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygo
     """The report of a finished run; ``run`` is the ``stripes.StripeScheduler`` that made it."""
     counts = run.counts
     valid = counts["valid_pixels"]
+    total = plan.width * plan.height
     cells_with_data = counts["cells_with_data"]
     return {
         "input": os.path.abspath(input_path),
@@ -42,8 +43,8 @@ def run_report(input_path, outputs, plan, bundle, device, threshold, run, polygo
         "cloud_cover_percent": round(100.0 * counts["cloud_pixels"] / valid, 4) if valid else 0.0,
         "cloud_pixels": counts["cloud_pixels"],
         "valid_pixels": valid,
-        "nodata_pixels": plan.width * plan.height - valid,
-        "nodata_percent": round(100.0 * (plan.width * plan.height - valid) / (plan.width * plan.height), 4),
+        "nodata_pixels": total - valid,
+        "nodata_percent": round(100.0 * (total - valid) / total, 4),
         # What was taken as no data, and whether that was an assumption (fill.FillRule).
         "nodata_rule": {"source": plan.fill.source, "assumed": plan.fill.assumed},
         "coarse_classes": counts["coarse_classes"],
